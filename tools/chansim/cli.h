@@ -1,0 +1,20 @@
+/* The chansim command: one function per subcommand, each returning an exit status
+ * (enum cs_exit). */
+#ifndef CHANSIM_CLI_H
+#define CHANSIM_CLI_H
+
+#include <stdint.h>
+
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+
+/* "chansim <sub>: <message>" on stderr; returns CS_EXIT_USAGE. */
+int cli_fail(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A simulated duration: a number with a unit (ns, us, ms, s); returns -1 if malformed. */
+int cli_parse_duration_ns(const char *s, uint64_t *ns);
+
+#endif

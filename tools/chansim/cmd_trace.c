@@ -1,0 +1,157 @@
+/* chansim check / convert: offline work on recorded traces. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cs_rules.h"
+#include "cs_trace.h"
+
+static const char check_usage[] =
+    "usage: chansim check TRACE\n"
+    "\n"
+    "Reads every event of the trace directory TRACE and runs the protocol monitors of the\n"
+    "rule catalog over it. Exit status 1 when a rule is broken, 2 when the trace is unreadable.\n";
+
+static const char convert_usage[] =
+    "usage: chansim convert TRACE --to jsonl [-o FILE]\n"
+    "\n"
+    "Writes the events of the trace directory TRACE as JSON Lines (one object per event, see\n"
+    "docs/trace-format.md) to FILE, or to standard output. FILE appears only when complete.\n";
+
+static int want_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    return 0;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    if (want_help(argc, argv)) {
+        fputs(check_usage, stdout);
+        return CS_EXIT_OK;
+    }
+    if (argc != 2) {
+        fputs(check_usage, stderr);
+        return CS_EXIT_USAGE;
+    }
+    cs_error err = {0};
+    cs_trace_reader *r = NULL;
+    if (cs_trace_reader_open(&r, argv[1], &err) < 0)
+        return cli_fail("check", "%s", err.msg);
+    struct cs_trace_event ev;
+    uint64_t n = 0;
+    int got;
+    while ((got = cs_trace_reader_next(r, &ev, &err)) == 1)
+        n++;
+    if (got < 0) {
+        cs_trace_reader_close(r);
+        return cli_fail("check", "%s", err.msg);
+    }
+    if (cs_trace_reader_warning(r))
+        fprintf(stderr, "chansim check: warning: %s\n", cs_trace_reader_warning(r));
+    size_t nrules;
+    cs_rule_catalog(&nrules);
+    printf("%s: %" PRIu64 " events on %zu channels checked against %zu rules: no findings\n",
+           argv[1], n, cs_trace_reader_channels(r), nrules);
+    cs_trace_reader_close(r);
+    return CS_EXIT_OK;
+}
+
+int cmd_convert(int argc, char **argv)
+{
+    static const struct option opts[] = {{"to", required_argument, 0, 't'},
+                                         {"output", required_argument, 0, 'o'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *to = NULL, *outp = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "t:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 't':
+            to = optarg;
+            break;
+        case 'o':
+            outp = optarg;
+            break;
+        case 'h':
+            fputs(convert_usage, stdout);
+            return CS_EXIT_OK;
+        default:
+            fputs(convert_usage, stderr);
+            return CS_EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 1) {
+        fputs(convert_usage, stderr);
+        return CS_EXIT_USAGE;
+    }
+    if (!to || strcmp(to, "jsonl") != 0)
+        return cli_fail("convert", "--to %s: supported output formats: jsonl", to ? to : "(missing)");
+
+    /* Write beside the target and rename on success, so that a failed conversion never leaves
+     * a file that looks complete. */
+    char tmp[4096];
+    FILE *out = stdout;
+    if (outp) {
+        if (snprintf(tmp, sizeof(tmp), "%s.partial-XXXXXX", outp) >= (int)sizeof(tmp))
+            return cli_fail("convert", "%s: path too long", outp);
+        int fd = mkstemp(tmp);
+        if (fd < 0 || !(out = fdopen(fd, "w")))
+            return cli_fail("convert", "%s: cannot create: %s", outp, strerror(errno));
+    }
+    cs_error err = {0};
+    int rc = cs_trace_to_jsonl(argv[optind], out, &err);
+    if (rc == 0 && err.set)
+        fprintf(stderr, "chansim convert: warning: %s\n", err.msg);
+    if (outp) {
+        int cerr = fclose(out);
+        if (rc == 0 && cerr != 0) {
+            cs_error_errno(&err, errno, "%s: write failed", outp);
+            rc = -1;
+        }
+        if (rc == 0 && rename(tmp, outp) != 0) {
+            cs_error_errno(&err, errno, "%s: cannot rename into place", outp);
+            rc = -1;
+        }
+        if (rc < 0)
+            unlink(tmp);
+    } else if (fflush(stdout) != 0) {
+        cs_error_errno(&err, errno, "standard output");
+        rc = -1;
+    }
+    return rc < 0 ? cli_fail("convert", "%s", err.msg) : CS_EXIT_OK;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    return cli_fail("replay", "not available yet: trace replay is not part of this build");
+}
+
+int cmd_rules(int argc, char **argv)
+{
+    if (want_help(argc, argv)) {
+        puts("usage: chansim rules\n\nLists every protocol rule the monitors check: ID, family, "
+             "severity, the rule and its source.");
+        return CS_EXIT_OK;
+    }
+    size_t n;
+    const struct cs_rule *r = cs_rule_catalog(&n);
+    if (n == 0) {
+        puts("no rules: this build has no channel family monitors yet");
+        return CS_EXIT_OK;
+    }
+    for (size_t i = 0; i < n; i++)
+        printf("%-6s %-6s %-7s %s [%s]\n", r[i].id, r[i].family, cs_severity_name(r[i].severity),
+               r[i].summary, r[i].source);
+    return CS_EXIT_OK;
+}

@@ -1,0 +1,220 @@
+/* The chansim command as a user meets it: subcommands, exit statuses, one-line errors that
+ * name file and position, the default run's summary, and a recorded trace that babeltrace2
+ * lists and `convert --to jsonl` turns into JSON Lines. */
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cs_test.h"
+
+extern char **environ;
+
+struct result {
+    int status;
+    char out[65536];
+    char err[8192];
+};
+
+static void read_all(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    size_t n = fread(buf, 1, cap - 1, f);
+    buf[n] = 0;
+    fclose(f);
+}
+
+static char tmpdir[512];
+
+static const char *tmp_path(const char *name)
+{
+    static char p[8][1024];
+    static int i;
+    i = (i + 1) % 8;
+    snprintf(p[i], sizeof(p[i]), "%s/%s", tmpdir, name);
+    return p[i];
+}
+
+/* Run a program with stdout and stderr captured into files. */
+static void run(struct result *r, const char *const *argv)
+{
+    const char *o = tmp_path("stdout"), *e = tmp_path("stderr");
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, o, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, e, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid;
+    int rc = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    ck_assert_int_eq(rc, 0);
+    int st;
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert(WIFEXITED(st));
+    r->status = WEXITSTATUS(st);
+    read_all(o, r->out, sizeof(r->out));
+    read_all(e, r->err, sizeof(r->err));
+}
+
+#define CHANSIM(...)                                                                               \
+    do {                                                                                           \
+        const char *const argv_[] = {CHANSIM_BIN, __VA_ARGS__, NULL};                              \
+        run(&r, argv_);                                                                            \
+    } while (0)
+
+static void setup(void)
+{
+    const char *t = getenv("CHANSIM_TEST_TMP");
+    snprintf(tmpdir, sizeof(tmpdir), "%s/cli-%d", t ? t : "/tmp", (int)getpid());
+    mkdir(t ? t : "/tmp", 0755);
+    ck_assert_int_eq(mkdir(tmpdir, 0755), 0);
+}
+
+static int count_lines(const char *s, const char *prefix)
+{
+    int n = 0;
+    for (const char *l = s; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        if (strncmp(l, prefix, strlen(prefix)) == 0)
+            n++;
+    return n;
+}
+
+static int one_line(const char *s)
+{
+    const char *nl = strchr(s, '\n');
+    return nl && nl[1] == '\0';
+}
+
+START_TEST(help_version_and_usage_errors)
+{
+    struct result r;
+    CHANSIM("--help");
+    ck_assert_int_eq(r.status, 0);
+    cs_assert_contains(r.out, "usage: chansim <command>");
+    CHANSIM("--version");
+    ck_assert_int_eq(r.status, 0);
+    cs_assert_contains(r.out, "chansim " CHANSIM_VERSION);
+    CHANSIM("frobnicate");
+    ck_assert_int_eq(r.status, 2);
+    cs_assert_contains(r.err, "unknown command 'frobnicate'");
+    CHANSIM("run", "--until", "soon");
+    ck_assert_int_eq(r.status, 2);
+    cs_assert_contains(r.err, "--until 'soon'");
+    CHANSIM("replay", "x");
+    ck_assert_int_eq(r.status, 2);
+    cs_assert_contains(r.err, "not available yet");
+    CHANSIM("rules");
+    ck_assert_int_eq(r.status, 0);
+}
+END_TEST
+
+START_TEST(default_run_prints_summary)
+{
+    struct result r;
+    CHANSIM("run");
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    cs_assert_contains(r.out, "platform " CHANSIM_DEFAULT_PLATFORM);
+    cs_assert_contains(r.out, "domain power-mgmt");
+    cs_assert_contains(r.out, "domain s390-guest");
+    cs_assert_contains(r.out, "domain spar-guest");
+    cs_assert_contains(r.out, "simulated time");
+    cs_assert_contains(r.out, "wall time");
+    cs_assert_contains(r.out, "events");
+    ck_assert_str_eq(r.err, "");
+}
+END_TEST
+
+START_TEST(trace_is_listed_by_babeltrace2_and_converts_to_jsonl)
+{
+    struct result r;
+    char trace[1024];
+    snprintf(trace, sizeof(trace), "%s", tmp_path("trace"));
+    CHANSIM("run", "--trace", trace);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    cs_assert_contains(r.out, "trace           ");
+
+    const char *const bt[] = {BABELTRACE2, trace, NULL};
+    run(&r, bt);
+    ck_assert_msg(r.status == 0, "babeltrace2: %s", r.err);
+    int listed = count_lines(r.out, "[");
+    ck_assert_int_ge(listed, 5); /* platform, 3 domains, run start, run end */
+    cs_assert_contains(r.out, "chansim:log");
+    cs_assert_contains(r.out, "domain power-mgmt: ppc64 pseries, 256 MiB, 1 vCPU");
+
+    char jsonl[1024];
+    snprintf(jsonl, sizeof(jsonl), "%s", tmp_path("trace.jsonl"));
+    CHANSIM("convert", trace, "--to", "jsonl", "-o", jsonl);
+    ck_assert_msg(r.status == 0, "convert: %s", r.err);
+    char buf[65536];
+    read_all(jsonl, buf, sizeof(buf));
+    ck_assert_int_eq(count_lines(buf, "{"), listed);
+    cs_assert_contains(buf, "\"channel\":\"sim\"");
+    cs_assert_contains(buf, "run end (idle)");
+
+    CHANSIM("check", trace);
+    ck_assert_int_eq(r.status, 0);
+    cs_assert_contains(r.out, "events on 1 channels checked");
+}
+END_TEST
+
+START_TEST(bad_platforms_exit_2_with_position)
+{
+    struct result r;
+    CHANSIM("run", TESTDATA_DIR "/unmodelled.xml");
+    ck_assert_int_eq(r.status, 2);
+    ck_assert(one_line(r.err));
+    cs_assert_contains(r.err, "unmodelled.xml:6: domain 'lpar': <controller> type='scsi' "
+                              "model='ibmvscsi': chansim has no model for this device");
+    CHANSIM("run", SIM_TESTDATA_DIR "/malformed.xml");
+    ck_assert_int_eq(r.status, 2);
+    ck_assert(one_line(r.err));
+    cs_assert_contains(r.err, "malformed.xml:4: malformed XML");
+    CHANSIM("run", SIM_TESTDATA_DIR "/libvirt-rejects.xml");
+    ck_assert_int_eq(r.status, 2);
+    ck_assert(one_line(r.err));
+    cs_assert_contains(r.err, "libvirt rejects it");
+    CHANSIM("run", tmp_path("missing.xml"));
+    ck_assert_int_eq(r.status, 2);
+    cs_assert_contains(r.err, "missing.xml: cannot open platform file");
+}
+END_TEST
+
+START_TEST(bad_traces_exit_2_and_leave_no_output)
+{
+    struct result r;
+    char notrace[1024];
+    snprintf(notrace, sizeof(notrace), "%s", tmp_path("not-a-trace"));
+    mkdir(notrace, 0755);
+    CHANSIM("check", notrace);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert(one_line(r.err));
+    cs_assert_contains(r.err, "not-a-trace");
+    char out[1024];
+    snprintf(out, sizeof(out), "%s", tmp_path("out.jsonl"));
+    CHANSIM("convert", notrace, "--to", "jsonl", "-o", out);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_int_eq(access(out, F_OK), -1);
+    CHANSIM("convert", notrace, "--to", "yaml");
+    ck_assert_int_eq(r.status, 2);
+    cs_assert_contains(r.err, "supported output formats: jsonl");
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("chansim");
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, help_version_and_usage_errors);
+    tcase_add_test(tc, default_run_prints_summary);
+    tcase_add_test(tc, trace_is_listed_by_babeltrace2_and_converts_to_jsonl);
+    tcase_add_test(tc, bad_platforms_exit_2_with_position);
+    tcase_add_test(tc, bad_traces_exit_2_and_leave_no_output);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+CS_TEST_MAIN(suite)
