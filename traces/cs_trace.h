@@ -47,6 +47,11 @@ typedef struct cs_trace_writer cs_trace_writer;
  * clock_hz is the simulation clock that event cycle counts refer to. */
 int cs_trace_writer_open(cs_trace_writer **out, const char *dir, uint64_t clock_hz, cs_error *err);
 
+/* Give the trace a chosen UUID instead of the random one, before any event is written: a
+ * simulation derives it from its inputs so that the same run gives the same trace, byte for
+ * byte. */
+int cs_trace_writer_set_uuid(cs_trace_writer *w, const uint8_t uuid[16], cs_error *err);
+
 /* Add a channel and rewrite the metadata; ids are handed out from 0 in order. Names must be
  * unique. */
 int cs_trace_writer_add_channel(cs_trace_writer *w, const char *name, const char *family,

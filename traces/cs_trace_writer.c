@@ -486,6 +486,15 @@ int cs_trace_writer_close(cs_trace_writer *w, cs_error *err)
     return rc;
 }
 
+int cs_trace_writer_set_uuid(cs_trace_writer *w, const uint8_t uuid[16], cs_error *err)
+{
+    if (w->events)
+        return cs_error_set(err, "%s: the trace uuid can only be set before the first event",
+                            w->dir);
+    memcpy(w->uuid, uuid, sizeof(w->uuid));
+    return write_metadata(w, err);
+}
+
 uint64_t cs_trace_writer_events(const cs_trace_writer *w)
 {
     return w->events;

@@ -201,6 +201,40 @@ START_TEST(empty_trace)
 }
 END_TEST
 
+START_TEST(chosen_uuid)
+{
+    cs_error err = {0};
+    cs_trace_writer *w;
+    uint16_t id;
+    const uint8_t uuid[16] = {0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    ck_assert_msg(cs_trace_writer_open(&w, tdir, 1000, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(cs_trace_writer_set_uuid(w, uuid, &err), 0);
+    ck_assert_int_eq(cs_trace_writer_add_channel(w, "a", "f", &id, &err), 0);
+    ck_assert_int_eq(cs_trace_write_msg(w, id, 5, CS_DIR_TO_FW, 1, "x", 1, &err), 0);
+    /* too late once an event is out: packets already carry the old one */
+    ck_assert_int_eq(cs_trace_writer_set_uuid(w, uuid, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "before the first event"));
+    ck_assert_int_eq(cs_trace_writer_close(w, &err), 0);
+
+    char *meta = tt_path(tdir, "metadata");
+    size_t len;
+    uint8_t *text = tt_read_file(meta, &len);
+    ck_assert_ptr_nonnull(strstr((char *)text, "deadbeef-0102-0304-0506-0708090a0b0c"));
+    free(text);
+    free(meta);
+    char *stream = tt_path(tdir, "stream_0");
+    uint8_t *pkt = tt_read_file(stream, &len);
+    ck_assert_int_eq(memcmp(pkt + 4, uuid, 16), 0); /* packet header: magic, then uuid */
+    free(pkt);
+    free(stream);
+    cs_trace_reader *r;
+    ck_assert_msg(cs_trace_reader_open(&r, tdir, &err) == 0, "%s", err.msg);
+    struct cs_trace_event ev;
+    ck_assert_int_eq(cs_trace_reader_next(r, &ev, &err), 1);
+    cs_trace_reader_close(r);
+}
+END_TEST
+
 START_TEST(largest_events)
 {
     cs_error err = {0};
@@ -583,6 +617,7 @@ static Suite *suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, round_trip);
     tcase_add_test(tc, empty_trace);
+    tcase_add_test(tc, chosen_uuid);
     tcase_add_test(tc, largest_events);
     tcase_add_test(tc, writer_rejects);
     tcase_add_test(tc, truncated_stream);

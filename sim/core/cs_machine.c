@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cs_trace.h"
+
 static const struct cs_family *claimant(const struct cs_family *const *families, size_t n,
                                         const struct cs_domain_desc *dom,
                                         const struct cs_device_desc *dev)
@@ -73,6 +75,15 @@ int cs_machine_build(const struct cs_platform *p, const struct cs_family *const 
         abort();
     m->platform = p;
     m->sched = cs_sched_new();
+    if (trace) {
+        uint8_t uuid[16];
+        cs_platform_fingerprint(p, uuid);
+        if (cs_trace_writer_set_uuid(trace, uuid, err) < 0) {
+            cs_sched_free(m->sched);
+            free(m);
+            return -1;
+        }
+    }
     cs_tap_init(&m->tap, m->sched, trace);
     if (cs_tap_add_channel(&m->tap, "sim", "sim", &m->sim_channel, err) < 0)
         goto fail;

@@ -142,6 +142,64 @@ void cs_platform_free(struct cs_platform *p)
     free(p);
 }
 
+/* Two FNV-1a lanes with different offsets: a stable digest, not a cryptographic one. */
+struct digest {
+    uint64_t a, b;
+};
+
+static void dg_bytes(struct digest *d, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++) {
+        d->a = (d->a ^ b[i]) * 0x100000001b3ULL;
+        d->b = (d->b ^ b[i]) * 0x100000001b3ULL;
+    }
+}
+
+static void dg_str(struct digest *d, const char *s)
+{
+    dg_bytes(d, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+static void dg_u64(struct digest *d, uint64_t v)
+{
+    dg_bytes(d, &v, sizeof(v));
+}
+
+void cs_platform_fingerprint(const struct cs_platform *p, uint8_t uuid[16])
+{
+    struct digest d = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
+    dg_u64(&d, p->clock_hz);
+    for (size_t i = 0; i < p->ndomains; i++) {
+        const struct cs_domain_desc *dom = &p->domains[i];
+        dg_str(&d, dom->name);
+        dg_str(&d, dom->arch);
+        dg_str(&d, dom->machine);
+        dg_u64(&d, dom->memory_bytes);
+        dg_u64(&d, dom->vcpus);
+        for (size_t j = 0; j < dom->ndevices; j++) {
+            const struct cs_device_desc *dev = &dom->devices[j];
+            dg_str(&d, dev->element);
+            dg_u64(&d, dev->bus);
+            dg_bytes(&d, &dev->addr, sizeof(dev->addr));
+            for (size_t k = 0; k < dev->nattrs; k++) {
+                dg_str(&d, dev->attrs[k].name);
+                dg_str(&d, dev->attrs[k].value);
+            }
+        }
+        for (size_t j = 0; j < dom->ncosts; j++) {
+            dg_str(&d, dom->costs[j].op);
+            dg_u64(&d, dom->costs[j].cycles);
+        }
+    }
+    for (int i = 0; i < 8; i++) {
+        uuid[i] = (uint8_t)(d.a >> (56 - 8 * i));
+        uuid[8 + i] = (uint8_t)(d.b >> (56 - 8 * i));
+    }
+    uuid[6] = (uint8_t)((uuid[6] & 0x0f) | 0x80); /* version 8: custom */
+    uuid[8] = (uint8_t)((uuid[8] & 0x3f) | 0x80); /* RFC variant */
+}
+
 const char *cs_device_attr(const struct cs_device_desc *d, const char *name)
 {
     for (size_t i = 0; i < d->nattrs; i++)

@@ -90,6 +90,10 @@ struct cs_platform {
 int cs_platform_load(const char *path, const char *uri, struct cs_platform **out, cs_error *err);
 void cs_platform_free(struct cs_platform *p);
 
+/* A 128-bit digest of everything the platform says (domains, devices, costs, clock), shaped
+ * as an RFC 9562 version-8 UUID: the trace of a run is named by its inputs. */
+void cs_platform_fingerprint(const struct cs_platform *p, uint8_t uuid[16]);
+
 const char *cs_device_attr(const struct cs_device_desc *d, const char *name);
 const char *cs_bus_name(enum cs_bus bus);
 
