@@ -14,7 +14,8 @@ int cs_gmem_init(struct cs_gmem *g, uint64_t size, const char *owner, cs_error *
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                    -1, 0);
     if (p == MAP_FAILED)
-        return cs_error_errno(err, errno, "domain '%s': cannot reserve %" PRIu64 " bytes of guest memory",
+        return cs_error_errno(err, errno,
+                              "domain '%s': cannot reserve %" PRIu64 " bytes of guest memory",
                               owner, size);
     g->host = p;
     g->size = size;

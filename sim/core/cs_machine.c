@@ -36,8 +36,7 @@ static int no_model(const struct cs_family *const *families, size_t n,
 }
 
 static int build_domain(struct cs_machine *m, struct cs_domain *d,
-                        const struct cs_family *const *families, size_t nfamilies,
-                        cs_error *err)
+                        const struct cs_family *const *families, size_t nfamilies, cs_error *err)
 {
     const struct cs_domain_desc *desc = d->desc;
     if (cs_gmem_init(&d->mem, desc->memory_bytes, desc->name, err) < 0)
@@ -51,8 +50,8 @@ static int build_domain(struct cs_machine *m, struct cs_domain *d,
                               desc->costs[i].where, err) < 0)
             return -1;
     cs_tap_log(&m->tap, m->sim_channel, 6, "domain %s: %s%s%s, %" PRIu64 " MiB, %u vCPU",
-               desc->name, desc->arch, desc->machine ? " " : "",
-               desc->machine ? desc->machine : "", desc->memory_bytes >> 20, desc->vcpus);
+               desc->name, desc->arch, desc->machine ? " " : "", desc->machine ? desc->machine : "",
+               desc->memory_bytes >> 20, desc->vcpus);
     /* Check every device before attaching any, so nothing half-built runs. */
     for (size_t i = 0; i < desc->ndevices; i++)
         if (!claimant(families, nfamilies, desc, &desc->devices[i]))

@@ -38,8 +38,8 @@ START_TEST(families_attach_and_run)
     ck_assert_int_eq(cs_tap_observe(&m->tap, (struct cs_tap_observer){count_to_fw, NULL}, &err), 0);
 
     uint64_t end = cs_sched_run_standalone(m->sched, UINT64_MAX);
-    ck_assert_uint_eq(end, 4 * 250);                 /* the longer device's last period */
-    ck_assert_uint_eq(m->tap.msgs, 2 * (4 + 2));     /* tick and answer per period */
+    ck_assert_uint_eq(end, 4 * 250);             /* the longer device's last period */
+    ck_assert_uint_eq(m->tap.msgs, 2 * (4 + 2)); /* tick and answer per period */
     ck_assert_uint_eq(msgs_to_fw, 4 + 2);
     ck_assert_uint_eq(m->tap.channels[1].msgs, 8);
     uint32_t v;

@@ -305,8 +305,7 @@ static int map_address(struct map_ctx *m, struct cs_device_desc *d, xmlNode *add
         d->addr.ccw.ssid = (uint8_t)ssid;
         d->addr.ccw.devno = (uint16_t)devno;
     } else {
-        rc = bad(m, addr, "address type '%s' is not one chansim models (spapr-vio, ccw)",
-                 type.s);
+        rc = bad(m, addr, "address type '%s' is not one chansim models (spapr-vio, ccw)", type.s);
     }
     cs_xml_str_free(&type);
     return rc;
@@ -357,8 +356,9 @@ static int map_timing(struct map_ctx *m, xmlNode *t)
         if (rc < 0)
             return bad(m, t, "%s", m->err->msg);
         if (m->plat->clock_hz && m->plat->clock_hz != v)
-            return bad(m, t, "clock-hz %" PRIu64 " disagrees with %" PRIu64
-                            " set by another domain; the platform has one cycle clock",
+            return bad(m, t,
+                       "clock-hz %" PRIu64 " disagrees with %" PRIu64
+                       " set by another domain; the platform has one cycle clock",
                        v, m->plat->clock_hz);
         m->plat->clock_hz = v;
     }
@@ -551,15 +551,14 @@ static int src_load(struct src *s, const char *path, cs_error *err)
             rpath = xstrdup(ref.s);
         } else {
             const char *slash = strrchr(path, '/');
-            rpath = slash ? xasprintf("%.*s/%s", (int)(slash - path), path, ref.s)
-                          : xstrdup(ref.s);
+            rpath = slash ? xasprintf("%.*s/%s", (int)(slash - path), path, ref.s) : xstrdup(ref.s);
         }
         cs_xml_str_free(&ref);
         xmlDoc *d = NULL;
         int rc = cs_xml_read_file(rpath, &d, err);
         if (rc == 0 && !cs_xml_is(xmlDocGetRootElement(d), "domain"))
-            rc = cs_error_set(err, "%s: referenced from %s:%ld is not a <domain> file", rpath,
-                              path, cs_xml_line(c));
+            rc = cs_error_set(err, "%s: referenced from %s:%ld is not a <domain> file", rpath, path,
+                              cs_xml_line(c));
         if (rc == 0)
             rc = src_add(s, rpath, d, xmlDocGetRootElement(d), err);
         else if (d)
@@ -599,9 +598,8 @@ static int validate_domains(struct src *s, cs_error *err)
     for (size_t i = 0; i < s->n && rc == 0; i++) {
         xmlBuffer *buf = xmlBufferCreate();
         xmlNodeDump(buf, s->doms[i].node->doc, s->doms[i].node, 0, 0);
-        virDomainPtr d =
-            virDomainDefineXMLFlags(v, (const char *)xmlBufferContent(buf),
-                                    VIR_DOMAIN_DEFINE_VALIDATE);
+        virDomainPtr d = virDomainDefineXMLFlags(v, (const char *)xmlBufferContent(buf),
+                                                 VIR_DOMAIN_DEFINE_VALIDATE);
         xmlBufferFree(buf);
         if (!d) {
             char msg[CS_ERROR_MAX / 2];
@@ -613,8 +611,8 @@ static int validate_domains(struct src *s, cs_error *err)
                 rc = cs_error_set(err, "%s; libvirt rejects the domain too: %s", mine.msg, msg);
             else
                 rc = cs_error_set(err, "%s:%ld: domain '%s': libvirt rejects it: %s",
-                                  s->doms[i].file, cs_xml_line(s->doms[i].node),
-                                  s->doms[i].name, msg);
+                                  s->doms[i].file, cs_xml_line(s->doms[i].node), s->doms[i].name,
+                                  msg);
         } else {
             virDomainUndefine(d);
             virDomainFree(d);

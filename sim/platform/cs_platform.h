@@ -75,8 +75,8 @@ struct cs_domain_desc {
 };
 
 struct cs_platform {
-    char *source;     /* the file, or the URI for --connect without a file */
-    char *uri;        /* the libvirt URI that was opened */
+    char *source;      /* the file, or the URI for --connect without a file */
+    char *uri;         /* the libvirt URI that was opened */
     uint64_t clock_hz; /* the simulation cycle clock (metadata timing/@clock-hz) */
     struct cs_domain_desc *domains;
     size_t ndomains;

@@ -136,7 +136,8 @@ END_TEST
 
 START_TEST(libvirt_rejection_is_reported)
 {
-    load_fails(DATA("libvirt-rejects.xml"), "libvirt-rejects.xml:2: domain 'odd': libvirt rejects it");
+    load_fails(DATA("libvirt-rejects.xml"),
+               "libvirt-rejects.xml:2: domain 'odd': libvirt rejects it");
 }
 END_TEST
 

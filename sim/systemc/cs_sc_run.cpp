@@ -142,8 +142,7 @@ extern "C" int cs_sc_run(struct cs_machine *m, const struct cs_run_opts *opts,
         cs_sched_run_due(m->sched, top->now_cycles());
         sum->sim_cycles = cs_sched_now(m->sched);
         sum->delta_cycles = sc_core::sc_delta_count();
-        cs_tap_log(&m->tap, m->sim_channel, 6, "run end (%s)",
-                   sum->idle ? "idle" : "time limit");
+        cs_tap_log(&m->tap, m->sim_channel, 6, "run end (%s)", sum->idle ? "idle" : "time limit");
     } catch (const sc_core::sc_report &r) {
         return cs_error_set(err, "SystemC: %s", r.what());
     } catch (const std::exception &e) {
@@ -157,4 +156,3 @@ extern "C" int cs_sc_run(struct cs_machine *m, const struct cs_run_opts *opts,
     sum->activations = cs_sched_activations(m->sched);
     return 0;
 }
-

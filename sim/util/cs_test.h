@@ -10,7 +10,7 @@
 #define cs_assert_contains(hay, needle)                                                            \
     do {                                                                                           \
         const char *h_ = (hay), *n_ = (needle);                                                    \
-        ck_assert_msg(h_ && strstr(h_, n_), "expected \"%s\" in \"%s\"", n_, h_ ? h_ : "(null)");  \
+        ck_assert_msg(h_ &&strstr(h_, n_), "expected \"%s\" in \"%s\"", n_, h_ ? h_ : "(null)");   \
     } while (0)
 
 /* main() for a test program made of one suite. */

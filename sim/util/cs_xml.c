@@ -127,8 +127,8 @@ int cs_xml_attr_u64(xmlNode *n, const char *name, uint64_t min, uint64_t max, ui
         end++;
     ok = ok && *end == '\0' && x >= min && x <= max;
     if (!ok) {
-        cs_error_set(err, "attribute %s='%s' is not a number in [%" PRIu64 ", %" PRIu64 "]",
-                     name, v.s, min, max);
+        cs_error_set(err, "attribute %s='%s' is not a number in [%" PRIu64 ", %" PRIu64 "]", name,
+                     v.s, min, max);
         cs_xml_str_free(&v);
         return -1;
     }

@@ -32,8 +32,8 @@ static void print_summary(const struct cs_platform *p, const struct cs_machine *
     for (size_t i = 0; i < p->ndomains; i++) {
         const struct cs_domain_desc *d = &p->domains[i];
         printf("  domain %-16s %-8s %-16s %6" PRIu64 " MiB  %u vCPU  %zu device%s\n", d->name,
-               d->arch, d->machine ? d->machine : "-", d->memory_bytes >> 20, d->vcpus,
-               d->ndevices, d->ndevices == 1 ? "" : "s");
+               d->arch, d->machine ? d->machine : "-", d->memory_bytes >> 20, d->vcpus, d->ndevices,
+               d->ndevices == 1 ? "" : "s");
     }
     printf("simulated time  %" PRIu64 " ns (%" PRIu64 " cycles at %" PRIu64 " Hz), stopped: %s\n",
            s->sim_ns, s->sim_cycles, p->clock_hz, s->idle ? "idle" : "time limit");

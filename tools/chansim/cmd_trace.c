@@ -94,7 +94,8 @@ int cmd_convert(int argc, char **argv)
         return CS_EXIT_USAGE;
     }
     if (!to || strcmp(to, "jsonl") != 0)
-        return cli_fail("convert", "--to %s: supported output formats: jsonl", to ? to : "(missing)");
+        return cli_fail("convert", "--to %s: supported output formats: jsonl",
+                        to ? to : "(missing)");
 
     /* Write beside the target and rename on success, so that a failed conversion never leaves
      * a file that looks complete. */
