@@ -72,6 +72,10 @@ int cs_trace_writer_flush(cs_trace_writer *w, cs_error *err);
 /* Write the partial packets and free the writer, also when it fails. NULL is allowed. */
 int cs_trace_writer_close(cs_trace_writer *w, cs_error *err);
 
+/* Close and remove everything the writer created, for a run that failed before it
+ * simulated anything: no trace is better than one that looks like a run. */
+void cs_trace_writer_discard(cs_trace_writer *w);
+
 /* Events accepted so far. */
 uint64_t cs_trace_writer_events(const cs_trace_writer *w);
 

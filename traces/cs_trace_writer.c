@@ -486,6 +486,33 @@ int cs_trace_writer_close(cs_trace_writer *w, cs_error *err)
     return rc;
 }
 
+void cs_trace_writer_discard(cs_trace_writer *w)
+{
+    if (!w)
+        return;
+    char *dir = strdup(w->dir);
+    size_t nch = w->nch;
+    cs_trace_writer_close(w, NULL);
+    if (!dir)
+        return;
+    /* Only what the writer made: its streams, its metadata, then the folder if that leaves
+     * it empty (the writer only opens an empty or new folder). */
+    char name[32];
+    for (size_t i = 0; i < nch; i++) {
+        snprintf(name, sizeof(name), "stream_%zu", i);
+        char *p = path_join(dir, name);
+        if (p)
+            unlink(p);
+        free(p);
+    }
+    char *meta = path_join(dir, CS_TRACE_METADATA);
+    if (meta)
+        unlink(meta);
+    free(meta);
+    rmdir(dir);
+    free(dir);
+}
+
 int cs_trace_writer_set_uuid(cs_trace_writer *w, const uint8_t uuid[16], cs_error *err)
 {
     if (w->events)

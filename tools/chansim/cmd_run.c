@@ -95,8 +95,13 @@ int cmd_run(int argc, char **argv)
         cli_fail("run", "%s", err.msg);
         goto out;
     }
-    if (cs_machine_build(p, cs_builtin_families, cs_builtin_nfamilies, tw, &m, &err) < 0 ||
-        cs_sc_run(m, &ro, &sum, &err) < 0) {
+    if (cs_machine_build(p, cs_builtin_families, cs_builtin_nfamilies, tw, &m, &err) < 0) {
+        cli_fail("run", "%s", err.msg);
+        cs_trace_writer_discard(tw);
+        tw = NULL;
+        goto out;
+    }
+    if (cs_sc_run(m, &ro, &sum, &err) < 0) {
         cli_fail("run", "%s", err.msg);
         goto out;
     }

@@ -162,8 +162,11 @@ END_TEST
 START_TEST(bad_platforms_exit_2_with_position)
 {
     struct result r;
-    CHANSIM("run", TESTDATA_DIR "/unmodelled.xml");
+    char trace[1024];
+    snprintf(trace, sizeof(trace), "%s", tmp_path("failed-trace"));
+    CHANSIM("run", TESTDATA_DIR "/unmodelled.xml", "--trace", trace);
     ck_assert_int_eq(r.status, 2);
+    ck_assert_int_eq(access(trace, F_OK), -1); /* no trace of a run that never ran */
     ck_assert(one_line(r.err));
     cs_assert_contains(r.err, "unmodelled.xml:6: domain 'lpar': <controller> type='scsi' "
                               "model='ibmvscsi': chansim has no model for this device");
