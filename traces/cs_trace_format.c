@@ -5,6 +5,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+char *cs_trace_path_join(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), b = strlen(name);
+    char *p = malloc(a + b + 2);
+    if (!p)
+        return NULL;
+    memcpy(p, dir, a);
+    p[a] = '/';
+    memcpy(p + a + 1, name, b + 1);
+    return p;
+}
+
 void cs_strbuf_printf(struct cs_strbuf *sb, const char *fmt, ...)
 {
     if (sb->oom)

@@ -95,6 +95,9 @@ static inline uint64_t ld64(const uint8_t *p)
     return le64toh(v);
 }
 
+/* dir + "/" + name in malloc'd memory, NULL if out of memory. */
+char *cs_trace_path_join(const char *dir, const char *name);
+
 /* Growable text; a failed allocation sets oom and later appends do nothing. */
 struct cs_strbuf {
     char *p;

@@ -64,18 +64,6 @@ __attribute__((format(printf, 4, 5))) static int bad(cs_error *err, const char *
     return cs_error_set(err, "%s: byte %" PRIu64 ": %s", path, off, reason);
 }
 
-static char *path_join(const char *dir, const char *name)
-{
-    size_t a = strlen(dir), b = strlen(name);
-    char *p = malloc(a + b + 2);
-    if (!p)
-        return NULL;
-    memcpy(p, dir, a);
-    p[a] = '/';
-    memcpy(p + a + 1, name, b + 1);
-    return p;
-}
-
 /* ---- metadata ---- */
 
 enum tok_kind { T_EOF, T_IDENT, T_NUM, T_STR, T_PUNCT };
@@ -513,7 +501,7 @@ out:
 
 static int read_metadata(cs_trace_reader *r, cs_error *err)
 {
-    char *path = path_join(r->dir, CS_TRACE_METADATA);
+    char *path = cs_trace_path_join(r->dir, CS_TRACE_METADATA);
     if (!path)
         return cs_error_set(err, "%s: out of memory", r->dir);
     int rc = -1;
@@ -627,6 +615,20 @@ static void truncated(cs_trace_reader *r, const struct rstream *s, uint64_t off,
                          s->path, off, have, PKT_HDR_SIZE, off);
 }
 
+/* packet_size and content_size (in bits) must be whole bytes and cover the packet header and
+ * context. */
+static int check_size_bits(cs_error *err, const char *path, uint64_t off, const char *field,
+                           uint64_t bits)
+{
+    if (bits % 8)
+        return bad(err, path, off, "%s %" PRIu64 " bits is not a multiple of 8", field, bits);
+    if (bits / 8 < PKT_HDR_SIZE)
+        return bad(err, path, off,
+                   "%s %" PRIu64 " bits is smaller than the packet header and context (%d bits)",
+                   field, bits, PKT_HDR_SIZE * 8);
+    return 0;
+}
+
 /* Move to the next packet that holds events. 1: loaded, 0: end of stream, -1: corrupt. */
 static int load_packet(cs_trace_reader *r, struct rstream *s, cs_error *err)
 {
@@ -657,14 +659,8 @@ static int load_packet(cs_trace_reader *r, struct rstream *s, cs_error *err)
                        ld32(p + PKT_STREAM_ID));
         uint64_t psize = ld64(p + PKT_PACKET_SIZE), csize = ld64(p + PKT_CONTENT_SIZE);
         uint64_t left = s->file_size > off ? s->file_size - off : 0;
-        if (psize % 8)
-            return bad(err, s->path, off + PKT_PACKET_SIZE,
-                       "packet_size %" PRIu64 " bits is not a multiple of 8", psize);
-        if (psize / 8 < PKT_HDR_SIZE)
-            return bad(err, s->path, off + PKT_PACKET_SIZE,
-                       "packet_size %" PRIu64
-                       " bits is smaller than the packet header and context (%d bits)",
-                       psize, PKT_HDR_SIZE * 8);
+        if (check_size_bits(err, s->path, off + PKT_PACKET_SIZE, "packet_size", psize) < 0)
+            return -1;
         /* A packet running past the end of the file is what a killed writer leaves, unless
          * it is larger than any packet chansim writes. */
         if (psize / 8 > CS_TRACE_MAX_PACKET) {
@@ -683,14 +679,8 @@ static int load_packet(cs_trace_reader *r, struct rstream *s, cs_error *err)
             return bad(err, s->path, off + PKT_CONTENT_SIZE,
                        "content_size %" PRIu64 " bits exceeds packet_size %" PRIu64 " bits", csize,
                        psize);
-        if (csize % 8)
-            return bad(err, s->path, off + PKT_CONTENT_SIZE,
-                       "content_size %" PRIu64 " bits is not a multiple of 8", csize);
-        if (csize / 8 < PKT_HDR_SIZE)
-            return bad(err, s->path, off + PKT_CONTENT_SIZE,
-                       "content_size %" PRIu64
-                       " bits is smaller than the packet header and context (%d bits)",
-                       csize, PKT_HDR_SIZE * 8);
+        if (check_size_bits(err, s->path, off + PKT_CONTENT_SIZE, "content_size", csize) < 0)
+            return -1;
         uint16_t ch = ld16(p + PKT_CHANNEL);
         if (ch >= r->nchans)
             return bad(err, s->path, off + PKT_CHANNEL,
@@ -905,7 +895,7 @@ static int open_streams(cs_trace_reader *r, cs_error *err)
                 goto oom;
             names = nn;
         }
-        if (!(names[n] = path_join(r->dir, e->d_name)))
+        if (!(names[n] = cs_trace_path_join(r->dir, e->d_name)))
             goto oom;
         n++;
     }

@@ -33,18 +33,6 @@ struct cs_trace_writer {
     cs_error fail;
 };
 
-static char *path_join(const char *dir, const char *name)
-{
-    size_t a = strlen(dir), b = strlen(name);
-    char *p = malloc(a + b + 2);
-    if (!p)
-        return NULL;
-    memcpy(p, dir, a);
-    p[a] = '/';
-    memcpy(p + a + 1, name, b + 1);
-    return p;
-}
-
 static int write_all(int fd, const void *buf, size_t n)
 {
     const uint8_t *p = buf;
@@ -131,8 +119,8 @@ static int write_metadata(cs_trace_writer *w, cs_error *err)
     cs_trace_meta_prefix(&sb, w->uuid);
     cs_trace_meta_env(&sb, w->clock_hz, w->desc, w->nch);
     cs_trace_meta_suffix(&sb, w->uuid, w->clock_hz);
-    char *tmp = path_join(w->dir, CS_TRACE_METADATA_TMP);
-    char *final = path_join(w->dir, CS_TRACE_METADATA);
+    char *tmp = cs_trace_path_join(w->dir, CS_TRACE_METADATA_TMP);
+    char *final = cs_trace_path_join(w->dir, CS_TRACE_METADATA);
     int rc = -1;
     if (sb.oom || !tmp || !final) {
         cs_error_set(err, "%s: out of memory writing the trace metadata", w->dir);
@@ -249,7 +237,7 @@ int cs_trace_writer_add_channel(cs_trace_writer *w, const char *name, const char
     uint16_t cid = (uint16_t)w->nch;
     char fname[32];
     snprintf(fname, sizeof(fname), "stream_%u", (unsigned)cid);
-    char *path = path_join(w->dir, fname);
+    char *path = cs_trace_path_join(w->dir, fname);
     if (!path)
         return cs_error_set(err, "%s: out of memory adding channel \"%s\"", w->dir, name);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -500,12 +488,12 @@ void cs_trace_writer_discard(cs_trace_writer *w)
     char name[32];
     for (size_t i = 0; i < nch; i++) {
         snprintf(name, sizeof(name), "stream_%zu", i);
-        char *p = path_join(dir, name);
+        char *p = cs_trace_path_join(dir, name);
         if (p)
             unlink(p);
         free(p);
     }
-    char *meta = path_join(dir, CS_TRACE_METADATA);
+    char *meta = cs_trace_path_join(dir, CS_TRACE_METADATA);
     if (meta)
         unlink(meta);
     free(meta);

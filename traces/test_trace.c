@@ -1,5 +1,6 @@
 /* Trace writer and reader: round trips, writer argument checks, cut-off traces, killed
  * writers and the reader's memory bound. */
+#include "cs_test.h"
 #include "cs_trace.h"
 #include "cs_trace_format.h"
 #include "test_trace_util.h"
@@ -14,30 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char *tmp;  /* per-test scratch directory */
-static char *tdir; /* the trace directory inside it */
-
-static void setup(void)
-{
-    tmp = tt_tmpdir();
-    tdir = tt_path(tmp, "t");
-}
-
-static void teardown(void)
-{
-    tt_rmtree(tmp);
-    free(tdir);
-    free(tmp);
-}
-
+/* tt_rnd() state: a fixed seed, so the test data is the same every run */
 static uint64_t rng = 0x9E3779B97F4A7C15u;
-static uint64_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
 
 struct xev {
     uint64_t t;
@@ -98,24 +77,24 @@ static void add_event(cs_trace_writer *w, struct xev *x, size_t seq, uint16_t ch
     x->t = t;
     x->ch = ch;
     x->seq = seq;
-    if (rnd() % 8 == 0) {
+    if (tt_rnd(&rng) % 8 == 0) {
         x->type = CS_TRACE_LOG;
-        x->level = (uint8_t)rnd();
-        x->len = big ? 100000 : (uint32_t)(rnd() % 80);
+        x->level = (uint8_t)tt_rnd(&rng);
+        x->len = big ? 100000 : (uint32_t)(tt_rnd(&rng) % 80);
         x->data = malloc(x->len + 1);
         for (uint32_t i = 0; i < x->len; i++)
-            x->data[i] = (uint8_t)(' ' + rnd() % 95);
+            x->data[i] = (uint8_t)(' ' + tt_rnd(&rng) % 95);
         x->data[x->len] = 0;
         ck_assert_msg(cs_trace_write_log(w, ch, t, x->level, (char *)x->data, &err) == 0, "%s",
                       err.msg);
     } else {
         x->type = CS_TRACE_MSG;
-        x->dir = (uint8_t)(rnd() % 3);
-        x->kind = (uint16_t)rnd();
-        x->len = big ? 200000 : (uint32_t)(rnd() % 64);
+        x->dir = (uint8_t)(tt_rnd(&rng) % 3);
+        x->kind = (uint16_t)tt_rnd(&rng);
+        x->len = big ? 200000 : (uint32_t)(tt_rnd(&rng) % 64);
         x->data = malloc(x->len + 1);
         for (uint32_t i = 0; i < x->len; i++)
-            x->data[i] = (uint8_t)rnd();
+            x->data[i] = (uint8_t)tt_rnd(&rng);
         ck_assert_msg(cs_trace_write_msg(w, ch, t, x->dir, x->kind, x->data, x->len, &err) == 0,
                       "%s", err.msg);
     }
@@ -128,7 +107,7 @@ START_TEST(round_trip)
     enum { N = 40000 };
     cs_error err = {0};
     cs_trace_writer *w;
-    ck_assert_msg(cs_trace_writer_open(&w, tdir, 1000000000, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_trace_writer_open(&w, tt_tdir, 1000000000, &err) == 0, "%s", err.msg);
     uint16_t id[4];
     const char *names[4] = {"crq0", "css.sch-1", "visor_hba", "late"};
     const char *fams[4] = {"crq", "css", "visor", "crq"};
@@ -147,15 +126,15 @@ START_TEST(round_trip)
             t[3] = t[0];
             nch = 4;
         }
-        uint16_t ch = (uint16_t)(rnd() % (uint64_t)nch);
-        t[ch] += rnd() % 4; /* many ties, within and across channels */
+        uint16_t ch = (uint16_t)(tt_rnd(&rng) % (uint64_t)nch);
+        t[ch] += tt_rnd(&rng) % 4; /* many ties, within and across channels */
         add_event(w, &x[i], i, ch, t[ch], i % 9973 == 17);
     }
     ck_assert_uint_eq(cs_trace_writer_events(w), N);
     ck_assert_msg(cs_trace_writer_close(w, &err) == 0, "%s", err.msg);
 
     cs_trace_reader *r;
-    ck_assert_msg(cs_trace_reader_open(&r, tdir, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_trace_reader_open(&r, tt_tdir, &err) == 0, "%s", err.msg);
     ck_assert_uint_eq(cs_trace_reader_clock_hz(r), 1000000000);
     ck_assert_uint_eq(cs_trace_reader_channels(r), 4);
     for (int i = 0; i < 4; i++) {
@@ -166,7 +145,7 @@ START_TEST(round_trip)
     ck_assert_ptr_null(cs_trace_reader_channel_family(r, 4));
     cs_trace_reader_close(r);
 
-    check_events(tdir, x, N);
+    check_events(tt_tdir, x, N);
     for (size_t i = 0; i < N; i++)
         free(x[i].data);
     free(x);
@@ -177,17 +156,17 @@ START_TEST(empty_trace)
 {
     cs_error err = {0};
     cs_trace_writer *w;
-    ck_assert_msg(cs_trace_writer_open(&w, tdir, 1, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_trace_writer_open(&w, tt_tdir, 1, &err) == 0, "%s", err.msg);
     ck_assert_msg(cs_trace_writer_close(w, &err) == 0, "%s", err.msg);
     cs_trace_reader *r;
-    ck_assert_msg(cs_trace_reader_open(&r, tdir, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_trace_reader_open(&r, tt_tdir, &err) == 0, "%s", err.msg);
     ck_assert_uint_eq(cs_trace_reader_channels(r), 0);
     struct cs_trace_event ev;
     ck_assert_int_eq(cs_trace_reader_next(r, &ev, &err), 0);
     cs_trace_reader_close(r);
 
     /* channels without events leave empty stream files */
-    char *t2 = tt_path(tmp, "t2");
+    char *t2 = tt_path(tt_tmp, "t2");
     uint16_t id;
     ck_assert_msg(cs_trace_writer_open(&w, t2, 1, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(cs_trace_writer_add_channel(w, "a", "f", &id, &err), 0);
@@ -207,7 +186,7 @@ START_TEST(chosen_uuid)
     cs_trace_writer *w;
     uint16_t id;
     const uint8_t uuid[16] = {0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
-    ck_assert_msg(cs_trace_writer_open(&w, tdir, 1000, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_trace_writer_open(&w, tt_tdir, 1000, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(cs_trace_writer_set_uuid(w, uuid, &err), 0);
     ck_assert_int_eq(cs_trace_writer_add_channel(w, "a", "f", &id, &err), 0);
     ck_assert_int_eq(cs_trace_write_msg(w, id, 5, CS_DIR_TO_FW, 1, "x", 1, &err), 0);
@@ -216,19 +195,19 @@ START_TEST(chosen_uuid)
     ck_assert_ptr_nonnull(strstr(err.msg, "before the first event"));
     ck_assert_int_eq(cs_trace_writer_close(w, &err), 0);
 
-    char *meta = tt_path(tdir, "metadata");
+    char *meta = tt_path(tt_tdir, "metadata");
     size_t len;
     uint8_t *text = tt_read_file(meta, &len);
     ck_assert_ptr_nonnull(strstr((char *)text, "deadbeef-0102-0304-0506-0708090a0b0c"));
     free(text);
     free(meta);
-    char *stream = tt_path(tdir, "stream_0");
+    char *stream = tt_path(tt_tdir, "stream_0");
     uint8_t *pkt = tt_read_file(stream, &len);
     ck_assert_int_eq(memcmp(pkt + 4, uuid, 16), 0); /* packet header: magic, then uuid */
     free(pkt);
     free(stream);
     cs_trace_reader *r;
-    ck_assert_msg(cs_trace_reader_open(&r, tdir, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_trace_reader_open(&r, tt_tdir, &err) == 0, "%s", err.msg);
     struct cs_trace_event ev;
     ck_assert_int_eq(cs_trace_reader_next(r, &ev, &err), 1);
     cs_trace_reader_close(r);
@@ -240,7 +219,7 @@ START_TEST(largest_events)
     cs_error err = {0};
     cs_trace_writer *w;
     uint16_t a, b;
-    ck_assert_msg(cs_trace_writer_open(&w, tdir, 1000, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_trace_writer_open(&w, tt_tdir, 1000, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(cs_trace_writer_add_channel(w, "a", "f", &a, &err), 0);
     ck_assert_int_eq(cs_trace_writer_add_channel(w, "b", "f", &b, &err), 0);
     uint8_t *big = malloc(CS_TRACE_MAX_PAYLOAD + 1);
@@ -264,7 +243,7 @@ START_TEST(largest_events)
 
     cs_trace_reader *r;
     struct cs_trace_event ev;
-    ck_assert_msg(cs_trace_reader_open(&r, tdir, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_trace_reader_open(&r, tt_tdir, &err) == 0, "%s", err.msg);
     /* a before b at cycle 2: ties go by channel id */
     uint32_t want_len[] = {1, CS_TRACE_MAX_PAYLOAD, fill, fill + 1, CS_TRACE_MAX_PAYLOAD, 1};
     uint16_t want_ch[] = {a, a, b, b, a, a};
@@ -284,11 +263,11 @@ START_TEST(writer_rejects)
     cs_error err = {0};
     cs_trace_writer *w;
     uint16_t id;
-    ck_assert_int_eq(cs_trace_writer_open(&w, tdir, 0, &err), -1);
+    ck_assert_int_eq(cs_trace_writer_open(&w, tt_tdir, 0, &err), -1);
     ck_assert_msg(strstr(err.msg, "must be positive"), "%s", err.msg);
     ck_assert_ptr_null(w);
 
-    ck_assert_msg(cs_trace_writer_open(&w, tdir, 100, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_trace_writer_open(&w, tt_tdir, 100, &err) == 0, "%s", err.msg);
     const char *bad_names[] = {"", "a b", "crq/0", "\xc3\xa9",
                                "0123456789012345678901234567890123456789012345678901234567890123"};
     for (size_t i = 0; i < sizeof(bad_names) / sizeof(*bad_names); i++) {
@@ -322,10 +301,10 @@ START_TEST(writer_rejects)
     ck_assert_int_eq(cs_trace_writer_close(NULL, &err), 0);
 
     /* an existing trace, or any non-empty directory, is never overwritten */
-    ck_assert_int_eq(cs_trace_writer_open(&w, tdir, 100, &err), -1);
+    ck_assert_int_eq(cs_trace_writer_open(&w, tt_tdir, 100, &err), -1);
     ck_assert_msg(strstr(err.msg, "directory is not empty"), "%s", err.msg);
     /* a file in the way */
-    char *f = tt_path(tmp, "file");
+    char *f = tt_path(tt_tmp, "file");
     tt_write_file(f, "x", 1);
     ck_assert_int_eq(cs_trace_writer_open(&w, f, 100, &err), -1);
     char *under = tt_path(f, "t");
@@ -333,11 +312,11 @@ START_TEST(writer_rejects)
     free(under);
     free(f);
     /* missing parents are created, an empty directory is fine */
-    char *deep = tt_path(tmp, "a/b/c/");
+    char *deep = tt_path(tt_tmp, "a/b/c/");
     ck_assert_msg(cs_trace_writer_open(&w, deep, 100, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(cs_trace_writer_close(w, &err), 0);
     free(deep);
-    char *empty = tt_path(tmp, "empty");
+    char *empty = tt_path(tt_tmp, "empty");
     ck_assert_int_eq(mkdir(empty, 0777), 0);
     ck_assert_msg(cs_trace_writer_open(&w, empty, 100, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(cs_trace_writer_close(w, &err), 0);
@@ -401,8 +380,8 @@ static size_t read_numbered(const char *dir, size_t *n1, const char **warning, c
  * reader names the file and offset. */
 START_TEST(truncated_stream)
 {
-    write_numbered(tdir, 4000); /* 51-byte events: 4 packets */
-    char *s0 = tt_path(tdir, "stream_0");
+    write_numbered(tt_tdir, 4000); /* 51-byte events: 4 packets */
+    char *s0 = tt_path(tt_tdir, "stream_0");
     off_t offs[16];
     uint64_t sizes[16];
     size_t np = tt_packets(s0, offs, sizes, 16);
@@ -414,7 +393,7 @@ START_TEST(truncated_stream)
 
     /* inside the second packet's events */
     tt_truncate(s0, offs[1] + 100);
-    ck_assert_uint_eq(read_numbered(tdir, &n1, &warning, wbuf, sizeof(wbuf)), per0);
+    ck_assert_uint_eq(read_numbered(tt_tdir, &n1, &warning, wbuf, sizeof(wbuf)), per0);
     ck_assert_uint_eq(n1, 4);
     snprintf(want, sizeof(want),
              "%s: truncated packet at byte offset %ld (100 bytes of %lu); events up to offset "
@@ -425,7 +404,7 @@ START_TEST(truncated_stream)
 
     /* inside the second packet's header */
     tt_truncate(s0, offs[1] + 20);
-    ck_assert_uint_eq(read_numbered(tdir, &n1, &warning, wbuf, sizeof(wbuf)), per0);
+    ck_assert_uint_eq(read_numbered(tt_tdir, &n1, &warning, wbuf, sizeof(wbuf)), per0);
     snprintf(want, sizeof(want),
              "%s: truncated packet at byte offset %ld (20 bytes of a 58-byte packet header); "
              "events up to offset %ld were read",
@@ -434,24 +413,24 @@ START_TEST(truncated_stream)
 
     /* inside the magic */
     tt_truncate(s0, offs[1] + 2);
-    ck_assert_uint_eq(read_numbered(tdir, &n1, &warning, wbuf, sizeof(wbuf)), per0);
+    ck_assert_uint_eq(read_numbered(tt_tdir, &n1, &warning, wbuf, sizeof(wbuf)), per0);
     ck_assert_ptr_nonnull(strstr(warning, "(2 bytes of a 58-byte packet header)"));
 
     /* on a packet boundary nothing is missing */
     tt_truncate(s0, offs[1]);
-    ck_assert_uint_eq(read_numbered(tdir, &n1, &warning, wbuf, sizeof(wbuf)), per0);
+    ck_assert_uint_eq(read_numbered(tt_tdir, &n1, &warning, wbuf, sizeof(wbuf)), per0);
     ck_assert_ptr_null(warning);
 
     /* inside the first packet: no events of that channel, the other is intact */
     tt_truncate(s0, 70);
-    ck_assert_uint_eq(read_numbered(tdir, &n1, &warning, wbuf, sizeof(wbuf)), 0);
+    ck_assert_uint_eq(read_numbered(tt_tdir, &n1, &warning, wbuf, sizeof(wbuf)), 0);
     ck_assert_uint_eq(n1, 4);
     ck_assert_ptr_nonnull(strstr(warning, "stream_0: truncated packet at byte offset 0 (70 bytes"));
 
     /* two cut streams: both are named */
-    char *s1 = tt_path(tdir, "stream_1");
+    char *s1 = tt_path(tt_tdir, "stream_1");
     tt_truncate(s1, tt_file_size(s1) - 1);
-    ck_assert_uint_eq(read_numbered(tdir, &n1, &warning, wbuf, sizeof(wbuf)), 0);
+    ck_assert_uint_eq(read_numbered(tt_tdir, &n1, &warning, wbuf, sizeof(wbuf)), 0);
     ck_assert_uint_eq(n1, 0);
     ck_assert_ptr_nonnull(strstr(warning, "stream_0: truncated packet at byte offset 0"));
     ck_assert_ptr_nonnull(strstr(warning, "; "));
@@ -469,7 +448,7 @@ START_TEST(killed_writer)
     if (pid == 0) {
         cs_trace_writer *w;
         uint16_t a, b;
-        if (cs_trace_writer_open(&w, tdir, 1000, NULL) < 0 ||
+        if (cs_trace_writer_open(&w, tt_tdir, 1000, NULL) < 0 ||
             cs_trace_writer_add_channel(w, "a", "f", &a, NULL) < 0 ||
             cs_trace_writer_add_channel(w, "b", "f", &b, NULL) < 0)
             _exit(1);
@@ -488,7 +467,7 @@ START_TEST(killed_writer)
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 
-    char *s0 = tt_path(tdir, "stream_0");
+    char *s0 = tt_path(tt_tdir, "stream_0");
     off_t offs[16];
     uint64_t sizes[16];
     size_t np = tt_packets(s0, offs, sizes, 16);
@@ -500,10 +479,10 @@ START_TEST(killed_writer)
     size_t n1;
     const char *warning;
     char wbuf[512];
-    ck_assert_uint_eq(read_numbered(tdir, &n1, &warning, wbuf, sizeof(wbuf)), complete);
+    ck_assert_uint_eq(read_numbered(tt_tdir, &n1, &warning, wbuf, sizeof(wbuf)), complete);
     ck_assert_uint_eq(n1, 0);
     ck_assert_ptr_null(warning);
-    char *tmpmeta = tt_path(tdir, CS_TRACE_METADATA_TMP);
+    char *tmpmeta = tt_path(tt_tdir, CS_TRACE_METADATA_TMP);
     ck_assert_int_ne(access(tmpmeta, F_OK), 0);
     free(tmpmeta);
     free(s0);
@@ -516,11 +495,11 @@ START_TEST(flush_live)
     cs_error err = {0};
     cs_trace_writer *w;
     uint16_t a;
-    ck_assert_msg(cs_trace_writer_open(&w, tdir, 1000, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_trace_writer_open(&w, tt_tdir, 1000, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(cs_trace_writer_add_channel(w, "a", "f", &a, &err), 0);
     ck_assert_int_eq(cs_trace_write_msg(w, a, 1, CS_DIR_TO_FW, 1, "abc", 3, &err), 0);
     ck_assert_int_eq(cs_trace_write_log(w, a, 2, 1, "hello", &err), 0);
-    char *s0 = tt_path(tdir, "stream_0");
+    char *s0 = tt_path(tt_tdir, "stream_0");
     ck_assert_int_eq(tt_file_size(s0), 0);
     ck_assert_int_eq(cs_trace_writer_flush(w, &err), 0);
     ck_assert_int_eq(tt_file_size(s0), PKT_HDR_SIZE + MSG_PAYLOAD + 3 + LOG_TEXT + 6);
@@ -529,7 +508,7 @@ START_TEST(flush_live)
 
     cs_trace_reader *r;
     struct cs_trace_event ev;
-    ck_assert_msg(cs_trace_reader_open(&r, tdir, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_trace_reader_open(&r, tt_tdir, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(cs_trace_reader_next(r, &ev, &err), 1);
     ck_assert_uint_eq(ev.type, CS_TRACE_MSG);
     ck_assert_int_eq(memcmp(ev.payload, "abc", 3), 0);
@@ -543,7 +522,7 @@ START_TEST(flush_live)
 
     ck_assert_int_eq(cs_trace_write_msg(w, a, 3, CS_DIR_TO_FW, 1, "d", 1, &err), 0);
     ck_assert_int_eq(cs_trace_writer_close(w, &err), 0);
-    ck_assert_msg(cs_trace_reader_open(&r, tdir, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_trace_reader_open(&r, tt_tdir, &err) == 0, "%s", err.msg);
     int n = 0;
     while (cs_trace_reader_next(r, &ev, &err) == 1)
         n++;
@@ -561,7 +540,7 @@ START_TEST(reader_memory_bounded)
     cs_error err = {0};
     cs_trace_writer *w;
     uint16_t ch[3];
-    ck_assert_msg(cs_trace_writer_open(&w, tdir, 1000, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_trace_writer_open(&w, tt_tdir, 1000, &err) == 0, "%s", err.msg);
     for (int i = 0; i < 3; i++) {
         char name[8];
         snprintf(name, sizeof(name), "c%d", i);
@@ -583,7 +562,7 @@ START_TEST(reader_memory_bounded)
         cs_trace_reader *r;
         struct cs_trace_event ev;
         long n = 0;
-        if (cs_trace_reader_open(&r, tdir, NULL) < 0)
+        if (cs_trace_reader_open(&r, tt_tdir, NULL) < 0)
             _exit(1);
         while (cs_trace_reader_next(r, &ev, NULL) == 1)
             n++;
@@ -602,7 +581,7 @@ START_TEST(reader_memory_bounded)
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     ck_assert_int_eq(msg[0], N);
-    char *s0 = tt_path(tdir, "stream_0");
+    char *s0 = tt_path(tt_tdir, "stream_0");
     long trace_kib = (long)(3 * tt_file_size(s0) / 1024);
     free(s0);
     ck_assert_msg(msg[1] < 16 * 1024, "peak RSS rose by %ld KiB reading a %ld KiB trace", msg[1],
@@ -614,7 +593,7 @@ static Suite *suite(void)
 {
     Suite *s = suite_create("trace");
     TCase *tc = tcase_create("rw");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, tt_setup, tt_teardown);
     tcase_add_test(tc, round_trip);
     tcase_add_test(tc, empty_trace);
     tcase_add_test(tc, chosen_uuid);
@@ -628,11 +607,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+CS_TEST_MAIN(suite)

@@ -1,5 +1,6 @@
 /* Criterion 2: babeltrace2 (path in CHANSIM_BABELTRACE2) lists every event of traces the
  * writer made, with the same field values and order as chansim's own reader. */
+#include "cs_test.h"
 #include "cs_trace.h"
 #include "test_trace_util.h"
 
@@ -15,29 +16,8 @@
 #error "CHANSIM_BABELTRACE2 must name the babeltrace2 program"
 #endif
 
-static char *tmp, *tdir;
-
-static void setup(void)
-{
-    tmp = tt_tmpdir();
-    tdir = tt_path(tmp, "t");
-}
-
-static void teardown(void)
-{
-    tt_rmtree(tmp);
-    free(tdir);
-    free(tmp);
-}
-
+/* tt_rnd() state: a fixed seed, so the test data is the same every run */
 static uint64_t rng = 0x2545F4914F6CDD1Du;
-static uint64_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
 
 /* What babeltrace2's text sink prints for an event after the "[cycles] (+delta) " prefix. */
 static char *expected_line(const struct cs_trace_event *ev)
@@ -110,18 +90,20 @@ static void write_mix(cs_trace_writer *w, const uint16_t *ids, size_t nids, size
     cs_error err = {0};
     static uint8_t payload[70000];
     for (size_t i = 0; i < count; i++) {
-        uint16_t ch = ids[rnd() % nids];
-        *t += 1 + rnd() % 3; /* unique timestamps: babeltrace2 and chansim break ties apart */
-        if (rnd() % 6 == 0) {
+        uint16_t ch = ids[tt_rnd(&rng) % nids];
+        /* unique timestamps: babeltrace2 and chansim break ties apart */
+        *t += 1 + tt_rnd(&rng) % 3;
+        if (tt_rnd(&rng) % 6 == 0) {
             char text[64];
             snprintf(text, sizeof(text), "log line %zu of channel %u", i, ch);
             ck_assert_int_eq(cs_trace_write_log(w, ch, *t, (uint8_t)(i % 8), text, &err), 0);
         } else {
-            uint32_t len = i % 1500 == 7 ? (uint32_t)sizeof(payload) : (uint32_t)(rnd() % 40);
+            uint32_t len =
+                i % 1500 == 7 ? (uint32_t)sizeof(payload) : (uint32_t)(tt_rnd(&rng) % 40);
             for (uint32_t k = 0; k < len; k++)
-                payload[k] = (uint8_t)rnd();
-            ck_assert_int_eq(cs_trace_write_msg(w, ch, *t, (enum cs_trace_dir)(rnd() % 3),
-                                                (uint16_t)rnd(), payload, len, &err),
+                payload[k] = (uint8_t)tt_rnd(&rng);
+            ck_assert_int_eq(cs_trace_write_msg(w, ch, *t, (enum cs_trace_dir)(tt_rnd(&rng) % 3),
+                                                (uint16_t)tt_rnd(&rng), payload, len, &err),
                              0);
         }
     }
@@ -132,7 +114,7 @@ START_TEST(babeltrace_lists_every_event)
     cs_error err = {0};
     cs_trace_writer *w;
     uint16_t id[4];
-    ck_assert_msg(cs_trace_writer_open(&w, tdir, 1000000000, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_trace_writer_open(&w, tt_tdir, 1000000000, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(cs_trace_writer_add_channel(w, "crq0", "crq", &id[0], &err), 0);
     ck_assert_int_eq(cs_trace_writer_add_channel(w, "css0", "css", &id[1], &err), 0);
     ck_assert_int_eq(cs_trace_writer_add_channel(w, "idle", "visor", &id[2], &err), 0);
@@ -144,7 +126,7 @@ START_TEST(babeltrace_lists_every_event)
     uint16_t busy2[3] = {id[0], id[1], id[3]};
     write_mix(w, busy2, 3, 4000, &t);
     ck_assert_int_eq(cs_trace_writer_close(w, &err), 0);
-    ck_assert_uint_eq(compare_with_babeltrace(tdir), 8000);
+    ck_assert_uint_eq(compare_with_babeltrace(tt_tdir), 8000);
 }
 END_TEST
 
@@ -156,7 +138,7 @@ START_TEST(babeltrace_reads_killed_writer)
     if (pid == 0) {
         cs_trace_writer *w;
         uint16_t id[2];
-        if (cs_trace_writer_open(&w, tdir, 1000, NULL) < 0 ||
+        if (cs_trace_writer_open(&w, tt_tdir, 1000, NULL) < 0 ||
             cs_trace_writer_add_channel(w, "a", "f", &id[0], NULL) < 0 ||
             cs_trace_writer_add_channel(w, "b", "f", &id[1], NULL) < 0)
             _exit(1);
@@ -168,7 +150,7 @@ START_TEST(babeltrace_reads_killed_writer)
     int status;
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert(WIFSIGNALED(status));
-    size_t n = compare_with_babeltrace(tdir);
+    size_t n = compare_with_babeltrace(tt_tdir);
     ck_assert_uint_gt(n, 0);
     ck_assert_uint_lt(n, 6000);
 }
@@ -178,18 +160,11 @@ static Suite *suite(void)
 {
     Suite *s = suite_create("trace_babeltrace");
     TCase *tc = tcase_create("babeltrace2");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, tt_setup, tt_teardown);
     tcase_add_test(tc, babeltrace_lists_every_event);
     tcase_add_test(tc, babeltrace_reads_killed_writer);
     suite_add_tcase(s, tc);
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+CS_TEST_MAIN(suite)

@@ -1,5 +1,6 @@
 /* Criterion 4: corrupt, foreign or newer traces are refused with "<path>: byte <offset>:
  * <reason>", never a crash. */
+#include "cs_test.h"
 #include "cs_trace.h"
 #include "cs_trace_format.h"
 #include "test_trace_util.h"
@@ -12,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *tmp, *tdir, *s0, *meta;
+static char *s0, *meta; /* files of the base trace in tt_tdir */
 
 /* The base trace: channel 0 "c0", one packet of 115 bytes. Offsets of its fields: */
 enum {
@@ -37,11 +38,10 @@ static void write_base(const char *dir)
 
 static void setup(void)
 {
-    tmp = tt_tmpdir();
-    tdir = tt_path(tmp, "t");
-    s0 = tt_path(tdir, "stream_0");
-    meta = tt_path(tdir, "metadata");
-    write_base(tdir);
+    tt_setup();
+    s0 = tt_path(tt_tdir, "stream_0");
+    meta = tt_path(tt_tdir, "metadata");
+    write_base(tt_tdir);
     ck_assert_int_eq(tt_file_size(s0), END);
 }
 
@@ -59,11 +59,9 @@ static long find_in(const char *path, const char *needle)
 
 static void teardown(void)
 {
-    tt_rmtree(tmp);
     free(meta);
     free(s0);
-    free(tdir);
-    free(tmp);
+    tt_teardown();
 }
 
 /* Reads the whole trace; returns -1 with the error in err, or the event count. */
@@ -93,7 +91,7 @@ __attribute__((format(printf, 2, 3))) static void expect_error(const char *path,
     va_end(ap);
     ck_assert(asprintf(&want, "%s: %s", path, reason) > 0);
     cs_error err = {0};
-    ck_assert_int_eq(read_all(tdir, &err), -1);
+    ck_assert_int_eq(read_all(tt_tdir, &err), -1);
     ck_assert_str_eq(err.msg, want);
     ck_assert_ptr_null(strchr(err.msg, '\n'));
     free(want);
@@ -103,7 +101,7 @@ __attribute__((format(printf, 2, 3))) static void expect_error(const char *path,
 START_TEST(base_trace_reads)
 {
     cs_error err = {0};
-    ck_assert_int_eq(read_all(tdir, &err), 3);
+    ck_assert_int_eq(read_all(tt_tdir, &err), 3);
 }
 END_TEST
 
@@ -147,7 +145,7 @@ START_TEST(packet_size_beyond_file_is_truncation)
     tt_patch_u64(s0, PKT_PACKET_SIZE, (END + 100) * 8);
     cs_trace_reader *r;
     cs_error err = {0};
-    ck_assert_msg(cs_trace_reader_open(&r, tdir, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_trace_reader_open(&r, tt_tdir, &err) == 0, "%s", err.msg);
     struct cs_trace_event ev;
     ck_assert_int_eq(cs_trace_reader_next(r, &ev, &err), 0);
     char *want;
@@ -243,8 +241,8 @@ START_TEST(packet_header_errors)
     tt_patch(s0, PKT_UUID + 3, &b, 1);
     expect_error(s0, "byte 4: packet uuid differs from the trace uuid in the metadata (a stream "
                      "file of another trace?)");
-    tt_rmtree(tdir);
-    write_base(tdir);
+    tt_rmtree(tt_tdir);
+    write_base(tt_tdir);
 
     uint8_t sid[4] = {1, 0, 0, 0};
     tt_patch(s0, PKT_STREAM_ID, sid, 4);
@@ -272,11 +270,11 @@ END_TEST
 /* Corruption in a later packet surfaces from next(), after the good events, and sticks. */
 START_TEST(error_in_later_packet)
 {
-    tt_rmtree(tdir);
+    tt_rmtree(tt_tdir);
     cs_error err = {0};
     cs_trace_writer *w;
     uint16_t c;
-    ck_assert_int_eq(cs_trace_writer_open(&w, tdir, 1000, &err), 0);
+    ck_assert_int_eq(cs_trace_writer_open(&w, tt_tdir, 1000, &err), 0);
     ck_assert_int_eq(cs_trace_writer_add_channel(w, "c0", "f", &c, &err), 0);
     ck_assert_int_eq(cs_trace_write_msg(w, c, 1, CS_DIR_TO_FW, 1, "a", 1, &err), 0);
     ck_assert_int_eq(cs_trace_writer_flush(w, &err), 0);
@@ -289,7 +287,7 @@ START_TEST(error_in_later_packet)
     tt_patch(s0, 2 * p1, "XXXX", 4);
 
     cs_trace_reader *r;
-    ck_assert_msg(cs_trace_reader_open(&r, tdir, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_trace_reader_open(&r, tt_tdir, &err) == 0, "%s", err.msg);
     struct cs_trace_event ev;
     ck_assert_int_eq(cs_trace_reader_next(r, &ev, &err), 1);
     ck_assert_int_eq(cs_trace_reader_next(r, &ev, &err), -1);
@@ -306,7 +304,7 @@ START_TEST(error_in_later_packet)
 
     tt_patch_u64(s0, p1 + PKT_TS_BEGIN, 2);
     cs_error_clear(&err);
-    ck_assert_int_eq(read_all(tdir, &err), -1);
+    ck_assert_int_eq(read_all(tt_tdir, &err), -1);
     ck_assert(asprintf(&want, "%s: byte %ld: bad packet magic 0x58585858 (expected 0xc1fc1fc1)", s0,
                        (long)(2 * p1)) > 0);
     ck_assert_str_eq(err.msg, want);
@@ -316,12 +314,12 @@ END_TEST
 
 START_TEST(foreign_files_in_trace_dir)
 {
-    char *notes = tt_path(tdir, "notes.txt");
+    char *notes = tt_path(tt_tdir, "notes.txt");
     tt_write_file(notes, "hello world\n", 12);
     expect_error(notes, "byte 0: bad packet magic 0x6c6c6568 (expected 0xc1fc1fc1)");
     unlink(notes);
 
-    char *sub = tt_path(tdir, "sub");
+    char *sub = tt_path(tt_tdir, "sub");
     ck_assert_int_eq(mkdir(sub, 0777), 0);
     expect_error(sub,
                  "byte 0: not a regular file (a trace directory holds only metadata and stream "
@@ -329,15 +327,15 @@ START_TEST(foreign_files_in_trace_dir)
     rmdir(sub);
 
     /* hidden files are not streams */
-    char *hidden = tt_path(tdir, ".notes");
+    char *hidden = tt_path(tt_tdir, ".notes");
     tt_write_file(hidden, "x", 1);
     cs_error err = {0};
-    ck_assert_int_eq(read_all(tdir, &err), 3);
+    ck_assert_int_eq(read_all(tt_tdir, &err), 3);
 
     /* a second stream for channel 0 */
     size_t n;
     uint8_t *data = tt_read_file(s0, &n);
-    char *copy = tt_path(tdir, "stream_0_copy");
+    char *copy = tt_path(tt_tdir, "stream_0_copy");
     tt_write_file(copy, data, n);
     char *reason;
     ck_assert(asprintf(&reason,
@@ -357,13 +355,13 @@ END_TEST
 START_TEST(missing_metadata)
 {
     unlink(meta);
-    expect_error(meta, "byte 0: no metadata file, so %s is not a CTF trace directory", tdir);
+    expect_error(meta, "byte 0: no metadata file, so %s is not a CTF trace directory", tt_tdir);
 }
 END_TEST
 
 START_TEST(missing_trace_dir)
 {
-    char *none = tt_path(tmp, "none");
+    char *none = tt_path(tt_tmp, "none");
     cs_trace_reader *r;
     cs_error err = {0};
     ck_assert_int_eq(cs_trace_reader_open(&r, none, &err), -1);
@@ -481,7 +479,7 @@ START_TEST(edited_layout)
                  off + 4);
     tt_replace(meta, "uint32_t kind;", "uint16_t kind;");
     cs_error err = {0};
-    ck_assert_int_eq(read_all(tdir, &err), 3);
+    ck_assert_int_eq(read_all(tt_tdir, &err), 3);
 
     /* trailing text counts too */
     size_t n;
@@ -509,7 +507,7 @@ START_TEST(env_checks)
     /* keys this version does not know are ignored: the env block is the extension point */
     tt_replace(meta, "\tclock_hz", "\tsimulator_seed = 42;\n\tnote = \"x\";\n\tclock_hz");
     cs_error err = {0};
-    ck_assert_msg(read_all(tdir, &err) == 3, "%s", err.msg);
+    ck_assert_msg(read_all(tt_tdir, &err) == 3, "%s", err.msg);
 
     size_t off = tt_replace(meta, "channel_0_name = \"c0\";", "channel_0_name = \"c 0\";");
     expect_error(meta,
@@ -545,7 +543,7 @@ START_TEST(mutations_never_crash)
             tt_write_file(s0, stream, sn);
             stream[i] ^= masks[m];
             cs_error err = {0};
-            if (read_all(tdir, &err) < 0) {
+            if (read_all(tt_tdir, &err) < 0) {
                 ck_assert_msg(!strncmp(err.msg, s0, strlen(s0)) && strstr(err.msg, ": byte "), "%s",
                               err.msg);
                 failed++;
@@ -557,21 +555,19 @@ START_TEST(mutations_never_crash)
     for (size_t len = 0; len <= sn; len++) {
         tt_write_file(s0, stream, len);
         cs_error err = {0};
-        ck_assert_msg(read_all(tdir, &err) >= 0, "cut at %zu: %s", len, err.msg);
+        ck_assert_msg(read_all(tt_tdir, &err) >= 0, "cut at %zu: %s", len, err.msg);
     }
     tt_write_file(s0, stream, sn);
     uint64_t rng = 88172645463325252u;
     for (int k = 0; k < 3000; k++) {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        size_t at = (size_t)(rng % mn);
+        uint64_t r = tt_rnd(&rng);
+        size_t at = (size_t)(r % mn);
         uint8_t old = text[at];
-        text[at] = (uint8_t)(rng >> 32);
-        tt_write_file(meta, text, k % 10 == 0 ? (size_t)(rng >> 40) % mn : mn);
+        text[at] = (uint8_t)(r >> 32);
+        tt_write_file(meta, text, k % 10 == 0 ? (size_t)(r >> 40) % mn : mn);
         text[at] = old;
         cs_error err = {0};
-        if (read_all(tdir, &err) < 0)
+        if (read_all(tt_tdir, &err) < 0)
             ck_assert_msg(strstr(err.msg, ": byte "), "%s", err.msg);
     }
     ck_assert_int_gt(failed, 0);
@@ -612,11 +608,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+CS_TEST_MAIN(suite)

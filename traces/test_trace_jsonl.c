@@ -1,4 +1,5 @@
 /* Criterion 6: JSON Lines export, byte-exact against a golden text. */
+#include "cs_test.h"
 #include "cs_trace.h"
 #include "test_trace_util.h"
 
@@ -7,16 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *tmp, *tdir;
-
+/* tt_setup(), then the trace whose JSON Lines export is golden[] below. */
 static void setup(void)
 {
-    tmp = tt_tmpdir();
-    tdir = tt_path(tmp, "t");
+    tt_setup();
     cs_error err = {0};
     cs_trace_writer *w;
     uint16_t a, b;
-    ck_assert_msg(cs_trace_writer_open(&w, tdir, 1000, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_trace_writer_open(&w, tt_tdir, 1000, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(cs_trace_writer_add_channel(w, "crq0", "crq", &a, &err), 0);
     ck_assert_int_eq(cs_trace_writer_add_channel(w, "css.0", "css", &b, &err), 0);
     ck_assert_int_eq(cs_trace_write_msg(w, b, 5, CS_DIR_TO_GUEST, 1, NULL, 0, &err), 0);
@@ -32,13 +31,6 @@ static void setup(void)
                                         "\xff\x00", 2, &err),
                      0);
     ck_assert_int_eq(cs_trace_writer_close(w, &err), 0);
-}
-
-static void teardown(void)
-{
-    tt_rmtree(tmp);
-    free(tdir);
-    free(tmp);
 }
 
 static const char golden[] =
@@ -69,12 +61,12 @@ START_TEST(golden_output)
 {
     cs_error err = {0};
     int rc;
-    char *out = to_jsonl(tdir, &rc, &err);
+    char *out = to_jsonl(tt_tdir, &rc, &err);
     ck_assert_msg(rc == 0, "%s", err.msg);
     ck_assert_int_eq(err.set, 0);
     ck_assert_str_eq(out, golden);
     /* deterministic: a second conversion is identical */
-    char *again = to_jsonl(tdir, &rc, &err);
+    char *again = to_jsonl(tt_tdir, &rc, &err);
     ck_assert_str_eq(again, out);
     free(again);
     free(out);
@@ -83,11 +75,11 @@ END_TEST
 
 START_TEST(truncated_trace_warns)
 {
-    char *s1 = tt_path(tdir, "stream_1");
+    char *s1 = tt_path(tt_tdir, "stream_1");
     tt_truncate(s1, tt_file_size(s1) - 1);
     cs_error err = {0};
     int rc;
-    char *out = to_jsonl(tdir, &rc, &err);
+    char *out = to_jsonl(tt_tdir, &rc, &err);
     ck_assert_int_eq(rc, 0);
     ck_assert_int_eq(err.set, 1);
     ck_assert_msg(strstr(err.msg, "stream_1: truncated packet at byte offset 0"), "%s", err.msg);
@@ -110,7 +102,7 @@ START_TEST(errors)
 {
     cs_error err = {0};
     int rc;
-    char *none = tt_path(tmp, "none");
+    char *none = tt_path(tt_tmp, "none");
     char *out = to_jsonl(none, &rc, &err);
     ck_assert_int_eq(rc, -1);
     ck_assert_msg(strstr(err.msg, "cannot open trace directory"), "%s", err.msg);
@@ -119,7 +111,7 @@ START_TEST(errors)
 
     FILE *full = fopen("/dev/full", "w");
     if (full) {
-        ck_assert_int_eq(cs_trace_to_jsonl(tdir, full, &err), -1);
+        ck_assert_int_eq(cs_trace_to_jsonl(tt_tdir, full, &err), -1);
         ck_assert_msg(strstr(err.msg, "writing JSON Lines: No space left on device"), "%s",
                       err.msg);
         fclose(full);
@@ -131,7 +123,7 @@ static Suite *suite(void)
 {
     Suite *s = suite_create("trace_jsonl");
     TCase *tc = tcase_create("jsonl");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, tt_teardown);
     tcase_add_test(tc, golden_output);
     tcase_add_test(tc, truncated_trace_warns);
     tcase_add_test(tc, errors);
@@ -139,11 +131,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+CS_TEST_MAIN(suite)

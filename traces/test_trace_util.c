@@ -12,6 +12,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+char *tt_tmp, *tt_tdir;
+
+void tt_setup(void)
+{
+    tt_tmp = tt_tmpdir();
+    tt_tdir = tt_path(tt_tmp, "t");
+}
+
+void tt_teardown(void)
+{
+    tt_rmtree(tt_tmp);
+    free(tt_tdir);
+    free(tt_tmp);
+}
+
+uint64_t tt_rnd(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *state = x;
+}
+
 char *tt_tmpdir(void)
 {
     const char *base = getenv("CHANSIM_TEST_TMP");

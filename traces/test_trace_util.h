@@ -7,6 +7,15 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* Per-test scratch directory and the trace directory "t" inside it (not created): set by
+ * tt_setup(), removed by tt_teardown(), the checked fixture of every trace test. */
+extern char *tt_tmp, *tt_tdir;
+void tt_setup(void);
+void tt_teardown(void);
+
+/* xorshift64: test data that is the same every run for a given seed in *state. */
+uint64_t tt_rnd(uint64_t *state);
+
 /* A new empty directory under $CHANSIM_TEST_TMP (or /tmp); free() it. */
 char *tt_tmpdir(void);
 /* Remove dir and everything below it. */
