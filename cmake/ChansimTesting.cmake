@@ -13,6 +13,6 @@ function(chansim_check_test)
     set(T_LABELS unit)
   endif()
   set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}"
-                       ENVIRONMENT "CK_DEFAULT_TIMEOUT=120;CHANSIM_TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp")
+                       ENVIRONMENT "CK_DEFAULT_TIMEOUT=120;CHANSIM_TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp;LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/cmake/lsan.supp")
 endfunction()
 file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/test-tmp)

@@ -15,6 +15,8 @@ struct cs_sched {
     uint64_t now, seq, activations;
     void (*wake)(void *ctx, uint64_t cycle);
     void *wake_ctx;
+    uint64_t (*clock)(void *ctx);
+    void *clock_ctx;
 };
 
 struct cs_sched *cs_sched_new(void)
@@ -35,7 +37,17 @@ void cs_sched_free(struct cs_sched *s)
 
 uint64_t cs_sched_now(const struct cs_sched *s)
 {
+    if (s->clock) {
+        uint64_t t = s->clock(s->clock_ctx);
+        return t > s->now ? t : s->now;
+    }
     return s->now;
+}
+
+void cs_sched_set_clock(struct cs_sched *s, uint64_t (*now)(void *ctx), void *ctx)
+{
+    s->clock = now;
+    s->clock_ctx = ctx;
 }
 
 static int before(const struct entry *a, const struct entry *b)
@@ -51,7 +63,7 @@ void cs_sched_after(struct cs_sched *s, uint64_t delay, cs_action_fn fn, void *a
         if (!s->heap)
             abort();
     }
-    struct entry e = {s->now + delay, s->seq++, fn, arg};
+    struct entry e = {cs_sched_now(s) + delay, s->seq++, fn, arg};
     size_t i = s->n++;
     while (i > 0) {
         size_t p = (i - 1) / 2;

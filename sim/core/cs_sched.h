@@ -18,6 +18,10 @@ void cs_sched_free(struct cs_sched *s);
 /* Simulated time in cycles of the platform clock. */
 uint64_t cs_sched_now(const struct cs_sched *s);
 
+/* Take "now" from an outside clock (the SystemC adapter's), so that threads that advance time
+ * by waiting see the same time as activations. Without one the queue keeps its own. */
+void cs_sched_set_clock(struct cs_sched *s, uint64_t (*now)(void *ctx), void *ctx);
+
 /* Run fn(arg) `delay` cycles from now (0: after the current activation, same cycle). */
 void cs_sched_after(struct cs_sched *s, uint64_t delay, cs_action_fn fn, void *arg);
 

@@ -14,6 +14,7 @@
 #include "cs_sc_memory.h"
 
 extern "C" {
+#include "cs_exec.h"
 #include "cs_machine.h"
 }
 
@@ -38,14 +39,17 @@ class cs_sc_top : public sc_core::sc_module
             ports_.back()->bind(mems_.back()->socket);
         }
         hz_ = hz;
+        cs_exec_bind(m->sched, hz);
         SC_METHOD(dispatch);
         sensitive << wake_;
         cs_sched_set_wakeup(m->sched, &cs_sc_top::on_wake, this);
+        cs_sched_set_clock(m->sched, &cs_sc_top::clock, this);
     }
 
     ~cs_sc_top() override
     {
         cs_sched_set_wakeup(m_->sched, nullptr, nullptr);
+        cs_sched_set_clock(m_->sched, nullptr, nullptr);
     }
 
     uint64_t now_cycles() const
@@ -96,6 +100,11 @@ class cs_sc_top : public sc_core::sc_module
     {
         cs_sched_run_due(m_->sched, now_cycles());
         arm();
+    }
+
+    static uint64_t clock(void *ctx)
+    {
+        return static_cast<cs_sc_top *>(ctx)->now_cycles();
     }
 
     static void on_wake(void *ctx, uint64_t cycle)

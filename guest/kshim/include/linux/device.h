@@ -1,0 +1,76 @@
+#ifndef _LINUX_DEVICE_H
+#define _LINUX_DEVICE_H
+#include "kshim/types.h"
+#include <linux/list.h>
+#include <linux/printk.h>
+struct device;
+struct device_driver;
+struct ks_kernel;
+struct bus_type {
+    const char *name;
+    int (*match)(struct device *dev, struct device_driver *drv);
+    int (*probe)(struct device *dev);
+    void (*remove)(struct device *dev);
+    struct list_head ks_devices, ks_drivers;
+    int ks_registered;
+};
+struct device_driver {
+    const char *name;
+    struct bus_type *bus;
+    struct module *owner;
+    int (*probe)(struct device *dev);
+    int (*remove)(struct device *dev);
+    struct list_head ks_node;
+};
+struct device {
+    struct device *parent;
+    const char *init_name;
+    struct bus_type *bus;
+    struct device_driver *driver;
+    void *driver_data;
+    void *platform_data;
+    void (*release)(struct device *dev);
+    u64 *dma_mask;
+    u64 coherent_dma_mask;
+    struct ks_kernel *ks_kernel;
+    char ks_name[64];
+    struct list_head ks_node;
+    int ks_refs;
+};
+static inline void *dev_get_drvdata(const struct device *dev)
+{
+    return dev->driver_data;
+}
+static inline void dev_set_drvdata(struct device *dev, void *data)
+{
+    dev->driver_data = data;
+}
+const char *dev_name(const struct device *dev);
+int dev_set_name(struct device *dev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int bus_register(struct bus_type *bus);
+void bus_unregister(struct bus_type *bus);
+int driver_register(struct device_driver *drv);
+void driver_unregister(struct device_driver *drv);
+void device_initialize(struct device *dev);
+int device_add(struct device *dev);
+void device_del(struct device *dev);
+int device_register(struct device *dev);
+void device_unregister(struct device *dev);
+struct device *get_device(struct device *dev);
+void put_device(struct device *dev);
+
+void ks_dev_printk(int level, const struct device *dev, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define dev_emerg(dev, fmt, ...) ks_dev_printk(0, dev, fmt, ##__VA_ARGS__)
+#define dev_crit(dev, fmt, ...) ks_dev_printk(2, dev, fmt, ##__VA_ARGS__)
+#define dev_err(dev, fmt, ...) ks_dev_printk(3, dev, fmt, ##__VA_ARGS__)
+#define dev_warn(dev, fmt, ...) ks_dev_printk(4, dev, fmt, ##__VA_ARGS__)
+#define dev_notice(dev, fmt, ...) ks_dev_printk(5, dev, fmt, ##__VA_ARGS__)
+#define dev_info(dev, fmt, ...) ks_dev_printk(6, dev, fmt, ##__VA_ARGS__)
+#define dev_dbg(dev, fmt, ...) ks_dev_printk(7, dev, fmt, ##__VA_ARGS__)
+#define dev_err_ratelimited dev_err
+#define dev_warn_ratelimited dev_warn
+#define dev_info_ratelimited dev_info
+#define dev_dbg_ratelimited dev_dbg
+#define dev_WARN(dev, fmt, ...) dev_warn(dev, fmt, ##__VA_ARGS__)
+#endif

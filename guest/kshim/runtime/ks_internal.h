@@ -1,0 +1,117 @@
+/* Private state of the kernel shim runtime. */
+#ifndef KS_INTERNAL_H
+#define KS_INTERNAL_H
+
+#include "cs_exec.h"
+#include "cs_machine.h"
+#include "kshim/kernel.h"
+#include "kshim/ks.h"
+#include <linux/errno.h>
+#include <linux/fs.h>
+#include <linux/interrupt.h>
+#include <linux/list.h>
+#include <linux/miscdevice.h>
+#include <linux/mm_types.h>
+#include <linux/sched.h>
+#include <linux/workqueue.h>
+
+#define KS_MAX_HELD 16
+
+/* What one context holds. A task owns one for its life; an activation gets a fresh one. */
+struct ks_held {
+    const void *lock;
+    const char *file;
+    int line;
+};
+
+struct ks_ctx_state {
+    enum ks_ctx ctx;
+    struct ks_kernel *k;
+    struct task_struct *task; /* tasks only */
+    int irqs_off;
+    struct ks_held held[KS_MAX_HELD];
+    int nheld;
+    const char *what; /* activation kind, for messages */
+};
+
+struct ks_alloc; /* ks_mem.c */
+struct ks_dma_map;
+
+struct ks_misc_node {
+    struct miscdevice *misc;
+    struct list_head node;
+};
+
+struct ks_irq_binding {
+    irq_handler_t handler;
+    void *dev;
+    const char *name;
+    int disable_depth;
+    struct ks_kernel *k;
+};
+
+struct ks_kernel {
+    char name[48];
+    struct cs_domain *dom;
+    struct cs_machine *m;
+    uint16_t channel;
+    int console_level;
+    /* memory: heap [heap_lo, heap_hi) of the domain's memory in pages and small blocks */
+    struct ks_mem *mem;
+    struct page *pages; /* one per page of guest memory */
+    u64 npages;
+    u64 user_lo, user_hi, user_next; /* user-process memory */
+    /* findings */
+    struct ks_finding_record *findings;
+    size_t nfindings, capfindings;
+    u64 counts[KS_FINDING_KINDS];
+    u64 log_lines;
+    /* devices and modules */
+    struct list_head misc;
+    struct list_head dma_maps;
+    struct ks_irq_binding *irqs;
+    unsigned nirqs;
+    struct workqueue_struct *sys_wq;
+    char loaded[32][48];
+    int nloaded;
+    int next_pid;
+};
+
+/* The context running now. Never NULL: plain C callers (a family attaching, a test) get a
+ * "setup" task context that may allocate but not sleep. */
+struct ks_ctx_state *ks_state(void);
+struct ks_kernel *ks_kernel_of_state(void);
+
+/* Run fn(arg) as an activation of kind ctx in kernel k, checking on return that it released
+ * every lock and restored interrupts (K2, K4). */
+void ks_run_activation(struct ks_kernel *k, enum ks_ctx ctx, const char *what,
+                       void (*fn)(void *), void *arg);
+/* Schedule fn(arg) as an activation `delay_ns` from now. */
+void ks_defer(struct ks_kernel *k, enum ks_ctx ctx, const char *what, u64 delay_ns,
+              void (*fn)(void *), void *arg);
+
+/* A task of kernel k running fn(data) in a new thread. */
+struct task_struct *ks_task_new(struct ks_kernel *k, const char *name, int (*fn)(void *),
+                                void *data);
+void ks_task_start(struct task_struct *t);
+int ks_wake_task(struct task_struct *t);
+
+/* Memory (ks_mem.c). */
+int ks_mem_init(struct ks_kernel *k, cs_error *err);
+void ks_mem_release(struct ks_kernel *k);
+void ks_mem_report_leaks(struct ks_kernel *k, const char *module);
+void ks_mem_check_freed(struct ks_kernel *k);
+void ks_mem_stats(const struct ks_kernel *k, u64 *live, u64 *bytes);
+struct ks_kernel *ks_kernel_for_addr(const void *p);
+void ks_kernel_register(struct ks_kernel *k);
+void ks_kernel_unregister(struct ks_kernel *k);
+int ks_dma_report_leaks(struct ks_kernel *k, const char *module);
+
+/* Locks held by the current context: for K1 messages. */
+const char *ks_held_summary(const struct ks_ctx_state *s, char *buf, size_t len);
+void ks_check_context_exit(struct ks_ctx_state *s, const char *what);
+
+/* Misc devices (ks_misc.c). */
+struct miscdevice *ks_misc_find(struct ks_kernel *k, const char *path);
+
+#endif

@@ -1,0 +1,150 @@
+// The execution layer (cs_exec.h) on SystemC: threads are dynamically spawned SC_THREADs,
+// events are sc_events, simulated time comes from the machine's cycle clock.
+#include <memory>
+#include <string>
+
+#define SC_INCLUDE_DYNAMIC_PROCESSES
+#include <systemc>
+
+extern "C" {
+#include "cs_exec.h"
+#include "cs_sched.h"
+}
+
+struct cs_thread {
+    std::string name;
+    sc_core::sc_process_handle handle;
+    void (*fn)(void *);
+    void *arg;
+    void *data = nullptr;
+    bool ended = false;
+    sc_core::sc_event done;
+};
+
+struct cs_event {
+    sc_core::sc_event ev;
+};
+
+namespace
+{
+
+uint64_t clock_hz = 1000000000;
+cs_thread *running = nullptr; // the thread whose code runs now
+
+sc_core::sc_time cycles(uint64_t n)
+{
+    unsigned __int128 ps = ((unsigned __int128)n * 1000000000000u + clock_hz - 1) / clock_hz;
+    return sc_core::sc_time::from_value((sc_dt::uint64)ps);
+}
+
+// SystemC switches stacks when a thread waits; `running` is cleared for whatever runs
+// meanwhile (another thread sets its own, activations run with none) and restored on resume.
+struct resume_guard {
+    cs_thread *self;
+    explicit resume_guard(cs_thread *t) : self(t)
+    {
+        running = nullptr;
+    }
+    ~resume_guard()
+    {
+        running = self;
+    }
+};
+
+void body(cs_thread *t)
+{
+    running = t;
+    t->fn(t->arg);
+    t->ended = true;
+    running = nullptr;
+    t->done.notify(sc_core::SC_ZERO_TIME);
+}
+
+} // namespace
+
+extern "C" void cs_exec_bind(struct cs_sched *sched, uint64_t hz)
+{
+    (void)sched;
+    clock_hz = hz ? hz : 1;
+}
+
+extern "C" cs_thread *cs_thread_spawn(const char *name, void (*fn)(void *), void *arg)
+{
+    // Threads live as long as the process: SystemC keeps a handle to every spawned process.
+    cs_thread *t = new cs_thread;
+    t->name = name;
+    t->fn = fn;
+    t->arg = arg;
+    sc_core::sc_spawn_options opts;
+    opts.set_stack_size(256 * 1024); // driver code keeps large locals on the stack
+    t->handle = sc_core::sc_spawn([t]() { body(t); }, sc_core::sc_gen_unique_name(name), &opts);
+    return t;
+}
+
+extern "C" cs_thread *cs_thread_self(void)
+{
+    return running;
+}
+
+extern "C" const char *cs_thread_name(const cs_thread *t)
+{
+    return t->name.c_str();
+}
+
+extern "C" void *cs_thread_data(const cs_thread *t)
+{
+    return t->data;
+}
+
+extern "C" void cs_thread_set_data(cs_thread *t, void *data)
+{
+    t->data = data;
+}
+
+extern "C" int cs_thread_wait(cs_event *e, uint64_t timeout)
+{
+    resume_guard g(running);
+    if (!timeout) {
+        sc_core::wait(e->ev);
+        return 1;
+    }
+    sc_core::sc_time start = sc_core::sc_time_stamp();
+    sc_core::wait(cycles(timeout), e->ev);
+    // Both at once counts as notified: the waker's work is visible.
+    return sc_core::sc_time_stamp() - start < cycles(timeout) || e->ev.triggered();
+}
+
+extern "C" void cs_thread_sleep(uint64_t n)
+{
+    resume_guard g(running);
+    sc_core::wait(cycles(n));
+}
+
+extern "C" void cs_thread_join(cs_thread *t)
+{
+    resume_guard g(running);
+    while (!t->ended)
+        sc_core::wait(t->done);
+}
+
+extern "C" int cs_thread_ended(const cs_thread *t)
+{
+    return t->ended;
+}
+
+extern "C" cs_event *cs_event_new(void)
+{
+    return new cs_event;
+}
+
+extern "C" void cs_event_free(cs_event *e)
+{
+    delete e;
+}
+
+extern "C" void cs_event_notify(cs_event *e)
+{
+    // A delta notification: waiters run after the notifier yields, in the same cycle, and
+    // a notification made outside the simulation (elaboration) is still legal.
+    e->ev.notify(sc_core::SC_ZERO_TIME);
+}
