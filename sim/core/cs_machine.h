@@ -41,6 +41,10 @@ struct cs_machine {
     size_t ndomains;
     struct cs_teardown *teardowns;
     size_t nteardowns;
+    /* What the run found: driver bugs caught by the kernel shim, protocol rule violations
+     * caught by the monitors. The run summary prints them; --strict fails on any. */
+    uint64_t driver_findings;
+    uint64_t protocol_findings;
 };
 
 /* Build the machine. `trace` may be NULL (no recording). Every device of every domain must

@@ -22,7 +22,9 @@ static const char run_usage[] =
     "  --connect URI   take the domains from this libvirt connection instead (with PLATFORM:\n"
     "                  the file still gives positions for messages)\n"
     "  --trace DIR     record every channel message into a CTF trace directory\n"
-    "  --until TIME    stop at this simulated time (e.g. 10ms, 500us); default: until idle\n";
+    "  --until TIME    stop at this simulated time (e.g. 10ms, 500us); default: until idle\n"
+    "  --strict        exit with status 1 when the run found a driver bug or a protocol\n"
+    "                  violation (they are reported either way)\n";
 
 static void print_summary(const struct cs_platform *p, const struct cs_machine *m,
                           const struct cs_run_summary *s, const char *trace_dir,
@@ -41,6 +43,8 @@ static void print_summary(const struct cs_platform *p, const struct cs_machine *
     printf("events          %" PRIu64 " channel messages on %u channels, %" PRIu64
            " log records, %" PRIu64 " activations, %" PRIu64 " delta cycles\n",
            s->messages, m->tap.nchannels, s->logs, s->activations, s->delta_cycles);
+    printf("findings        %" PRIu64 " driver findings, %" PRIu64 " protocol findings\n",
+           m->driver_findings, m->protocol_findings);
     if (trace_dir)
         printf("trace           %s (%" PRIu64 " events)\n", trace_dir, trace_events);
 }
@@ -50,13 +54,15 @@ int cmd_run(int argc, char **argv)
     static const struct option opts[] = {{"connect", required_argument, 0, 'c'},
                                          {"trace", required_argument, 0, 't'},
                                          {"until", required_argument, 0, 'u'},
+                                         {"strict", no_argument, 0, 's'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *uri = NULL, *trace_dir = NULL;
     struct cs_run_opts ro = {0};
+    int strict = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "c:t:u:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:t:u:sh", opts, NULL)) != -1) {
         switch (c) {
         case 'c':
             uri = optarg;
@@ -68,6 +74,9 @@ int cmd_run(int argc, char **argv)
             if (cli_parse_duration_ns(optarg, &ro.until_ns) < 0 || ro.until_ns == 0)
                 return cli_fail("run", "--until '%s': expected a positive time such as 10ms",
                                 optarg);
+            break;
+        case 's':
+            strict = 1;
             break;
         case 'h':
             fputs(run_usage, stdout);
@@ -108,6 +117,8 @@ int cmd_run(int argc, char **argv)
     uint64_t events = tw ? cs_trace_writer_events(tw) : 0;
     print_summary(p, m, &sum, trace_dir, events);
     rc = CS_EXIT_OK;
+    if (strict && (m->driver_findings || m->protocol_findings))
+        rc = CS_EXIT_FINDINGS;
     if (m->tap.trace_error.set)
         rc = cli_fail("run", "%s", m->tap.trace_error.msg);
 

@@ -178,6 +178,7 @@ void ks_report(enum ks_finding f, const char *file, int line, const char *fmt, .
     }
     k->findings[k->nfindings++] = r;
     k->counts[f]++;
+    k->m->driver_findings++;
     char text[512];
     snprintf(text, sizeof(text), "driver finding %s: %s:%d: %s", ks_finding_id(f), file, line,
              r.msg);

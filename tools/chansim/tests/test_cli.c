@@ -122,7 +122,10 @@ START_TEST(default_run_prints_summary)
     cs_assert_contains(r.out, "simulated time");
     cs_assert_contains(r.out, "wall time");
     cs_assert_contains(r.out, "events");
+    cs_assert_contains(r.out, "findings        0 driver findings, 0 protocol findings");
     ck_assert_str_eq(r.err, "");
+    CHANSIM("run", "--strict", "--until", "1ms");
+    ck_assert_int_eq(r.status, 0);
 }
 END_TEST
 
