@@ -34,6 +34,14 @@ const char *cs_thread_name(const cs_thread *t);
 void *cs_thread_data(const cs_thread *t);
 void cs_thread_set_data(cs_thread *t, void *data);
 
+/* The data of the running thread (NULL outside threads): read on every kernel-shim call, so
+ * it is a variable the execution layer keeps current rather than a lookup. */
+extern void *cs_exec_running_data;
+static inline void *cs_thread_self_data(void)
+{
+    return cs_exec_running_data;
+}
+
 /* Wait in the calling thread until e is notified, or `timeout` cycles pass (0: no timeout).
  * Returns 1 when notified, 0 on timeout. Must be called from a thread. */
 int cs_thread_wait(cs_event *e, uint64_t timeout);

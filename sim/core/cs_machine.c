@@ -136,10 +136,14 @@ void cs_machine_free(struct cs_machine *m)
 
 uint64_t cs_machine_cycles_to_ns(const struct cs_machine *m, uint64_t cycles)
 {
+    if (m->platform->clock_hz == 1000000000u) /* the default clock: no 128-bit division */
+        return cycles;
     return (uint64_t)((unsigned __int128)cycles * 1000000000u / m->platform->clock_hz);
 }
 
 uint64_t cs_machine_ns_to_cycles(const struct cs_machine *m, uint64_t ns)
 {
+    if (m->platform->clock_hz == 1000000000u)
+        return ns;
     return (uint64_t)((unsigned __int128)ns * m->platform->clock_hz / 1000000000u);
 }

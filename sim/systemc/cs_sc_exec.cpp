@@ -25,11 +25,19 @@ struct cs_event {
     sc_core::sc_event ev;
 };
 
+void *cs_exec_running_data = nullptr;
+
 namespace
 {
 
 uint64_t clock_hz = 1000000000;
 cs_thread *running = nullptr; // the thread whose code runs now
+
+void set_running(cs_thread *t)
+{
+    running = t;
+    cs_exec_running_data = t ? t->data : nullptr;
+}
 
 sc_core::sc_time cycles(uint64_t n)
 {
@@ -43,20 +51,20 @@ struct resume_guard {
     cs_thread *self;
     explicit resume_guard(cs_thread *t) : self(t)
     {
-        running = nullptr;
+        set_running(nullptr);
     }
     ~resume_guard()
     {
-        running = self;
+        set_running(self);
     }
 };
 
 void body(cs_thread *t)
 {
-    running = t;
+    set_running(t);
     t->fn(t->arg);
     t->ended = true;
-    running = nullptr;
+    set_running(nullptr);
     t->done.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -99,6 +107,8 @@ extern "C" void *cs_thread_data(const cs_thread *t)
 extern "C" void cs_thread_set_data(cs_thread *t, void *data)
 {
     t->data = data;
+    if (t == running)
+        cs_exec_running_data = data;
 }
 
 extern "C" int cs_thread_wait(cs_event *e, uint64_t timeout)

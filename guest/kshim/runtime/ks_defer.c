@@ -31,8 +31,8 @@ static void shot_fire(void *arg)
         fn(obj);
 }
 
-static struct ks_shot *shot_queue(struct ks_kernel *k, const char *what, u64 ns,
-                                  void (*fn)(void *), void *obj)
+static struct ks_shot *shot_queue(struct ks_kernel *k, const char *what, u64 ns, void (*fn)(void *),
+                                  void *obj)
 {
     struct ks_shot *shot = calloc(1, sizeof(*shot));
     if (!shot)
@@ -412,8 +412,7 @@ const void *ks_free_irq(unsigned int irq, void *dev, const char *file, int line)
     struct ks_kernel *k = ks_current_kernel();
     struct ks_irq_binding *b = k ? binding(k, irq) : NULL;
     if (!b || !b->handler || b->dev != dev) {
-        ks_report(KS_IRQ_IMBALANCE, file, line, "free_irq(%u) of an interrupt not requested",
-                  irq);
+        ks_report(KS_IRQ_IMBALANCE, file, line, "free_irq(%u) of an interrupt not requested", irq);
         return NULL;
     }
     const char *name = b->name;

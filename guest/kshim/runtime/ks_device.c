@@ -151,8 +151,9 @@ int dev_set_name(struct device *dev, const char *fmt, ...)
 void ks_dev_printk(int level, const struct device *dev, const char *fmt, ...)
 {
     char text[1024];
-    int n = snprintf(text, sizeof(text), "%s %s: ",
-                     dev && dev->driver ? dev->driver->name : "device", dev ? dev_name(dev) : "");
+    int n =
+        snprintf(text, sizeof(text), "%s %s: ", dev && dev->driver ? dev->driver->name : "device",
+                 dev ? dev_name(dev) : "");
     va_list ap;
     va_start(ap, fmt);
     if (n > 0 && (size_t)n < sizeof(text))
@@ -210,7 +211,7 @@ struct miscdevice *ks_misc_find(struct ks_kernel *k, const char *path)
 
 /* ---- simulated user processes --------------------------------------------------------- */
 
-#define KS_MAX_FDS 16
+#define KS_MAX_FDS   16
 #define KS_MAX_UBUFS 64
 
 struct ks_ubuf {
@@ -282,7 +283,8 @@ static int user_range_ok(const void *u, unsigned long n)
         return 0;
     for (int i = 0; i < p->nbufs; i++) {
         const u8 *b = p->bufs[i].p;
-        if ((const u8 *)u >= b && (const u8 *)u + n <= b + p->bufs[i].n && (const u8 *)u + n >= (const u8 *)u)
+        if ((const u8 *)u >= b && (const u8 *)u + n <= b + p->bufs[i].n &&
+            (const u8 *)u + n >= (const u8 *)u)
             return 1;
     }
     return 0;
@@ -293,8 +295,8 @@ int ks_user_access_ok(const void __user *p, unsigned long n)
     return user_range_ok(p, n);
 }
 
-unsigned long ks_copy_to_user(void __user *to, const void *from, unsigned long n,
-                              const char *file, int line)
+unsigned long ks_copy_to_user(void __user *to, const void *from, unsigned long n, const char *file,
+                              int line)
 {
     ks_might_sleep(file, line, "copy_to_user");
     if (!n)
@@ -433,7 +435,8 @@ int ks_sys_poll(struct ks_uproc *p, int fd, short events, int timeout_ms)
         return -EBADF;
     if (!f->f_op->poll)
         return events & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
-    long left = timeout_ms < 0 ? MAX_SCHEDULE_TIMEOUT : (long)msecs_to_jiffies((unsigned)timeout_ms);
+    long left =
+        timeout_ms < 0 ? MAX_SCHEDULE_TIMEOUT : (long)msecs_to_jiffies((unsigned)timeout_ms);
     for (;;) {
         struct poll_ctx c = {.pt = {poll_queue_proc, (__poll_t)events}};
         set_current_state(TASK_INTERRUPTIBLE);

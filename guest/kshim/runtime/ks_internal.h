@@ -84,8 +84,8 @@ struct ks_kernel *ks_kernel_of_state(void);
 
 /* Run fn(arg) as an activation of kind ctx in kernel k, checking on return that it released
  * every lock and restored interrupts (K2, K4). */
-void ks_run_activation(struct ks_kernel *k, enum ks_ctx ctx, const char *what,
-                       void (*fn)(void *), void *arg);
+void ks_run_activation(struct ks_kernel *k, enum ks_ctx ctx, const char *what, void (*fn)(void *),
+                       void *arg);
 /* Schedule fn(arg) as an activation `delay_ns` from now. */
 void ks_defer(struct ks_kernel *k, enum ks_ctx ctx, const char *what, u64 delay_ns,
               void (*fn)(void *), void *arg);

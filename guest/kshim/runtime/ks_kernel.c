@@ -16,17 +16,14 @@
 /* ---- contexts ------------------------------------------------------------------------- */
 
 static struct ks_ctx_state *act_state; /* the activation running now, if any */
-static jmp_buf *act_abort;              /* where a BUG() in that activation returns to */
+static sigjmp_buf *act_abort;          /* where a BUG() in that activation returns to */
 static struct ks_ctx_state setup_state = {.ctx = KS_CTX_TASK, .what = "setup"};
 
 struct ks_ctx_state *ks_state(void)
 {
-    cs_thread *t = cs_thread_self();
-    if (t) {
-        struct task_struct *task = cs_thread_data(t);
-        if (task)
-            return task->ks_state;
-    }
+    struct task_struct *task = cs_thread_self_data();
+    if (task)
+        return task->ks_state;
     return act_state ? act_state : &setup_state;
 }
 
@@ -104,16 +101,16 @@ void ks_check_context_exit(struct ks_ctx_state *s, const char *what)
     act_state = saved;
 }
 
-void ks_run_activation(struct ks_kernel *k, enum ks_ctx ctx, const char *what,
-                       void (*fn)(void *), void *arg)
+void ks_run_activation(struct ks_kernel *k, enum ks_ctx ctx, const char *what, void (*fn)(void *),
+                       void *arg)
 {
     struct ks_ctx_state st = {.ctx = ctx, .k = k, .what = what};
     struct ks_ctx_state *prev = act_state;
-    jmp_buf *prev_abort = act_abort, here;
+    sigjmp_buf *prev_abort = act_abort, here;
     act_state = &st;
     act_abort = &here;
     ks_jiffies();
-    if (setjmp(here) == 0)
+    if (sigsetjmp(here, 0) == 0) /* 0: no signal mask, no system call */
         fn(arg);
     act_abort = prev_abort;
     ks_check_context_exit(&st, what);
@@ -148,7 +145,7 @@ void ks_defer(struct ks_kernel *k, enum ks_ctx ctx, const char *what, u64 delay_
 /* ---- findings ------------------------------------------------------------------------- */
 
 static const char *const finding_ids[KS_FINDING_KINDS] = {"K1", "K2", "K3", "K4", "K5",
-                                                         "K6", "K7", "K8", "K9", "K10"};
+                                                          "K6", "K7", "K8", "K9", "K10"};
 
 const char *ks_finding_id(enum ks_finding f)
 {
@@ -240,9 +237,8 @@ void ks_bug(const char *file, int line, const char *cond)
             cs_thread_wait(never, 0);
     }
     if (act_abort)
-        longjmp(*act_abort, 1);
-    fprintf(stderr, "chansim: kernel BUG at %s:%d outside the simulation: %s\n", file, line,
-            cond);
+        siglongjmp(*act_abort, 1);
+    fprintf(stderr, "chansim: kernel BUG at %s:%d outside the simulation: %s\n", file, line, cond);
     abort();
 }
 
@@ -300,8 +296,7 @@ int ks_module_param_set(struct ks_kernel *k, const char *module, const char *par
                         const char *value, cs_error *err)
 {
     (void)k;
-    for (const struct ks_module_param *p = __start_ks_modparam; p && p < __stop_ks_modparam;
-         p++) {
+    for (const struct ks_module_param *p = __start_ks_modparam; p && p < __stop_ks_modparam; p++) {
         if (strcmp(p->module, module) != 0 || strcmp(p->name, param) != 0)
             continue;
         char *end = NULL;
@@ -309,8 +304,8 @@ int ks_module_param_set(struct ks_kernel *k, const char *module, const char *par
         if (p->type != KS_PARAM_CHARP && p->type != KS_PARAM_BOOL) {
             v = strtoll(value, &end, 0);
             if (!*value || *end)
-                return cs_error_set(err, "module %s: parameter %s: '%s' is not a number",
-                                    module, param, value);
+                return cs_error_set(err, "module %s: parameter %s: '%s' is not a number", module,
+                                    param, value);
         }
         switch (p->type) {
         case KS_PARAM_INT:
@@ -336,8 +331,8 @@ int ks_module_param_set(struct ks_kernel *k, const char *module, const char *par
                      !strcmp(value, "false"))
                 *(bool *)p->ptr = false;
             else
-                return cs_error_set(err, "module %s: parameter %s: '%s' is not a boolean",
-                                    module, param, value);
+                return cs_error_set(err, "module %s: parameter %s: '%s' is not a boolean", module,
+                                    param, value);
             break;
         case KS_PARAM_CHARP:
             *(const char **)p->ptr = strdup(value);
@@ -389,8 +384,7 @@ int ks_module_unload(struct ks_kernel *k, const char *module)
 
 /* ---- the kernel ----------------------------------------------------------------------- */
 
-int ks_kernel_create(struct cs_domain *dom, const char *name, struct ks_kernel **out,
-                     cs_error *err)
+int ks_kernel_create(struct cs_domain *dom, const char *name, struct ks_kernel **out, cs_error *err)
 {
     *out = NULL;
     struct ks_kernel *k = calloc(1, sizeof(*k));

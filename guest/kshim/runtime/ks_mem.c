@@ -17,25 +17,26 @@
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
-#define poison(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define poison(p, n)   ASAN_POISON_MEMORY_REGION(p, n)
 #define unpoison(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
 #else
-#define poison(p, n) ((void)(p), (void)(n))
+#define poison(p, n)   ((void)(p), (void)(n))
 #define unpoison(p, n) ((void)(p), (void)(n))
 #endif
 
-#define POISON_FREE 0x6b   /* freed memory, as SLUB's POISON_FREE */
-#define POISON_INUSE 0x5a  /* fresh kmalloc memory, as SLUB's POISON_INUSE */
-#define REDZONE 0xcc       /* after each object */
-#define MIN_CLASS_SHIFT 5  /* 32-byte objects */
-#define MAX_CLASS_SHIFT 26 /* 64 MiB */
-#define CHUNK (64 * 1024)  /* slab chunk for small classes */
-#define QUARANTINE 4096    /* freed objects held back before reuse */
+#define POISON_FREE     0x6b        /* freed memory, as SLUB's POISON_FREE */
+#define POISON_INUSE    0x5a        /* fresh kmalloc memory, as SLUB's POISON_INUSE */
+#define REDZONE         0xcc        /* after each object */
+#define MIN_CLASS_SHIFT 5           /* 32-byte objects */
+#define MAX_CLASS_SHIFT 26          /* 64 MiB */
+#define CHUNK           (64 * 1024) /* slab chunk for small classes */
+#define QUARANTINE      4096        /* freed objects held back before reuse */
 
 enum blk_state { BLK_LIVE = 1, BLK_FREED = 2, BLK_PAGES = 3 };
 
 struct blk {
-    u64 off; /* payload offset in guest memory; 0 marks an empty slot (the heap never starts at 0) */
+    u64 off; /* payload offset in guest memory; 0 marks an empty slot (the heap never starts at 0)
+              */
     u64 size;
     u8 shift;
     u8 state;
@@ -402,8 +403,7 @@ void ks_free_pages(unsigned long addr, unsigned int order, const char *file, int
     struct blk *b = lookup(k, p);
     if (!b || b->state != BLK_PAGES) {
         ks_report(KS_BAD_FREE, file, line,
-                  "free_pages of %p, which the page allocator did not return (or freed twice)",
-                  p);
+                  "free_pages of %p, which the page allocator did not return (or freed twice)", p);
         return;
     }
     if (b->shift != PAGE_SHIFT + order)
@@ -494,8 +494,8 @@ dma_addr_t ks_dma_map(struct device *dev, void *ptr, size_t size, enum dma_data_
     struct ks_dma_map *d = malloc(sizeof(*d));
     if (!d)
         abort();
-    *d = (struct ks_dma_map){{NULL, NULL}, dev,   (u64)((u8 *)ptr - k->dom->mem.host),
-                             size,         (int)dir, owner, file, line};
+    *d = (struct ks_dma_map){
+        {NULL, NULL}, dev, (u64)((u8 *)ptr - k->dom->mem.host), size, (int)dir, owner, file, line};
     list_add_tail(&d->node, &k->dma_maps);
     return d->addr;
 }
@@ -512,8 +512,8 @@ void ks_dma_unmap(struct device *dev, dma_addr_t addr, size_t size, enum dma_dat
             if (d->addr == addr && d->dev == dev) {
                 if (d->size != size)
                     ks_report(KS_BAD_FREE, file, line,
-                              "dma_unmap of %zu bytes at 0x%" PRIx64
-                              " mapped with %" PRIu64 " bytes at %s:%d",
+                              "dma_unmap of %zu bytes at 0x%" PRIx64 " mapped with %" PRIu64
+                              " bytes at %s:%d",
                               size, addr, d->size, d->file, d->line);
                 list_del(&d->node);
                 free(d);

@@ -113,6 +113,11 @@ long ks_schedule_timeout(long timeout, const char *file, int line)
         ks_current()->__state = TASK_RUNNING;
         return 0; /* cannot sleep: as if the time had passed */
     }
+    return ks_schedule_timeout_checked(timeout);
+}
+
+long ks_schedule_timeout_checked(long timeout)
+{
     struct task_struct *t = ks_current();
     if (t->__state == TASK_RUNNING) {
         cs_thread_sleep(0); /* a plain yield */
@@ -247,7 +252,7 @@ unsigned long ks_wait_for_completion_timeout(struct completion *c, unsigned long
             prepare_to_wait_exclusive(&c->wait, &w, TASK_UNINTERRUPTIBLE);
             if (c->done)
                 break;
-            left = ks_schedule_timeout(left, file, line);
+            left = ks_schedule_timeout_checked(left);
         }
         finish_wait(&c->wait, &w);
     }

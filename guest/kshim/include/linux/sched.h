@@ -46,6 +46,8 @@ void ks_set_state(long state);
 
 void ks_schedule(const char *file, int line);
 long ks_schedule_timeout(long timeout, const char *file, int line);
+/* For the wait macros, which have already checked that the caller may sleep. */
+long ks_schedule_timeout_checked(long timeout);
 #define schedule() ks_schedule(__FILE__, __LINE__)
 #define schedule_timeout(t) ks_schedule_timeout(t, __FILE__, __LINE__)
 #define schedule_timeout_interruptible(t)                                                          \

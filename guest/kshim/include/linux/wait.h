@@ -75,7 +75,7 @@ int ks_wait_begin(const char *file, int line, const char *what);
                     __r = -ERESTARTSYS;                                                            \
                     break;                                                                         \
                 }                                                                                  \
-                __t = ks_schedule_timeout(__t, __FILE__, __LINE__);                                \
+                __t = ks_schedule_timeout_checked(__t);                                \
                 if (!__t && (timeout) != MAX_SCHEDULE_TIMEOUT)                                     \
                     break;                                                                         \
             }                                                                                      \
