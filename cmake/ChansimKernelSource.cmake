@@ -16,6 +16,9 @@ set(CHANSIM_KERNEL_SRC "" CACHE PATH
     "Top of a Linux source tree to take driver sources from (empty: extract them from CHANSIM_KERNEL_TARBALL)")
 set(CHANSIM_KERNEL_TARBALL "/usr/src/linux-source-6.1.tar.xz" CACHE FILEPATH
     "Kernel source tarball (Debian package linux-source-6.1) used when CHANSIM_KERNEL_SRC is empty")
+option(CHANSIM_KERNEL_HOST_HEADERS
+       "Let driver code fall back to the host's kernel UAPI headers (/usr/include/linux, asm ...) for headers the shim lacks"
+       OFF)
 find_program(CHANSIM_TAR_EXECUTABLE tar)
 find_program(CHANSIM_XZ_EXECUTABLE xz)
 mark_as_advanced(CHANSIM_TAR_EXECUTABLE CHANSIM_XZ_EXECUTABLE)
@@ -29,50 +32,69 @@ get_filename_component(CHANSIM_KSHIM_DIR "${CHANSIM_KSHIM_DIR}" ABSOLUTE)
 if(NOT DEFINED CHANSIM_KSHIM_RUNTIME_TARGET)
   set(CHANSIM_KSHIM_RUNTIME_TARGET cs_kshim)
 endif()
+# The shim's header directories for driver code: include/ (linux/, asm/, kshim/) and, when it
+# exists, api/ (kshim/ks.h, which shim headers include). Override with CHANSIM_KSHIM_INCLUDE_DIRS.
+if(NOT DEFINED CHANSIM_KSHIM_INCLUDE_DIRS)
+  set(CHANSIM_KSHIM_INCLUDE_DIRS "${CHANSIM_KSHIM_DIR}/include")
+  if(IS_DIRECTORY "${CHANSIM_KSHIM_DIR}/api")
+    list(APPEND CHANSIM_KSHIM_INCLUDE_DIRS "${CHANSIM_KSHIM_DIR}/api")
+  endif()
+endif()
+set_property(GLOBAL PROPERTY _CHANSIM_K_SHIM_INCLUDE_DIRS "${CHANSIM_KSHIM_INCLUDE_DIRS}")
 set_property(GLOBAL PROPERTY _CHANSIM_K_SHIM_DIR "${CHANSIM_KSHIM_DIR}")
 set_property(GLOBAL PROPERTY _CHANSIM_K_RUNTIME_TARGET "${CHANSIM_KSHIM_RUNTIME_TARGET}")
 set_property(GLOBAL PROPERTY _CHANSIM_K_MODULE_DIR "${CMAKE_CURRENT_LIST_DIR}")
 include("${CMAKE_CURRENT_LIST_DIR}/kshim_symbol_report.cmake")
 
-# Code-generation flags the kernel's own Makefile uses and that driver code relies on for its
-# meaning (not warnings): type punning through pointers (-fno-strict-aliasing), wrapping signed
-# arithmetic (-fno-strict-overflow), NULL checks after a dereference kept
-# (-fno-delete-null-pointer-checks), no common symbols (-fno-common).
-set(_CHANSIM_K_SEMANTIC_FLAGS
-    -fno-strict-aliasing -fno-strict-overflow -fno-delete-null-pointer-checks -fno-common)
+# Constants, set by a macro so that they are there wherever the functions run (the deferred
+# step runs in the top-level directory, whichever directory included this module).
+macro(_chansim_k_constants)
+  # Code-generation flags the kernel's own Makefile uses and that driver code relies on for its
+  # meaning (not warnings): type punning through pointers (-fno-strict-aliasing), wrapping signed
+  # arithmetic (-fno-strict-overflow), NULL checks after a dereference kept
+  # (-fno-delete-null-pointer-checks), no common symbols (-fno-common).
+  set(_CHANSIM_K_SEMANTIC_FLAGS
+      -fno-strict-aliasing -fno-strict-overflow -fno-delete-null-pointer-checks -fno-common)
 
-# Warnings relaxed for upstream driver code. chansim builds with -Wall -Wextra -Werror; upstream
-# is kept clean only under the kernel's own flags. Each entry below is a warning that the 6.1
-# kernel's Makefile (default W=0 build) or scripts/Makefile.extrawarn (W=1, the -Wextra level)
-# switches off, i.e. one upstream code is not written to satisfy, and that does not indicate a
-# host bug. Everything else stays an error.
-set(_CHANSIM_K_RELAXED_WARNINGS
-    # -Wextra parts that W=1 switches off again:
-    -Wno-unused-parameter           # callbacks (file_operations, vio_driver ops) ignore arguments
-    -Wno-sign-compare               # int counters against size_t/u32 lengths, everywhere upstream
-    -Wno-missing-field-initializers # partial designated initializers; the rest is meant to be 0
-    -Wno-type-limits                # u8 >= 0 style checks that are only redundant for some configs
-    -Wno-shift-negative-value       # defined: the kernel builds with -fno-strict-overflow
-    # -Wall parts that the default kernel build switches off:
-    -Wno-pointer-sign               # char * vs u8 * buffers are used interchangeably
-    -Wno-unused-but-set-variable    # values read only under a CONFIG_* or debug macro
-    -Wno-unused-const-variable      # tables used only under some CONFIG_* options
-    -Wno-format-security            # printk-style calls with a non-literal format
-    -Wno-format-truncation          # snprintf into fixed buffers, truncation intended
-    -Wno-format-overflow            # false positives on sprintf into sized buffers
-    -Wno-address-of-packed-member   # packed (s390, CRQ) structures, accesses are aligned in use
-    -Wno-packed-not-aligned         # same structures, layout fixed by the architecture
-    -Wno-stringop-truncation        # strncpy into fixed fields, truncation intended
-    -Wno-stringop-overflow          # GCC 11/12 false positives the kernel disables
-    -Wno-restrict                   # same
-    -Wno-array-bounds               # same (CONFIG_CC_NO_ARRAY_BOUNDS for GCC >= 11)
-    -Wno-maybe-uninitialized        # flow-dependent false positives, vary with -O level
-    -Wno-dangling-pointer           # GCC 12 false positives on on-stack list heads
-    -Wno-alloc-size-larger-than     # sizes checked at run time
-    -Wno-main)                      # local variables named main
-if(CMAKE_C_COMPILER_ID MATCHES "Clang")
-  list(PREPEND _CHANSIM_K_RELAXED_WARNINGS -Wno-unknown-warning-option)
-endif()
+  # Warnings relaxed for upstream driver code. chansim builds with -Wall -Wextra -Werror; upstream
+  # is kept clean only under the kernel's own flags. Each entry below is a warning that the 6.1
+  # kernel's Makefile (default W=0 build) or scripts/Makefile.extrawarn (W=1, the -Wextra level)
+  # switches off, i.e. one upstream code is not written to satisfy, and that does not indicate a
+  # host bug. Everything else stays an error.
+  set(_CHANSIM_K_RELAXED_WARNINGS
+      # -Wextra parts that W=1 switches off again:
+      -Wno-unused-parameter           # callbacks (file_operations, vio_driver ops) ignore arguments
+      -Wno-sign-compare               # int counters against size_t/u32 lengths, everywhere upstream
+      -Wno-missing-field-initializers # partial designated initializers; the rest is meant to be 0
+      -Wno-type-limits                # u8 >= 0 style checks that are only redundant for some configs
+      -Wno-shift-negative-value       # defined: the kernel builds with -fno-strict-overflow
+      # -Wall parts that the default kernel build switches off:
+      -Wno-pointer-sign               # char * vs u8 * buffers are used interchangeably
+      -Wno-unused-but-set-variable    # values read only under a CONFIG_* or debug macro
+      -Wno-unused-const-variable      # tables used only under some CONFIG_* options
+      -Wno-format-security            # printk-style calls with a non-literal format
+      -Wno-format-truncation          # snprintf into fixed buffers, truncation intended
+      -Wno-format-overflow            # false positives on sprintf into sized buffers
+      -Wno-address-of-packed-member   # packed (s390, CRQ) structures, accesses are aligned in use
+      -Wno-packed-not-aligned         # same structures, layout fixed by the architecture
+      -Wno-stringop-truncation        # strncpy into fixed fields, truncation intended
+      -Wno-stringop-overflow          # GCC 11/12 false positives the kernel disables
+      -Wno-restrict                   # same
+      -Wno-array-bounds               # same (CONFIG_CC_NO_ARRAY_BOUNDS for GCC >= 11)
+      -Wno-maybe-uninitialized        # flow-dependent false positives, vary with -O level
+      -Wno-dangling-pointer           # GCC 12 false positives on on-stack list heads
+      -Wno-alloc-size-larger-than     # sizes checked at run time
+      -Wno-main)                      # local variables named main
+  if(CMAKE_C_COMPILER_ID MATCHES "Clang")
+    list(PREPEND _CHANSIM_K_RELAXED_WARNINGS -Wno-unknown-warning-option)
+  endif()
+  # C keywords and GNU extensions: never a missing kernel symbol.
+  set(_CHANSIM_K_KEYWORDS "\nauto\nbreak\ncase\nchar\nconst\ncontinue\ndefault\ndo\ndouble\nelse\nenum\nextern\nfloat\nfor\ngoto\nif\ninline\nint\nlong\nregister\nrestrict\nreturn\nshort\nsigned\nsizeof\nstatic\nstruct\nswitch\ntypedef\nunion\nunsigned\nvoid\nvolatile\nwhile\n_Bool\n_Complex\n_Alignas\n_Alignof\n_Atomic\n_Generic\n_Noreturn\n_Static_assert\n_Thread_local\nasm\n__asm__\n__asm\ntypeof\n__typeof__\n__typeof\n__attribute__\n__attribute\n__extension__\n__inline__\n__inline\n__restrict__\n__restrict\n__volatile__\n__const__\n__signed__\n__label__\n__builtin_va_list\n__int128\n__auto_type\n__alignof__\n__real__\n__imag__\n")
+  # Header directories of the kernel's namespace: a header under these names found in a host
+  # system directory is the host's UAPI copy, not the shim.
+  set(_CHANSIM_K_KERNEL_NS "^(asm|asm-generic|linux|uapi|trace|drm|misc|mtd|rdma|scsi|sound|video|xen|net|crypto|keys|media|soc|acpi|clocksource|dt-bindings|kvm|pcmcia|ras|target|vdso)/")
+endmacro()
+_chansim_k_constants()
 
 # ---------------------------------------------------------------------------------------------
 # Small helpers
@@ -263,9 +285,12 @@ function(_chansim_k_missing_error origin_desc missing)
   set(lines "")
   foreach(f IN LISTS missing)
     set(by "")
+    string(LENGTH "${f}|" fl)
     foreach(r IN LISTS reqs)
-      if(r MATCHES "^${f}\\|(.*)$")
-        list(APPEND by "${CMAKE_MATCH_1}")
+      string(FIND "${r}" "${f}|" pos)
+      if(pos EQUAL 0)
+        string(SUBSTRING "${r}" ${fl} -1 who)
+        list(APPEND by "${who}")
       endif()
     endforeach()
     list(REMOVE_DUPLICATES by)
@@ -278,8 +303,7 @@ function(_chansim_k_missing_error origin_desc missing)
     "Paths are relative to the top of the kernel tree (e.g. drivers/misc/ibmvmc.c). Either a path "
     "is misspelt, or the file does not exist in this kernel version (the s-Par visor drivers, for "
     "example, left Linux after 5.18). Fix the chansim_kernel_driver()/chansim_kernel_sources() "
-    "call named above, or point -DCHANSIM_KERNEL_SRC=<dir> at a kernel tree that has the files. "
-    "A driver-local header the shim replaces (guest/kshim/replace/...) must not be requested.")
+    "call named above, or point -DCHANSIM_KERNEL_SRC=<dir> at a kernel tree that has the files.")
 endfunction()
 
 # Makes every file requested so far available under ${CMAKE_BINARY_DIR}/kernel-src. FINAL: also
@@ -356,6 +380,8 @@ function(_chansim_k_flush final)
     get_filename_component(d "${dest}/${f}" DIRECTORY)
     file(MAKE_DIRECTORY "${d}")
     file(COPY_FILE "${src_root}/${f}" "${dest}/${f}" ONLY_IF_DIFFERENT)
+    # A deleted or edited copy makes the build re-run CMake, which restores the pristine file.
+    set_property(DIRECTORY "${CMAKE_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${dest}/${f}")
   endforeach()
 
   if(final)
@@ -398,7 +424,7 @@ function(chansim_kernel_sources out_var)
   _chansim_k_check_origin()
   file(RELATIVE_PATH where "${CMAKE_SOURCE_DIR}" "${CMAKE_CURRENT_LIST_FILE}")
   foreach(f IN LISTS S_FILES)
-    if(IS_ABSOLUTE "${f}" OR f MATCHES "(^|/)\\.\\.?(/|$)" OR f MATCHES "[\\;\\[\\]]" OR f MATCHES "/$")
+    if(IS_ABSOLUTE "${f}" OR f MATCHES "(^|/)\\.\\.?(/|$)" OR f MATCHES "/$")
       message(FATAL_ERROR
         "chansim_kernel_sources: '${f}' is not a file path relative to the top of the kernel "
         "tree (write e.g. drivers/misc/ibmvmc.c).")
@@ -421,6 +447,8 @@ endfunction()
 # than using $<TARGET_OBJECTS:kdrv_<n>>: linking brings the shim runtime along and orders the
 # build-time symbol check before the link.
 function(chansim_kernel_driver)
+  _chansim_k_constants()
+  _cks_constants()
   cmake_parse_arguments(PARSE_ARGV 0 D "REQUIRED" "NAME" "SOURCES;LOCAL_HEADERS;REPLACED;DEFINES")
   if(D_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "chansim_kernel_driver: unexpected arguments: ${D_UNPARSED_ARGUMENTS}")
@@ -483,12 +511,20 @@ function(chansim_kernel_driver)
     list(APPEND replace_dirs "${shim}/replace/${r}")
   endforeach()
   # Replacements first, then the shim's kernel headers, then the driver's own directory.
-  set(include_dirs ${replace_dirs} "${shim}/include" ${driver_dirs})
+  get_property(shim_incs GLOBAL PROPERTY _CHANSIM_K_SHIM_INCLUDE_DIRS)
+  set(include_dirs ${replace_dirs} ${shim_incs} ${driver_dirs})
   set(kconfig "${shim}/include/kshim/kconfig.h")
 
   add_library(${tgt} OBJECT ${abs_sources} ${abs_headers})
   set_target_properties(${tgt} PROPERTIES C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS ON)
   target_include_directories(${tgt} PRIVATE ${include_dirs})
+  if(NOT CHANSIM_KERNEL_HOST_HEADERS)
+    # Searched after the shim and before the system directories: an #error header for each
+    # host UAPI header (/usr/include/linux/...) that would otherwise stand in for a header the
+    # shim lacks. Written by _chansim_k_finalize from the probe results.
+    _chansim_k_state_dir(state)
+    target_include_directories(${tgt} PRIVATE "${state}/host-header-fence")
+  endif()
   set(defs __KERNEL__ "KBUILD_MODNAME=\"${D_NAME}\"" "__KBUILD_MODNAME=kmod_${D_NAME}" ${D_DEFINES})
   target_compile_definitions(${tgt} PRIVATE ${defs})
   target_compile_options(${tgt} PRIVATE ${_CHANSIM_K_SEMANTIC_FLAGS} ${_CHANSIM_K_RELAXED_WARNINGS})
@@ -607,8 +643,12 @@ endfunction()
 # Hash of everything in the shim (headers, replacements, runtime sources).
 function(_chansim_k_shim_fingerprint out)
   get_property(shim GLOBAL PROPERTY _CHANSIM_K_SHIM_DIR)
-  file(GLOB_RECURSE files LIST_DIRECTORIES false
-       "${shim}/include/*" "${shim}/replace/*" "${shim}/runtime/*")
+  get_property(shim_incs GLOBAL PROPERTY _CHANSIM_K_SHIM_INCLUDE_DIRS)
+  set(globs "${shim}/replace/*" "${shim}/runtime/*")
+  foreach(i IN LISTS shim_incs)
+    list(APPEND globs "${i}/*")
+  endforeach()
+  file(GLOB_RECURSE files LIST_DIRECTORIES false ${globs})
   list(SORT files)
   set(acc "")
   foreach(f IN LISTS files)
@@ -619,19 +659,110 @@ function(_chansim_k_shim_fingerprint out)
   set(${out} "${acc}" PARENT_SCOPE)
 endfunction()
 
-# Compiles guest/kshim/runtime/*.c into scratch objects and returns the external symbols they
-# define (a "\nsym\n" set string) and notes about files that did not compile.
+# Compiles the shim runtime's C sources into scratch objects and returns the external symbols
+# they define (a "\nsym\n" set string) and notes about files that did not compile. When the
+# runtime target (cs_kshim) exists, its C sources and its own include directories, definitions
+# and options (plus the include directories of targets it links) are used; otherwise
+# guest/kshim/runtime/*.c with the shim's include directory.
 function(_chansim_k_runtime_symbols out_str out_notes fingerprint)
+  _chansim_k_constants()
+  _cks_constants()
   get_property(shim GLOBAL PROPERTY _CHANSIM_K_SHIM_DIR)
+  get_property(rt GLOBAL PROPERTY _CHANSIM_K_RUNTIME_TARGET)
   _chansim_k_state_dir(state)
   set(dir "${state}/runtime-probe")
   string(TOUPPER "${CMAKE_BUILD_TYPE}" bt)
-  separate_arguments(cflags UNIX_COMMAND "${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_${bt}}")
-  set(flags ${cflags} -std=gnu11 ${_CHANSIM_K_SEMANTIC_FLAGS} -D__KERNEL__ "-I${shim}/include" -w)
-  if(EXISTS "${shim}/include/kshim/kconfig.h")
-    list(APPEND flags -include "${shim}/include/kshim/kconfig.h")
+  separate_arguments(flags UNIX_COMMAND "${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_${bt}}")
+  list(APPEND flags -std=gnu11 -w)
+  set(sources "")
+  if(TARGET ${rt})
+    get_target_property(srcs ${rt} SOURCES)
+    get_target_property(sdir ${rt} SOURCE_DIR)
+    foreach(s IN LISTS srcs)
+      if(s MATCHES "\\$<" OR NOT s MATCHES "\\.c$")
+        continue()
+      endif()
+      if(NOT IS_ABSOLUTE "${s}")
+        set(s "${sdir}/${s}")
+      endif()
+      list(APPEND sources "${s}")
+    endforeach()
+    set(incs "")
+    set(defs "")
+    set(opts "")
+    foreach(prop INCLUDE_DIRECTORIES COMPILE_DEFINITIONS COMPILE_OPTIONS)
+      get_target_property(v ${rt} ${prop})
+      if(v)
+        list(APPEND ${prop} ${v})
+      endif()
+    endforeach()
+    # Usage requirements of everything the runtime links, transitively.
+    get_target_property(todo ${rt} LINK_LIBRARIES)
+    set(seen "")
+    while(todo)
+      list(POP_FRONT todo l)
+      if(l MATCHES "^\\$<(BUILD_INTERFACE|LINK_ONLY):(.*)>$")
+        set(l "${CMAKE_MATCH_2}")
+      endif()
+      if(NOT TARGET "${l}" OR l IN_LIST seen)
+        continue()
+      endif()
+      list(APPEND seen "${l}")
+      get_target_property(aliased "${l}" ALIASED_TARGET)
+      if(aliased)
+        set(l "${aliased}")
+      endif()
+      foreach(prop INCLUDE_DIRECTORIES COMPILE_DEFINITIONS)
+        get_target_property(v "${l}" INTERFACE_${prop})
+        if(v)
+          list(APPEND ${prop} ${v})
+        endif()
+      endforeach()
+      get_target_property(v "${l}" INTERFACE_LINK_LIBRARIES)
+      if(v)
+        list(APPEND todo ${v})
+      endif()
+    endwhile()
+    foreach(i IN LISTS INCLUDE_DIRECTORIES)
+      if(i MATCHES "^\\$<BUILD_INTERFACE:(.*)>$")
+        set(i "${CMAKE_MATCH_1}")
+      endif()
+      if(NOT i MATCHES "\\$<")
+        list(APPEND flags "-I${i}")
+      endif()
+    endforeach()
+    foreach(d IN LISTS COMPILE_DEFINITIONS)
+      if(NOT d MATCHES "\\$<")
+        list(APPEND flags "-D${d}")
+      endif()
+    endforeach()
+    foreach(o IN LISTS COMPILE_OPTIONS)
+      if(o MATCHES "\\$<" OR o MATCHES "^-fsanitize" OR o MATCHES "^-Werror")
+        continue()
+      endif()
+      if(o MATCHES "^SHELL:(.*)$")
+        separate_arguments(o UNIX_COMMAND "${CMAKE_MATCH_1}")
+      endif()
+      list(APPEND flags ${o})
+    endforeach()
+  else()
+    file(GLOB sources "${shim}/runtime/*.c")
+    list(APPEND flags ${_CHANSIM_K_SEMANTIC_FLAGS} -D__KERNEL__ "-I${shim}/include")
+    if(EXISTS "${shim}/include/kshim/kconfig.h")
+      list(APPEND flags -include "${shim}/include/kshim/kconfig.h")
+    endif()
   endif()
-  string(MD5 key "${fingerprint}|${flags}|${CMAKE_C_COMPILER}|${CMAKE_C_COMPILER_VERSION}")
+  list(SORT sources)
+  get_property(mod_dir GLOBAL PROPERTY _CHANSIM_K_MODULE_DIR)
+  file(MD5 "${mod_dir}/ChansimKernelSource.cmake" self)
+  set(acc "${fingerprint}|${flags}|${CMAKE_C_COMPILER}|${CMAKE_C_COMPILER_VERSION}|${self}")
+  foreach(s IN LISTS sources)
+    if(EXISTS "${s}")
+      file(MD5 "${s}" h)
+      string(APPEND acc "|${s}:${h}")
+    endif()
+  endforeach()
+  string(MD5 key "${acc}")
   if(EXISTS "${dir}/result.cmake")
     include("${dir}/result.cmake")
     if(_rt_key STREQUAL key)
@@ -642,26 +773,29 @@ function(_chansim_k_runtime_symbols out_str out_notes fingerprint)
   endif()
   file(REMOVE_RECURSE "${dir}")
   file(MAKE_DIRECTORY "${dir}")
-  file(GLOB sources "${shim}/runtime/*.c")
-  list(SORT sources)
   set(objs "")
   set(notes "")
+  set(idx 0)
   foreach(s IN LISTS sources)
     get_filename_component(n "${s}" NAME_WE)
+    file(RELATIVE_PATH shown "${CMAKE_SOURCE_DIR}" "${s}")
+    set(o "${dir}/${idx}-${n}.o")
+    math(EXPR idx "${idx} + 1")
     execute_process(COMMAND ${CMAKE_COMMAND} -E env LC_ALL=C "${CMAKE_C_COMPILER}" ${flags}
-                            -c "${s}" -o "${dir}/${n}.o"
-                    RESULT_VARIABLE rc OUTPUT_VARIABLE o ERROR_VARIABLE o)
+                            -c "${s}" -o "${o}"
+                    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
     if(rc EQUAL 0)
-      list(APPEND objs "${dir}/${n}.o")
+      list(APPEND objs "${o}")
     else()
-      string(REGEX MATCH "error: [^\n]*" first "${o}")
-      list(APPEND notes "guest/kshim/runtime/${n}.c does not compile (${first}); its symbols are not counted")
+      string(REGEX MATCH "error: [^\n]*" first "${out}")
+      string(REPLACE ";" "," first "${first}")
+      list(APPEND notes "${shown} does not compile at configure time (${first}), so the report does not count what it defines")
     endif()
   endforeach()
   _cks_nm_symbols(syms "${CMAKE_NM}" DEFINED ${objs})
   _cks_set_string(str ${syms})
   file(WRITE "${dir}/result.cmake"
-       "set(_rt_key [==[${key}]==])\nset(_rt_str [==[${str}]==])\nset(_rt_notes [==[${notes}]==])\n")
+       "set(_rt_key [==[\n${key}]==])\nset(_rt_str [==[\n${str}]==])\nset(_rt_notes [==[\n${notes}]==])\n")
   set(${out_str} "${str}" PARENT_SCOPE)
   set(${out_notes} "${notes}" PARENT_SCOPE)
 endfunction()
@@ -696,6 +830,22 @@ function(_chansim_k_own_names out)
       string(REGEX MATCHALL "[{,\n][ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*(=|,|\n|})" k "${body}")
       foreach(x IN LISTS k)
         string(REGEX REPLACE "^[{,\n][ \t]*([A-Za-z_][A-Za-z0-9_]*).*$" "\\1" x "${x}")
+        list(APPEND names "${x}")
+      endforeach()
+    endforeach()
+    # Objects defined by macros, also inside functions: static DEFINE_RATELIMIT_STATE(rs, ...);
+    string(REGEX MATCHALL "\n[ \t]*(static[ \t]+)?(DEFINE_[A-Z0-9_]*|DECLARE_[A-Z0-9_]*|LIST_HEAD|HLIST_HEAD)[ \t]*\\([ \t]*[A-Za-z_][A-Za-z0-9_]*" m "${c}")
+    foreach(x IN LISTS m)
+      string(REGEX REPLACE "^.*\\([ \t]*" "" x "${x}")
+      list(APPEND names "${x}")
+    endforeach()
+    # Members of the driver's own structures: they appear as macro arguments
+    # (list_for_each_entry(pos, head, member)) and are reported undeclared while the macro is.
+    string(REGEX MATCHALL "(struct|union)[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t\n]*{[^}]*}" m "${c}")
+    foreach(body IN LISTS m)
+      string(REGEX MATCHALL "[A-Za-z_][A-Za-z0-9_]*[ \t]*(${_ck_lb}[^${_ck_rb}]*${_ck_rb}[ \t]*)*(:[^${_ck_sc}\n]*)?${_ck_sc}" k "${body}")
+      foreach(x IN LISTS k)
+        string(REGEX MATCH "^[A-Za-z_][A-Za-z0-9_]*" x "${x}")
         list(APPEND names "${x}")
       endforeach()
     endforeach()
@@ -749,7 +899,6 @@ function(_chansim_k_own_names out)
   set(${out} "${str}" PARENT_SCOPE)
 endfunction()
 
-set(_CHANSIM_K_KEYWORDS "\nauto\nbreak\ncase\nchar\nconst\ncontinue\ndefault\ndo\ndouble\nelse\nenum\nextern\nfloat\nfor\ngoto\nif\ninline\nint\nlong\nregister\nrestrict\nreturn\nshort\nsigned\nsizeof\nstatic\nstruct\nswitch\ntypedef\nunion\nunsigned\nvoid\nvolatile\nwhile\n_Bool\n_Complex\n_Alignas\n_Alignof\n_Atomic\n_Generic\n_Noreturn\n_Static_assert\n_Thread_local\nasm\n__asm__\n__asm\ntypeof\n__typeof__\n__typeof\n__attribute__\n__attribute\n__extension__\n__inline__\n__inline\n__restrict__\n__restrict\n__volatile__\n__const__\n__signed__\n__label__\n__builtin_va_list\n__int128\n__auto_type\n__alignof__\n__real__\n__imag__\n")
 
 # Reads line <n> of <file> (cached per file in the caller's scope of _chansim_k_parse_diags).
 macro(_chansim_k_file_line file n out)
@@ -770,24 +919,74 @@ macro(_chansim_k_file_line file n out)
   endif()
 endmacro()
 
-# The identifier a syntax error ("expected ... before ...") is really about: a macro the shim
-# lacks used at file scope (MODULE_LICENSE("GPL");), an attribute macro before the declarator
-# (static int __init foo(void)), or the token itself ((char __user *)p).
-function(_chansim_k_syntax_culprit out text col before own)
+# The identifier a syntax error ("expected ... before X") is really about. <text> is the line
+# the error points into, <stmt> the column-0 line that starts the file-scope statement it belongs
+# to (empty inside function bodies). Candidates, first acceptable one wins:
+#  A  a type keyword where an expression was expected: the function-like macro whose argument
+#     list it is in (container_of(p, struct foo, m), list_first_entry(..., struct x, m));
+#  B  a macro invoked at file scope (MODULE_LICENSE("GPL"); TRACE_EVENT(...); module_param_named);
+#  C  a macro invoked as a statement: static DEFINE_RATELIMIT_STATE(...); list_for_each_entry(...) {
+#  D  the identifier just before the error: an attribute or type macro (static int __init f(void),
+#     (u32)x);
+#  E  the token itself: (char __user *)p.
+# Keywords and the driver's own names are never the culprit.
+function(_chansim_k_syntax_culprit out text stmt col before own)
+  _chansim_k_constants()
+  _cks_constants()
+  cmake_parse_arguments(PARSE_ARGV 6 C "EXPRESSION;ONLY_A" "" "")
   set(cands "")
-  if(text MATCHES "^(static[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*\\(")
-    list(APPEND cands "${CMAKE_MATCH_2}")
-  endif()
   math(EXPR len "${col} - 1")
   string(LENGTH "${text}" tl)
   if(len GREATER tl)
     set(len ${tl})
   endif()
+  set(head "")
   if(len GREATER 0)
     string(SUBSTRING "${text}" 0 ${len} head)
-    string(REGEX MATCHALL "[A-Za-z_][A-Za-z0-9_]*" toks "${head}")
-    if(toks)
-      list(GET toks -1 last)
+  endif()
+  if(C_EXPRESSION OR before MATCHES "^'(struct|union|enum|int|char|unsigned|signed|long|short|void|const|volatile|_Bool|float|double|typeof|__typeof__)'$")
+    string(LENGTH "${head}" i)
+    set(depth 0)
+    while(i GREATER 0)
+      math(EXPR i "${i} - 1")
+      string(SUBSTRING "${head}" ${i} 1 ch)
+      if(ch STREQUAL ")")
+        math(EXPR depth "${depth} + 1")
+      elseif(ch STREQUAL "(")
+        if(depth EQUAL 0)
+          string(SUBSTRING "${head}" 0 ${i} pre)
+          if(pre MATCHES "([A-Za-z_][A-Za-z0-9_]*)[ \t]*$")
+            list(APPEND cands "${CMAKE_MATCH_1}")
+          endif()
+          break()
+        endif()
+        math(EXPR depth "${depth} - 1")
+      endif()
+    endwhile()
+  endif()
+  if(C_ONLY_A)
+    set(stmt "")
+    set(text "")
+    set(head "")
+    set(before "")
+  endif()
+  if(stmt MATCHES "^(static[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*\\(")
+    list(APPEND cands "${CMAKE_MATCH_2}")
+  endif()
+  if(text MATCHES "^[ \t]+static[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*\\(")
+    list(APPEND cands "${CMAKE_MATCH_1}")
+  elseif(text MATCHES "^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\\(.*\\)[ \t]*{[ \t]*$")
+    list(APPEND cands "${CMAKE_MATCH_1}")
+  endif()
+  string(REGEX MATCHALL "[A-Za-z_][A-Za-z0-9_]*" toks "${head}")
+  list(LENGTH toks nt)
+  if(nt GREATER 0)
+    list(GET toks -1 last)
+    set(prev "")
+    if(nt GREATER 1)
+      list(GET toks -2 prev)
+    endif()
+    if(NOT prev MATCHES "^(struct|union|enum)$")
       list(APPEND cands "${last}")
     endif()
   endif()
@@ -807,8 +1006,8 @@ endfunction()
 
 # Parses GCC diagnostics (LC_ALL=C) of one probe compile. Sets in the caller:
 #   <p>_syms <p>_types <p>_members  missing identifiers, struct types, struct members
-#   <p>_evidence  text: first diagnostic for each item
-#   <p>_errors <p>_warnings  other diagnostics (text lines)
+#   <p>_evidence  text: the first diagnostic for each item
+#   <p>_errors <p>_warnings (text), <p>_nerr <p>_nwarn, <p>_first_error: everything else
 function(_chansim_k_parse_diags p output own ksrc shim)
   _chansim_k_split_lines(lines "${output}")
   list(LENGTH lines n)
@@ -818,6 +1017,9 @@ function(_chansim_k_parse_diags p output own ksrc shim)
   set(evidence "")
   set(errors "")
   set(warnings "")
+  set(nerr 0)
+  set(nwarn 0)
+  set(first_error "")
   set(i 0)
   while(i LESS n)
     list(GET lines ${i} line)
@@ -835,12 +1037,16 @@ function(_chansim_k_parse_diags p output own ksrc shim)
     string(REPLACE "${shim}/" "guest/kshim/" where "${where}")
     set(item "")
     set(cat "")
-    if(msg MATCHES "implicit declaration of function '([^']+)'"
-       OR msg MATCHES "^'([^']+)' undeclared"
-       OR msg MATCHES "^unknown type name '([^']+)'"
-       OR msg MATCHES "^type defaults to 'int' in declaration of '([^']+)'")
+    # One pattern per branch: a failing MATCHES clears CMAKE_MATCH_<n>, and if() evaluates
+    # every operand of an OR.
+    if(msg MATCHES "implicit declaration of function '([^']+)'")
       set(item "${CMAKE_MATCH_1}")
-      set(cat syms)
+    elseif(msg MATCHES "^'([^']+)' undeclared")
+      set(item "${CMAKE_MATCH_1}")
+    elseif(msg MATCHES "^unknown type name '([^']+)'")
+      set(item "${CMAKE_MATCH_1}")
+    elseif(msg MATCHES "^type defaults to 'int' in declaration of '([^']+)'")
+      set(item "${CMAKE_MATCH_1}")
     elseif(msg MATCHES "^'([^']+)'( {aka '([^']+)'})? has no member named '([^']+)'")
       set(t "${CMAKE_MATCH_1}")
       if(CMAKE_MATCH_3)
@@ -850,14 +1056,11 @@ function(_chansim_k_parse_diags p output own ksrc shim)
       string(REGEX REPLACE "^((const|volatile) )+" "" t "${t}")
       set(item "${t}.${m}")
       set(cat members)
-    elseif(msg MATCHES "(undefined|incomplete) (element )?type '([^']+)'"
-           OR msg MATCHES "^'((struct|union|enum) [^']+)' declared inside parameter list")
-      if(CMAKE_MATCH_3)
-        set(item "${CMAKE_MATCH_3}")
-      else()
-        set(item "${CMAKE_MATCH_1}")
-      endif()
-      string(REGEX REPLACE "^((const|volatile) )+" "" item "${item}")
+    elseif(msg MATCHES "(undefined|incomplete) (element )?type '([^']+)'")
+      string(REGEX REPLACE "^((const|volatile) )+" "" item "${CMAKE_MATCH_3}")
+      set(cat types)
+    elseif(msg MATCHES "^'((struct|union|enum) [^']+)' declared inside parameter list")
+      set(item "${CMAKE_MATCH_1}")
       set(cat types)
     elseif(msg MATCHES "^storage size of '[^']+' isn't known"
            OR msg MATCHES "^field '[^']+' has incomplete type"
@@ -871,9 +1074,20 @@ function(_chansim_k_parse_diags p output own ksrc shim)
       endif()
     elseif(kind STREQUAL "error" AND msg MATCHES "^expected .* before (.*)$")
       set(before "${CMAKE_MATCH_1}")
+      set(expr "")
+      if(msg MATCHES "^expected expression before")
+        set(expr EXPRESSION)   # a type where a value should be: inside a function-like macro
+      endif()
       _chansim_k_file_line("${file}" "${ln}" text)
+      set(in_define "")
       if(text MATCHES "^[ \t]*#[ \t]*define")
-        # Inside a macro: use the outermost expansion site from the notes that follow.
+        # A type argument inside a macro body: #define VMC_IOCTL_QUERY _IOR(VMC_BASE, 1, u32)
+        _chansim_k_syntax_culprit(in_define "${text}" "" "${col}" "${before}" "${own}" ${expr} ONLY_A)
+      endif()
+      if(in_define)
+        set(item "${in_define}")
+      elseif(text MATCHES "^[ \t]*#[ \t]*define")
+        # Inside a macro body: use the outermost expansion site from the notes that follow.
         set(j ${i})
         while(j LESS n)
           list(GET lines ${j} nl)
@@ -889,10 +1103,31 @@ function(_chansim_k_parse_diags p output own ksrc shim)
         endwhile()
         _chansim_k_file_line("${file}" "${ln}" text)
       endif()
-      _chansim_k_syntax_culprit(item "${text}" "${col}" "${before}" "${own}")
-      if(item)
-        set(cat syms)
+      # The column-0 line that starts this statement, if it is at file scope.
+      set(stmt "")
+      if(text MATCHES "^[A-Za-z_]")
+        set(stmt "${text}")
+      else()
+        set(k ${ln})
+        set(steps 0)
+        while(k GREATER 1 AND steps LESS 40)
+          math(EXPR k "${k} - 1")
+          math(EXPR steps "${steps} + 1")
+          _chansim_k_file_line("${file}" "${k}" up)
+          if(up MATCHES "^[^ \t]")
+            if(up MATCHES "^[A-Za-z_]")
+              set(stmt "${up}")
+            endif()
+            break()
+          endif()
+        endwhile()
       endif()
+      if(NOT in_define)
+        _chansim_k_syntax_culprit(item "${text}" "${stmt}" "${col}" "${before}" "${own}" ${expr})
+      endif()
+    endif()
+    if(item AND NOT cat)
+      set(cat syms)
     endif()
 
     if(cat)
@@ -907,24 +1142,120 @@ function(_chansim_k_parse_diags p output own ksrc shim)
         string(APPEND evidence "    ${item}  <- ${where}: ${msg}\n")
       endif()
     elseif(kind STREQUAL "warning")
-      list(APPEND warnings "${where}: ${msg}")
+      string(APPEND warnings "    ${where}: ${msg}\n")
+      math(EXPR nwarn "${nwarn} + 1")
     elseif(NOT msg MATCHES "No such file or directory")
-      list(APPEND errors "${where}: ${msg}")
+      string(APPEND errors "    ${where}: ${msg}\n")
+      if(nerr EQUAL 0)
+        set(first_error "${where}: ${msg}")
+      endif()
+      math(EXPR nerr "${nerr} + 1")
     endif()
   endwhile()
   foreach(v syms types members)
     list(SORT ${v})
     set(${p}_${v} "${${v}}" PARENT_SCOPE)
   endforeach()
-  set(${p}_evidence "${evidence}" PARENT_SCOPE)
-  set(${p}_errors "${errors}" PARENT_SCOPE)
-  set(${p}_warnings "${warnings}" PARENT_SCOPE)
+  foreach(v evidence errors warnings nerr nwarn first_error)
+    set(${p}_${v} "${${v}}" PARENT_SCOPE)
+  endforeach()
 endfunction()
 
-# Compiles one driver source against the shim. Missing headers are replaced by empty stubs (in
-# a scratch directory searched last) so that compilation goes on and reports the identifiers.
-# Sets <p>_headers, <p>_syms, <p>_types, <p>_members, <p>_evidence, <p>_errors, <p>_warnings,
-# <p>_ok (compiled), <p>_obj, <p>_command.
+# The compiler's system include directories (where the host's /usr/include/linux and asm live)
+# and its private ones (stddef.h, stdarg.h ...), once per configure.
+function(_chansim_k_compiler_dirs)
+  get_property(done GLOBAL PROPERTY _CHANSIM_K_SYSDIRS_DONE)
+  if(done)
+    return()
+  endif()
+  execute_process(COMMAND ${CMAKE_COMMAND} -E env LC_ALL=C "${CMAKE_C_COMPILER}" -xc -E -v /dev/null
+                  OUTPUT_QUIET ERROR_VARIABLE v)
+  set(sys "")
+  if(v MATCHES "#include <\\.\\.\\.> search starts here:\n(.*)\nEnd of search list")
+    string(REGEX MATCHALL "[^\n]+" ds "${CMAKE_MATCH_1}")
+    foreach(d IN LISTS ds)
+      string(STRIP "${d}" d)
+      get_filename_component(d "${d}" REALPATH)
+      list(APPEND sys "${d}")
+    endforeach()
+  endif()
+  set(priv "")
+  foreach(q include include-fixed)
+    execute_process(COMMAND "${CMAKE_C_COMPILER}" -print-file-name=${q}
+                    OUTPUT_VARIABLE d OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+    if(IS_DIRECTORY "${d}")
+      get_filename_component(d "${d}" REALPATH)
+      list(APPEND priv "${d}")
+    endif()
+  endforeach()
+  list(REMOVE_ITEM sys ${priv})
+  # Longest first, so that /usr/include/x86_64-linux-gnu wins over /usr/include.
+  list(SORT sys ORDER DESCENDING)
+  set_property(GLOBAL PROPERTY _CHANSIM_K_SYSDIRS "${sys}")
+  set_property(GLOBAL PROPERTY _CHANSIM_K_PRIVDIRS "${priv}")
+  set_property(GLOBAL PROPERTY _CHANSIM_K_SYSDIRS_DONE TRUE)
+endfunction()
+
+
+# Host headers of the kernel's namespace included directly from driver or shim code, from
+# gcc -H output: "<name>=<host path>" items. A host header that the shim has a header of the
+# same name for is not one: the shim reached it on purpose with #include_next (the shim's
+# linux/errno.h takes the host's errno values that way).
+function(_chansim_k_host_leaks out tree)
+  _chansim_k_constants()
+  _cks_constants()
+  get_property(shim_incs GLOBAL PROPERTY _CHANSIM_K_SHIM_INCLUDE_DIRS)
+  get_property(sys GLOBAL PROPERTY _CHANSIM_K_SYSDIRS)
+  get_property(priv GLOBAL PROPERTY _CHANSIM_K_PRIVDIRS)
+  string(REGEX MATCHALL "(^|\n)\\.+ [^\n]+" entries "${tree}")
+  set(leaks "")
+  set(ours_0 TRUE)
+  foreach(e IN LISTS entries)
+    string(STRIP "${e}" e)
+    if(NOT e MATCHES "^(\\.+) (.+)$")
+      continue()
+    endif()
+    string(LENGTH "${CMAKE_MATCH_1}" depth)
+    set(path "${CMAKE_MATCH_2}")
+    math(EXPR up "${depth} - 1")
+    set(parent_ours "${ours_${up}}")
+    set(host FALSE)
+    foreach(d IN LISTS sys priv)
+      string(FIND "${path}" "${d}/" pos)
+      if(pos EQUAL 0)
+        set(host TRUE)
+        if(parent_ours AND d IN_LIST sys)
+          string(LENGTH "${d}/" dl)
+          string(SUBSTRING "${path}" ${dl} -1 name)
+          set(provided FALSE)
+          foreach(si IN LISTS shim_incs)
+            if(EXISTS "${si}/${name}")
+              set(provided TRUE)
+            endif()
+          endforeach()
+          if(name MATCHES "${_CHANSIM_K_KERNEL_NS}" AND NOT provided)
+            list(APPEND leaks "${name}=${path}")
+          endif()
+        endif()
+        break()
+      endif()
+    endforeach()
+    if(host)
+      set(ours_${depth} FALSE)
+    else()
+      set(ours_${depth} TRUE)
+    endif()
+  endforeach()
+  list(REMOVE_DUPLICATES leaks)
+  set(${out} "${leaks}" PARENT_SCOPE)
+endfunction()
+
+# Compiles one driver source against the shim. Headers the shim lacks are replaced by empty
+# stubs in a scratch directory searched after the shim but before the system directories (so a
+# host UAPI header of the same name does not stand in for a missing shim header), and the
+# compile goes on to report the identifiers. Sets <p>_headers, <p>_leaks ("name=host path"),
+# <p>_syms, <p>_types, <p>_members, <p>_evidence, <p>_errors, <p>_warnings, <p>_nerr, <p>_nwarn,
+# <p>_first_error, <p>_ok (compiled), <p>_obj, <p>_command.
 function(_chansim_k_probe_source p src work own)
   cmake_parse_arguments(PARSE_ARGV 4 P "" "" "FLAGS")
   get_property(shim GLOBAL PROPERTY _CHANSIM_K_SHIM_DIR)
@@ -941,26 +1272,50 @@ function(_chansim_k_probe_source p src work own)
     list(APPEND probe -fdiagnostics-column-unit=byte)
   endif()
   set(cc "${CMAKE_COMMAND}" -E env LC_ALL=C LANG=C LANGUAGE=C "${CMAKE_C_COMPILER}")
+  set(stub_text "/* chansim probe: the shim lacks this header */\n")
 
-  # 1. Every header the shim lacks, in one preprocessor run (-MG lists them instead of failing).
+  # 1. Headers the shim lacks, from the preprocessor alone: -MG lists missing ones instead of
+  #    failing, -H shows which host kernel headers stand in for missing ones.
   set(headers "")
-  execute_process(COMMAND ${cc} ${P_FLAGS} -idirafter "${stubs}" -M -MG "${src}"
-                  WORKING_DIRECTORY "${cwd}" OUTPUT_VARIABLE deps ERROR_QUIET RESULT_VARIABLE rc)
-  string(REPLACE "\\\n" " " deps "${deps}")
-  string(REGEX REPLACE "^[^:]*:" "" deps "${deps}")
-  string(REGEX MATCHALL "[^ \t\n]+" deps "${deps}")
-  foreach(d IN LISTS deps)
-    if(NOT IS_ABSOLUTE "${d}" AND NOT EXISTS "${cwd}/${d}" AND NOT d MATCHES "\\.\\.")
-      list(APPEND headers "${d}")
-      file(WRITE "${stubs}/${d}" "/* chansim probe: the shim lacks this header */\n")
+  set(leaks "")
+  foreach(round RANGE 1 5)
+    execute_process(COMMAND ${cc} ${P_FLAGS} "-I${stubs}" -M -MG -H "${src}"
+                    WORKING_DIRECTORY "${cwd}" OUTPUT_VARIABLE deps ERROR_VARIABLE tree
+                    RESULT_VARIABLE rc)
+    set(new FALSE)
+    string(REPLACE "\\\n" " " deps "${deps}")
+    string(REGEX REPLACE "^[^:]*:" "" deps "${deps}")
+    string(REGEX MATCHALL "[^ \t\n]+" deps "${deps}")
+    foreach(d IN LISTS deps)
+      if(NOT IS_ABSOLUTE "${d}" AND NOT EXISTS "${cwd}/${d}" AND NOT d MATCHES "\\.\\."
+         AND NOT EXISTS "${stubs}/${d}")
+        list(APPEND headers "${d}")
+        file(WRITE "${stubs}/${d}" "${stub_text}")
+        set(new TRUE)
+      endif()
+    endforeach()
+    if(NOT CHANSIM_KERNEL_HOST_HEADERS)
+      _chansim_k_host_leaks(found "${tree}")
+      foreach(l IN LISTS found)
+        string(REGEX REPLACE "=.*$" "" name "${l}")
+        if(NOT EXISTS "${stubs}/${name}")
+          list(APPEND leaks "${l}")
+          list(APPEND headers "${name}")
+          file(WRITE "${stubs}/${name}" "${stub_text}")
+          set(new TRUE)
+        endif()
+      endforeach()
+    endif()
+    if(NOT new)
+      break()
     endif()
   endforeach()
 
-  # 2. Compile; a header found missing now (computed or conditional includes) is stubbed too.
+  # 2. Compile; a header found missing only now (computed or conditional includes) is stubbed.
   set(iter 0)
   while(TRUE)
     file(REMOVE "${obj}")
-    execute_process(COMMAND ${cc} ${P_FLAGS} ${probe} -idirafter "${stubs}" -c "${src}" -o "${obj}"
+    execute_process(COMMAND ${cc} ${P_FLAGS} "-I${stubs}" ${probe} -c "${src}" -o "${obj}"
                     WORKING_DIRECTORY "${cwd}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
     if(out MATCHES "fatal error: ([^\n:]+): No such file or directory")
       set(h "${CMAKE_MATCH_1}")
@@ -968,13 +1323,14 @@ function(_chansim_k_probe_source p src work own)
         list(APPEND headers "${h}")
       endif()
       if(NOT IS_ABSOLUTE "${h}" AND NOT h MATCHES "\\.\\." AND NOT EXISTS "${stubs}/${h}" AND iter LESS 100)
-        file(WRITE "${stubs}/${h}" "/* chansim probe: the shim lacks this header */\n")
+        file(WRITE "${stubs}/${h}" "${stub_text}")
         math(EXPR iter "${iter} + 1")
         continue()
       endif()
     endif()
     break()
   endwhile()
+  list(REMOVE_DUPLICATES headers)
   list(SORT headers)
 
   _chansim_k_parse_diags(d "${out}" "${own}" "${ksrc}" "${shim}")
@@ -982,10 +1338,11 @@ function(_chansim_k_probe_source p src work own)
   if(rc EQUAL 0 AND EXISTS "${obj}")
     set(ok TRUE)
   endif()
-  foreach(v syms types members evidence errors warnings)
+  foreach(v syms types members evidence errors warnings nerr nwarn first_error)
     set(${p}_${v} "${d_${v}}" PARENT_SCOPE)
   endforeach()
   set(${p}_headers "${headers}" PARENT_SCOPE)
+  set(${p}_leaks "${leaks}" PARENT_SCOPE)
   set(${p}_ok "${ok}" PARENT_SCOPE)
   set(${p}_obj "${obj}" PARENT_SCOPE)
   list(JOIN P_FLAGS " " fl)
@@ -996,6 +1353,8 @@ endfunction()
 #   <p>_lines: the status lines; <p>_missing: everything missing; <p>_complete: TRUE when every
 #   source compiles and nothing is missing; <p>_details: text for kernel-shim-report.txt
 function(_chansim_k_probe_driver p name shim_fp rt_str rt_notes libc_file)
+  _chansim_k_constants()
+  _cks_constants()
   get_property(sources GLOBAL PROPERTY _CHANSIM_K_DRV_${name}_SOURCES)
   get_property(headers GLOBAL PROPERTY _CHANSIM_K_DRV_${name}_HEADERS)
   get_property(flags GLOBAL PROPERTY _CHANSIM_K_DRV_${name}_FLAGS)
@@ -1005,6 +1364,7 @@ function(_chansim_k_probe_driver p name shim_fp rt_str rt_notes libc_file)
   set(work "${state}/probe/${name}")
 
   set(acc "${shim_fp}|${rt_str}|${flags}|${CMAKE_C_COMPILER}|${CMAKE_C_COMPILER_VERSION}")
+  string(APPEND acc "|host-headers=${CHANSIM_KERNEL_HOST_HEADERS}")
   foreach(f IN LISTS sources headers)
     file(MD5 "${ksrc}/${f}" h)
     string(APPEND acc "|${f}:${h}")
@@ -1016,7 +1376,7 @@ function(_chansim_k_probe_driver p name shim_fp rt_str rt_notes libc_file)
   if(EXISTS "${work}/result.cmake")
     include("${work}/result.cmake")
     if(_pr_key STREQUAL key)
-      foreach(v lines missing complete details)
+      foreach(v lines missing complete details leaks)
         set(${p}_${v} "${_pr_${v}}" PARENT_SCOPE)
       endforeach()
       set(${p}_cached TRUE PARENT_SCOPE)
@@ -1035,7 +1395,10 @@ function(_chansim_k_probe_driver p name shim_fp rt_str rt_notes libc_file)
   set(ok_objs "")
   foreach(s IN LISTS sources)
     string(MAKE_C_IDENTIFIER "${s}" sid)
-    _chansim_k_probe_source(r${idx} "${ksrc}/${s}" "${work}/${sid}" "${own}" FLAGS ${flags})
+    get_filename_component(base "${s}" NAME_WE)
+    string(REPLACE "-" "_" base "${base}")
+    _chansim_k_probe_source(r${idx} "${ksrc}/${s}" "${work}/${sid}" "${own}"
+                            FLAGS ${flags} "-DKBUILD_BASENAME=\"${base}\"")
     if(r${idx}_ok)
       list(APPEND ok_objs "${r${idx}_obj}")
     endif()
@@ -1051,10 +1414,12 @@ function(_chansim_k_probe_driver p name shim_fp rt_str rt_notes libc_file)
 
   set(lines "")
   set(all_missing "")
+  set(all_leaks "")
   set(complete TRUE)
   set(details "")
   set(idx 0)
   foreach(s IN LISTS sources)
+    list(APPEND all_leaks ${r${idx}_leaks})
     set(link "")
     if(r${idx}_ok)
       _cks_nm_symbols(und "${CMAKE_NM}" UNDEFINED "${r${idx}_obj}")
@@ -1070,20 +1435,23 @@ function(_chansim_k_probe_driver p name shim_fp rt_str rt_notes libc_file)
     endforeach()
     list(APPEND items ${syms} ${r${idx}_types} ${r${idx}_members})
     list(LENGTH items ni)
-    list(LENGTH r${idx}_errors ne)
-    list(LENGTH r${idx}_warnings nw)
+    set(ne ${r${idx}_nerr})
+    set(nw ${r${idx}_nwarn})
     list(APPEND all_missing ${items})
 
     if(ni GREATER 0)
       list(JOIN items ", " joined)
-      set(l "chansim kernel shim: ${s}: ${ni} kernel symbols the shim lacks: ${joined}")
+      set(noun "kernel symbols")
+      if(ni EQUAL 1)
+        set(noun "kernel symbol")
+      endif()
+      set(l "chansim kernel shim: ${s}: ${ni} ${noun} the shim lacks: ${joined}")
       if(ne GREATER 0)
         string(APPEND l " (and ${ne} other compiler errors)")
       endif()
       set(complete FALSE)
     elseif(NOT r${idx}_ok)
-      list(GET r${idx}_errors 0 first)
-      set(l "chansim kernel shim: ${s}: does not compile against the shim: ${ne} compiler errors, first: ${first}")
+      set(l "chansim kernel shim: ${s}: does not compile against the shim: ${ne} compiler errors, first: ${r${idx}_first_error}")
       set(complete FALSE)
     else()
       set(l "chansim kernel shim: ${s} needs nothing the shim lacks")
@@ -1091,12 +1459,18 @@ function(_chansim_k_probe_driver p name shim_fp rt_str rt_notes libc_file)
         string(APPEND l " (${nw} warnings that -Werror makes errors; see kernel-shim-report.txt)")
       endif()
     endif()
-    list(APPEND lines "${l}")
+    string(APPEND lines "${l}\n")
 
     string(APPEND details "${s}:\n")
     if(r${idx}_headers)
       list(JOIN r${idx}_headers ", " hj)
       string(APPEND details "  headers the shim lacks (probed with empty stand-ins): ${hj}\n")
+    endif()
+    if(r${idx}_leaks)
+      string(REPLACE "=" " instead of the host's " lj "${r${idx}_leaks}")
+      string(REPLACE ";" "\n      " lj "${lj}")
+      string(APPEND details "    of which the host has a UAPI copy, which the build fences off "
+                            "(CHANSIM_KERNEL_HOST_HEADERS=OFF):\n      ${lj}\n")
     endif()
     if(r${idx}_evidence)
       string(APPEND details "  identifiers, types and members, each with the first diagnostic:\n${r${idx}_evidence}")
@@ -1105,17 +1479,11 @@ function(_chansim_k_probe_driver p name shim_fp rt_str rt_notes libc_file)
       list(JOIN link ", " lj)
       string(APPEND details "  undefined at link level (no definition in the driver, the shim runtime or the C library): ${lj}\n")
     endif()
-    if(r${idx}_errors)
-      string(APPEND details "  other compiler errors:\n")
-      foreach(e IN LISTS r${idx}_errors)
-        string(APPEND details "    ${e}\n")
-      endforeach()
+    if(ne GREATER 0)
+      string(APPEND details "  other compiler errors:\n${r${idx}_errors}")
     endif()
-    if(r${idx}_ok AND r${idx}_warnings)
-      string(APPEND details "  warnings (errors in the real build, which uses -Werror):\n")
-      foreach(w IN LISTS r${idx}_warnings)
-        string(APPEND details "    ${w}\n")
-      endforeach()
+    if(r${idx}_ok AND nw GREATER 0)
+      string(APPEND details "  warnings (errors in the real build, which uses -Werror):\n${r${idx}_warnings}")
     endif()
     if(ni EQUAL 0 AND r${idx}_ok)
       string(APPEND details "  complete\n")
@@ -1124,17 +1492,16 @@ function(_chansim_k_probe_driver p name shim_fp rt_str rt_notes libc_file)
     math(EXPR idx "${idx} + 1")
   endforeach()
   list(REMOVE_DUPLICATES all_missing)
+  list(REMOVE_DUPLICATES all_leaks)
   foreach(n IN LISTS rt_notes)
     string(APPEND details "note: ${n}\n")
   endforeach()
 
   file(WRITE "${work}/result.cmake"
-       "set(_pr_key [==[${key}]==])\nset(_pr_lines [==[${lines}]==])\n"
-       "set(_pr_missing [==[${all_missing}]==])\nset(_pr_complete ${complete})\n"
-       "set(_pr_details [==[${details}]==])\n")
-  foreach(v lines missing complete details)
-    set(${p}_${v} "${_pr_${v}}" PARENT_SCOPE)
-  endforeach()
+       "set(_pr_key [==[\n${key}]==])\nset(_pr_lines [==[\n${lines}]==])\n"
+       "set(_pr_missing [==[\n${all_missing}]==])\nset(_pr_complete ${complete})\n"
+       "set(_pr_details [==[\n${details}]==])\nset(_pr_leaks [==[\n${all_leaks}]==])\n")
+  set(${p}_leaks "${all_leaks}" PARENT_SCOPE)
   set(${p}_lines "${lines}" PARENT_SCOPE)
   set(${p}_missing "${all_missing}" PARENT_SCOPE)
   set(${p}_complete "${complete}" PARENT_SCOPE)
@@ -1170,13 +1537,13 @@ function(_chansim_k_add_build_check name complete libc_file)
     set(note "there is no ${rt} target yet, so nothing is counted as defined by the shim runtime")
   endif()
   file(GENERATE OUTPUT "${dir}/${tgt}-$<CONFIG>.cmake" CONTENT
-"set(NAME [==[${name}]==])
-set(NM [==[${CMAKE_NM}]==])
+"set(NAME [==[\n${name}]==])
+set(NM [==[\n${CMAKE_NM}]==])
 set(OBJECTS [==[$<TARGET_OBJECTS:${tgt}>]==])
-set(RUNTIME [==[${runtime}]==])
-set(RUNTIME_NOTE [==[${note}]==])
-set(LIBC_SYMBOLS [==[${libc_file}]==])
-set(STAMP [==[${stamp}]==])
+set(RUNTIME [==[\n${runtime}]==])
+set(RUNTIME_NOTE [==[\n${note}]==])
+set(LIBC_SYMBOLS [==[\n${libc_file}]==])
+set(STAMP [==[\n${stamp}]==])
 ")
   add_custom_command(
     OUTPUT "${stamp}"
@@ -1197,6 +1564,43 @@ set(STAMP [==[${stamp}]==])
   add_dependencies(${tgt}_guard ${tgt}_symcheck)
 endfunction()
 
+# The host-header fence: one header per host UAPI header that stood in for a missing shim
+# header, each an #error naming it. Unchanged files are not rewritten (no needless rebuilds).
+function(_chansim_k_write_fence)
+  _chansim_k_state_dir(state)
+  set(dir "${state}/host-header-fence")
+  file(MAKE_DIRECTORY "${dir}")
+  set(keep "")
+  if(NOT CHANSIM_KERNEL_HOST_HEADERS)
+    foreach(l IN LISTS ARGN)
+      if(NOT l MATCHES "^([^=]+)=(.*)$")
+        continue()
+      endif()
+      set(name "${CMAKE_MATCH_1}")
+      set(host "${CMAKE_MATCH_2}")
+      list(APPEND keep "${name}")
+      string(CONCAT text
+             "/* chansim host-header fence, generated by cmake/ChansimKernelSource.cmake */\n"
+             "#error \"chansim: <${name}> is not in the kernel shim (guest/kshim/include), "
+             "so the host's ${host} would be used instead. Add it to the shim, or configure with "
+             "-DCHANSIM_KERNEL_HOST_HEADERS=ON to allow host UAPI headers.\"\n")
+      set(old "")
+      if(EXISTS "${dir}/${name}")
+        file(READ "${dir}/${name}" old)
+      endif()
+      if(NOT old STREQUAL text)
+        file(WRITE "${dir}/${name}" "${text}")
+      endif()
+    endforeach()
+  endif()
+  file(GLOB_RECURSE present LIST_DIRECTORIES false RELATIVE "${dir}" "${dir}/*")
+  foreach(p IN LISTS present)
+    if(NOT p IN_LIST keep)
+      file(REMOVE "${dir}/${p}")
+    endif()
+  endforeach()
+endfunction()
+
 # Runs once, at the end of the top-level CMakeLists.txt.
 function(_chansim_k_finalize)
   _chansim_k_flush(TRUE)
@@ -1211,10 +1615,15 @@ function(_chansim_k_finalize)
   # Re-run CMake when shim files are added or removed: a new replacement header changes what is
   # extracted, and the report changes. (Edits alone do not re-run it; the build-time check covers
   # the link, and `cmake .` refreshes the report.)
-  file(GLOB_RECURSE _ CONFIGURE_DEPENDS LIST_DIRECTORIES false
-       "${shim}/include/*" "${shim}/replace/*" "${shim}/runtime/*.c")
+  get_property(shim_incs GLOBAL PROPERTY _CHANSIM_K_SHIM_INCLUDE_DIRS)
+  set(globs "${shim}/replace/*" "${shim}/runtime/*.c")
+  foreach(i IN LISTS shim_incs)
+    list(APPEND globs "${i}/*")
+  endforeach()
+  file(GLOB_RECURSE _ CONFIGURE_DEPENDS LIST_DIRECTORIES false ${globs})
 
   _chansim_k_now_us(t0)
+  _chansim_k_compiler_dirs()
   _chansim_k_shim_fingerprint(shim_fp)
   _chansim_k_libc_symbols(libc_file)
   _chansim_k_runtime_symbols(rt_str rt_notes "${shim_fp}")
@@ -1224,18 +1633,24 @@ function(_chansim_k_finalize)
 
   get_property(version GLOBAL PROPERTY _CHANSIM_K_VERSION)
   get_property(origin GLOBAL PROPERTY _CHANSIM_K_ORIGIN)
-  set(report "chansim kernel shim report (written at configure time; `cmake .` refreshes it)\n"
-             "kernel sources: Linux ${version} from ${origin}\nshim: ${shim}\n\n")
+  string(CONCAT report "chansim kernel shim report (written at configure time; `cmake .` refreshes it)\n"
+                "kernel sources: Linux ${version} from ${origin}\nshim: ${shim}\n\n")
   set(fatal "")
   set(all_cached TRUE)
+  set(fence_leaks "")
   foreach(name IN LISTS drivers)
     get_property(required GLOBAL PROPERTY _CHANSIM_K_DRV_${name}_REQUIRED)
     _chansim_k_probe_driver(r "${name}" "${shim_fp}" "${rt_str}" "${rt_notes}" "${libc_file}")
     if(NOT r_cached)
       set(all_cached FALSE)
     endif()
-    foreach(l IN LISTS r_lines)
-      message(STATUS "${l}")
+    list(APPEND fence_leaks ${r_leaks})
+    _chansim_k_split_lines(status_lines "${r_lines}")
+    foreach(l IN LISTS status_lines)
+      if(NOT l STREQUAL "")
+        _chansim_k_unescape(l "${l}")
+        message(STATUS "${l}")
+      endif()
     endforeach()
     set(tgt "kdrv_${name}")
     set_target_properties(${tgt} PROPERTIES CHANSIM_SHIM_COMPLETE "${r_complete}"
@@ -1244,9 +1659,9 @@ function(_chansim_k_finalize)
     if(NOT r_complete)
       if(required)
         set(state "INCOMPLETE (REQUIRED)")
-        foreach(l IN LISTS r_lines)
-          string(APPEND fatal " ${l}\n")
-        endforeach()
+        string(STRIP "${r_lines}" stripped)
+        string(REPLACE "\n" "\n " indented "${stripped}")
+        string(APPEND fatal " ${indented}\n")
       else()
         set(state "incomplete: left out of the default build")
         set_target_properties(${tgt} PROPERTIES EXCLUDE_FROM_ALL TRUE)
@@ -1257,6 +1672,7 @@ function(_chansim_k_finalize)
     string(APPEND report "== driver ${name} (target ${tgt}): ${state}\n${r_details}")
     _chansim_k_add_build_check("${name}" "${r_complete}" "${libc_file}")
   endforeach()
+  _chansim_k_write_fence(${fence_leaks})
   file(WRITE "${CMAKE_BINARY_DIR}/kernel-shim-report.txt" "${report}")
   _chansim_k_seconds(took "${t0}")
   if(all_cached)

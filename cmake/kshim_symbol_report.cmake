@@ -12,15 +12,17 @@
 #
 #    CONFIG is written by file(GENERATE) at generate time and sets NAME, NM, OBJECTS (the
 #    driver's object files), RUNTIME (the cs_kshim archive or its objects; empty when there is
-#    no runtime target), RUNTIME_NOTE, LIBC_SYMBOLS (file, one C library symbol a line),
-#    IGNORE_REGEX, STAMP. The check prints one line per source file,
+#    no runtime target), RUNTIME_NOTE, LIBC_SYMBOLS (file, one C library symbol a line), STAMP
+#    and optionally IGNORE_REGEX. The check prints one line per source file that lacks something,
 #      chansim kernel shim: drivers/misc/ibmvmc.c: 3 kernel symbols the shim lacks: a, b, c
 #    and fails when any is missing; on success it touches STAMP.
 
-# Symbols the compiler or its runtime libraries provide, never the shim: sanitizers, coverage,
-# profiling hooks, the GOT.
-set(_CKS_DEFAULT_IGNORE_REGEX
-    "^(__asan_|__ubsan_|__lsan_|__tsan_|__msan_|__sanitizer_|__gcov_|__llvm_|__cyg_profile_|_GLOBAL_OFFSET_TABLE_$|__fentry__$|mcount$|_mcount$|__stack_chk_fail$|__stack_chk_guard$)")
+# Symbols the compiler, the linker or their runtime libraries provide, never the shim:
+# sanitizers, coverage, profiling hooks, section bounds (__start_<sec>/__stop_<sec>), the GOT.
+macro(_cks_constants)
+  set(_CKS_DEFAULT_IGNORE_REGEX
+      "^(__asan_|__ubsan_|__lsan_|__tsan_|__msan_|__sanitizer_|__gcov_|__llvm_|__cyg_profile_|__start_|__stop_|_GLOBAL_OFFSET_TABLE_$|__fentry__$|mcount$|_mcount$|__stack_chk_fail$|__stack_chk_guard$)")
+endmacro()
 
 # _cks_nm_symbols(<out_var> <nm> UNDEFINED|DEFINED <file>...)
 # UNDEFINED: strong undefined references (nm type U). DEFINED: external definitions.
@@ -103,6 +105,7 @@ if(CMAKE_SCRIPT_MODE_FILE AND CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST
     message(FATAL_ERROR "kshim_symbol_report.cmake: run with -DCONFIG=<generated config file>")
   endif()
   include("${CONFIG}")
+  _cks_constants()
   if(NOT IGNORE_REGEX)
     set(IGNORE_REGEX "${_CKS_DEFAULT_IGNORE_REGEX}")
   endif()
@@ -131,7 +134,11 @@ if(CMAKE_SCRIPT_MODE_FILE AND CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST
     if(n GREATER 0)
       math(EXPR total "${total} + ${n}")
       list(JOIN missing ", " joined)
-      string(APPEND lines "chansim kernel shim: ${src}: ${n} kernel symbols the shim lacks: ${joined}\n")
+      set(noun "kernel symbols")
+      if(n EQUAL 1)
+        set(noun "kernel symbol")
+      endif()
+      string(APPEND lines "chansim kernel shim: ${src}: ${n} ${noun} the shim lacks: ${joined}\n")
     endif()
   endforeach()
 
@@ -141,7 +148,7 @@ if(CMAKE_SCRIPT_MODE_FILE AND CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST
     endif()
     message(NOTICE "${lines}")
     message(FATAL_ERROR
-      "chansim kernel shim: driver ${NAME} (kdrv_${NAME}) needs ${total} kernel symbols that the "
+      "chansim kernel shim: driver ${NAME} (kdrv_${NAME}) needs ${total} kernel symbol(s) that the "
       "shim runtime does not define (listed above), so linking it would fail. Define them in "
       "guest/kshim/runtime/*.c (or as static inline functions in guest/kshim/include); see "
       "docs/kernel-sources.md.")
