@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "cs_family.h"
 #include "cs_machine.h"
+#include "cs_monitor_live.h"
 #include "cs_platform.h"
 #include "cs_sc_run.h"
 #include "cs_trace.h"
@@ -110,10 +111,12 @@ int cmd_run(int argc, char **argv)
         tw = NULL;
         goto out;
     }
-    if (cs_sc_run(m, &ro, &sum, &err) < 0) {
+    struct cs_monitor_hub *hub = NULL;
+    if (cs_monitor_attach_live(m, &hub, &err) < 0 || cs_sc_run(m, &ro, &sum, &err) < 0) {
         cli_fail("run", "%s", err.msg);
         goto out;
     }
+    cs_monitor_finish_live(m, hub);
     uint64_t events = tw ? cs_trace_writer_events(tw) : 0;
     print_summary(p, m, &sum, trace_dir, events);
     rc = CS_EXIT_OK;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cs_monitor.h"
 #include "cs_rules.h"
 #include "cs_trace.h"
 
@@ -31,6 +32,13 @@ static int want_help(int argc, char **argv)
     return 0;
 }
 
+static void print_finding(void *ctx, const struct cs_finding *f)
+{
+    (void)ctx;
+    printf("rule %s broken on channel %s at cycle %" PRIu64 ": %s\n", f->rule, f->channel_name,
+           f->cycle, f->msg);
+}
+
 int cmd_check(int argc, char **argv)
 {
     if (want_help(argc, argv)) {
@@ -45,23 +53,40 @@ int cmd_check(int argc, char **argv)
     cs_trace_reader *r = NULL;
     if (cs_trace_reader_open(&r, argv[1], &err) < 0)
         return cli_fail("check", "%s", err.msg);
+    struct cs_monitor_hub *hub = cs_monitor_hub_new(print_finding, NULL);
+    for (size_t i = 0; i < cs_trace_reader_channels(r); i++)
+        cs_monitor_hub_channel(hub, (uint16_t)i, cs_trace_reader_channel_name(r, i),
+                               cs_trace_reader_channel_family(r, i));
     struct cs_trace_event ev;
-    uint64_t n = 0;
+    uint64_t n = 0, last = 0;
     int got;
-    while ((got = cs_trace_reader_next(r, &ev, &err)) == 1)
+    while ((got = cs_trace_reader_next(r, &ev, &err)) == 1) {
         n++;
-    if (got < 0) {
-        cs_trace_reader_close(r);
-        return cli_fail("check", "%s", err.msg);
+        last = ev.cycles;
+        if (ev.type != CS_TRACE_MSG)
+            continue;
+        struct cs_mon_msg m = {ev.cycles, ev.channel, ev.dir, ev.kind, ev.len, ev.payload};
+        cs_monitor_hub_msg(hub, &m);
     }
-    if (cs_trace_reader_warning(r))
-        fprintf(stderr, "chansim check: warning: %s\n", cs_trace_reader_warning(r));
-    size_t nrules;
-    cs_rule_catalog(&nrules);
-    printf("%s: %" PRIu64 " events on %zu channels checked against %zu rules: no findings\n",
-           argv[1], n, cs_trace_reader_channels(r), nrules);
+    int rc = CS_EXIT_OK;
+    if (got < 0) {
+        rc = cli_fail("check", "%s", err.msg);
+    } else {
+        if (cs_trace_reader_warning(r))
+            fprintf(stderr, "chansim check: warning: %s\n", cs_trace_reader_warning(r));
+        cs_monitor_hub_finish(hub, last);
+        uint64_t found = cs_monitor_hub_findings(hub);
+        size_t nrules;
+        cs_rule_catalog(&nrules);
+        printf("%s: %" PRIu64 " events on %zu channels checked against %zu rules: %" PRIu64
+               " finding%s\n",
+               argv[1], n, cs_trace_reader_channels(r), nrules, found, found == 1 ? "" : "s");
+        if (found)
+            rc = CS_EXIT_FINDINGS;
+    }
+    cs_monitor_hub_free(hub);
     cs_trace_reader_close(r);
-    return CS_EXIT_OK;
+    return rc;
 }
 
 int cmd_convert(int argc, char **argv)

@@ -1,0 +1,18 @@
+/* Running the protocol monitors live on a machine's channel tap. */
+#ifndef CS_MONITOR_LIVE_H
+#define CS_MONITOR_LIVE_H
+
+#include "cs_error.h"
+
+struct cs_machine;
+struct cs_monitor_hub;
+
+/* Watch every channel of `m`; findings are counted in m->protocol_findings, logged into the
+ * trace on the machine's "sim" channel and printed on stderr. The hub is freed with the
+ * machine. */
+int cs_monitor_attach_live(struct cs_machine *m, struct cs_monitor_hub **out, cs_error *err);
+
+/* End-of-run checks; call after the simulation stopped. */
+void cs_monitor_finish_live(struct cs_machine *m, struct cs_monitor_hub *h);
+
+#endif
