@@ -1,0 +1,480 @@
+/* The CRQ facility: queue mechanics of crq-vmc.md §1.2-1.5, hcall return codes of §1.3. */
+#include "crq.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cs_machine.h"
+#include "crq_timing.h"
+
+#define CRQ_MAX_QUEUE (256u << 20) /* 256 MiB, as QEMU's limit */
+#define CRQ_MAX_RDMA (16u << 20)
+
+struct crq_adapter {
+    struct crq_facility *f;
+    char name[64];
+    uint32_t unit;
+    uint16_t channel;
+    unsigned irq;
+    uint64_t local_liobn, remote_liobn;
+    const struct crq_endpoint_ops *ops;
+    void *ctx;
+    enum crq_queue_state state;
+    uint64_t base; /* guest-physical address of the queue */
+    uint32_t entries, next, oldest, outstanding;
+    int irq_enabled;
+};
+
+struct crq_facility {
+    struct cs_domain *dom;
+    struct cs_machine *m;
+    struct crq_adapter **adapters;
+    size_t n;
+    crq_dma_check_fn dma_check;
+    void *dma_ctx;
+    struct crq_costs costs;
+};
+
+int crq_facility_create(struct cs_domain *dom, struct crq_facility **out, cs_error *err)
+{
+    struct crq_facility *f = calloc(1, sizeof(*f));
+    if (!f)
+        abort();
+    f->dom = dom;
+    f->m = dom->machine;
+    if (crq_costs_load(&f->costs, dom, err) < 0) {
+        free(f);
+        return -1;
+    }
+    *out = f;
+    return 0;
+}
+
+void crq_facility_set_dma_check(struct crq_facility *f, crq_dma_check_fn fn, void *ctx)
+{
+    f->dma_check = fn;
+    f->dma_ctx = ctx;
+}
+
+struct cs_domain *crq_facility_domain(const struct crq_facility *f)
+{
+    return f->dom;
+}
+
+void crq_facility_free(struct crq_facility *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->n; i++)
+        free(f->adapters[i]);
+    free(f->adapters);
+    free(f);
+}
+
+int crq_adapter_add(struct crq_facility *f, const char *name, uint32_t unit, uint64_t local_liobn,
+                    uint64_t remote_liobn, const struct crq_endpoint_ops *ops, void *ctx,
+                    struct crq_adapter **out, cs_error *err)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (f->adapters[i]->unit == unit)
+            return cs_error_set(err, "%s: unit address 0x%x is already used by %s", name, unit,
+                                f->adapters[i]->name);
+    struct crq_adapter *a = calloc(1, sizeof(*a));
+    if (!a)
+        abort();
+    snprintf(a->name, sizeof(a->name), "%s", name);
+    a->f = f;
+    a->unit = unit;
+    a->local_liobn = local_liobn;
+    a->remote_liobn = remote_liobn;
+    a->ops = ops;
+    a->ctx = ctx;
+    if (cs_tap_add_channel(&f->m->tap, name, "crq", &a->channel, err) < 0) {
+        free(a);
+        return -1;
+    }
+    a->irq = cs_irq_alloc(&f->dom->irqs, name);
+    f->adapters = realloc(f->adapters, (f->n + 1) * sizeof(*f->adapters));
+    if (!f->adapters)
+        abort();
+    f->adapters[f->n++] = a;
+    *out = a;
+    return 0;
+}
+
+unsigned crq_adapter_irq(const struct crq_adapter *a)
+{
+    return a->irq;
+}
+
+uint32_t crq_adapter_unit(const struct crq_adapter *a)
+{
+    return a->unit;
+}
+
+enum crq_queue_state crq_adapter_state(const struct crq_adapter *a)
+{
+    return a->state;
+}
+
+uint32_t crq_adapter_entries(const struct crq_adapter *a)
+{
+    return a->state == CRQ_Q_FREE ? 0 : a->entries;
+}
+
+/* ---- the tap -------------------------------------------------------------------------- */
+
+static void tap(struct crq_adapter *a, enum cs_tap_dir dir, enum crq_kind kind, const void *p,
+                uint32_t len)
+{
+    cs_tap_msg(&a->f->m->tap, a->channel, dir, (uint16_t)kind, p, len);
+}
+
+static void tap_state(struct crq_adapter *a)
+{
+    uint8_t b[4];
+    crq_put32(b, (uint32_t)a->state);
+    tap(a, CS_TAP_INTERNAL, CRQ_K_QUEUE_STATE, b, sizeof(b));
+}
+
+/* ---- the partition's queue ------------------------------------------------------------ */
+
+static uint8_t *slot_ptr(struct crq_adapter *a, uint32_t slot)
+{
+    return cs_gmem_ptr(&a->f->dom->mem, a->base + (uint64_t)slot * 16, 16);
+}
+
+/* The consumer hands a slot back by clearing its header; the hypervisor notices when it next
+ * looks, in ring order. */
+static void reclaim(struct crq_adapter *a)
+{
+    while (a->outstanding) {
+        uint8_t *p = slot_ptr(a, a->oldest);
+        if (!p || __atomic_load_n(&p[0], __ATOMIC_ACQUIRE) != CRQ_HDR_FREE)
+            break;
+        uint8_t b[4];
+        crq_put32(b, a->oldest);
+        tap(a, CS_TAP_TO_FW, CRQ_K_CONSUMED, b, sizeof(b));
+        a->oldest = (a->oldest + 1) % a->entries;
+        a->outstanding--;
+    }
+}
+
+uint32_t crq_adapter_outstanding(struct crq_adapter *a)
+{
+    if (a->state == CRQ_Q_FREE)
+        return 0;
+    reclaim(a);
+    return a->outstanding;
+}
+
+static void irq_low(void *arg)
+{
+    struct crq_adapter *a = arg;
+    cs_irq_set_level(&a->f->dom->irqs, a->irq, 0);
+}
+
+static void send_failed(struct crq_adapter *a, long rc, const uint8_t elem[16])
+{
+    uint8_t b[24];
+    crq_put64(b, (uint64_t)rc);
+    memcpy(b + 8, elem, 16);
+    tap(a, CS_TAP_INTERNAL, CRQ_K_HV_SEND_FAILED, b, sizeof(b));
+}
+
+long crq_send(struct crq_adapter *a, const uint8_t elem[16])
+{
+    if (a->state != CRQ_Q_REGISTERED) {
+        send_failed(a, H_CLOSED, elem);
+        return H_CLOSED;
+    }
+    reclaim(a);
+    uint8_t *p = slot_ptr(a, a->next);
+    if (!p || p[0] != CRQ_HDR_FREE) {
+        send_failed(a, H_DROPPED, elem);
+        return H_DROPPED;
+    }
+    /* Body first, header last: the header byte is the consumer's ownership flag. */
+    memcpy(p + 1, elem + 1, 15);
+    __atomic_store_n(&p[0], elem[0], __ATOMIC_RELEASE);
+    uint8_t b[24];
+    crq_put32(b, a->next);
+    crq_put32(b + 4, a->entries);
+    memcpy(b + 8, p, 16);
+    tap(a, CS_TAP_TO_GUEST, CRQ_K_ELEMENT, b, sizeof(b));
+    a->next = (a->next + 1) % a->entries;
+    a->outstanding++;
+    if (a->irq_enabled) {
+        /* A pulse per element, as QEMU does: drivers rely on edge semantics (§1.3). */
+        crq_put32(b, a->irq);
+        tap(a, CS_TAP_TO_GUEST, CRQ_K_IRQ, b, 4);
+        cs_irq_set_level(&a->f->dom->irqs, a->irq, 1);
+        cs_sched_after(a->f->m->sched, 1, irq_low, a);
+    }
+    return H_SUCCESS;
+}
+
+long crq_transport_event(struct crq_adapter *a, uint8_t reason)
+{
+    uint8_t e[16] = {CRQ_HDR_EVENT, reason};
+    long rc = crq_send(a, e);
+    if (rc == H_SUCCESS && reason == CRQ_EV_MIGRATED) {
+        a->state = CRQ_Q_DISABLED;
+        tap_state(a);
+    }
+    return rc;
+}
+
+/* ---- hcalls --------------------------------------------------------------------------- */
+
+static struct crq_adapter *by_unit(struct crq_facility *f, unsigned long unit)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (f->adapters[i]->unit == unit)
+            return f->adapters[i];
+    return NULL;
+}
+
+static int partition_range_ok(struct crq_facility *f, uint64_t addr, uint64_t len)
+{
+    if (!cs_gmem_ptr(&f->dom->mem, addr, len))
+        return 0;
+    return !f->dma_check || f->dma_check(f->dma_ctx, addr, len);
+}
+
+static long h_reg_crq(struct crq_facility *f, const unsigned long *a)
+{
+    struct crq_adapter *ad = by_unit(f, a[0]);
+    uint64_t ioba = a[1], len = a[2];
+    if (!ad)
+        return H_PARAMETER;
+    if (ad->state != CRQ_Q_FREE)
+        return H_RESOURCE;
+    if ((ioba & 0xfff) || len < 4096 || (len & 0xfff) || len > CRQ_MAX_QUEUE ||
+        !partition_range_ok(f, ioba, len))
+        return H_PARAMETER;
+    ad->base = ioba;
+    ad->entries = (uint32_t)(len / 16);
+    ad->next = ad->oldest = ad->outstanding = 0;
+    ad->state = CRQ_Q_REGISTERED;
+    tap_state(ad);
+    if (ad->ops->queue_state)
+        ad->ops->queue_state(ad->ctx, 1);
+    return H_SUCCESS;
+}
+
+static long h_free_crq(struct crq_facility *f, const unsigned long *a)
+{
+    struct crq_adapter *ad = by_unit(f, a[0]);
+    if (!ad)
+        return H_PARAMETER;
+    if (ad->state == CRQ_Q_FREE)
+        return H_SUCCESS;
+    ad->state = CRQ_Q_FREE;
+    ad->irq_enabled = 0;
+    tap_state(ad);
+    if (ad->ops->queue_state)
+        ad->ops->queue_state(ad->ctx, 0);
+    return H_SUCCESS;
+}
+
+static long h_send_crq(struct crq_facility *f, const unsigned long *a)
+{
+    struct crq_adapter *ad = by_unit(f, a[0]);
+    if (!ad)
+        return H_PARAMETER;
+    if (ad->state == CRQ_Q_DISABLED)
+        return H_CLOSED; /* migrated: closed until H_ENABLE_CRQ */
+    uint8_t e[16];
+    crq_put64(e, a[1]);
+    crq_put64(e + 8, a[2]);
+    return ad->ops->receive ? ad->ops->receive(ad->ctx, e) : H_CLOSED;
+}
+
+static long h_vio_signal(struct crq_facility *f, const unsigned long *a)
+{
+    struct crq_adapter *ad = by_unit(f, a[0]);
+    if (!ad)
+        return H_PARAMETER;
+    if (a[1] > 1)
+        return H_PARAMETER;
+    ad->irq_enabled = (int)(a[1] & 1);
+    return H_SUCCESS;
+}
+
+static long h_enable_crq(struct crq_facility *f, const unsigned long *a)
+{
+    struct crq_adapter *ad = by_unit(f, a[0]);
+    if (!ad)
+        return H_PARAMETER;
+    if (ad->state == CRQ_Q_DISABLED) {
+        ad->state = CRQ_Q_REGISTERED;
+        tap_state(ad);
+    }
+    return H_SUCCESS;
+}
+
+/* Resolve one side of a copy: the partition's window (guest-physical, DMA-mapped) or the
+ * hypervisor's (the endpoint's memory). */
+static uint8_t *window(struct crq_facility *f, uint64_t liobn, uint64_t ioba, uint64_t len,
+                       struct crq_adapter **owner, int *local)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        struct crq_adapter *ad = f->adapters[i];
+        if (liobn == ad->local_liobn) {
+            *owner = ad;
+            *local = 1;
+            return partition_range_ok(f, ioba, len) ? cs_gmem_ptr(&f->dom->mem, ioba, len)
+                                                    : NULL;
+        }
+        if (liobn == ad->remote_liobn) {
+            *owner = ad;
+            *local = 0;
+            return ad->ops->remote_window ? ad->ops->remote_window(ad->ctx, ioba, len) : NULL;
+        }
+    }
+    return NULL;
+}
+
+static long h_copy_rdma(struct crq_facility *f, const unsigned long *a, uint64_t *cost)
+{
+    uint64_t len = a[0];
+    if (len > CRQ_MAX_RDMA)
+        return H_PARAMETER;
+    struct crq_adapter *sa = NULL, *da = NULL;
+    int slocal = 0, dlocal = 0;
+    uint8_t *src = window(f, a[1], a[2], len ? len : 1, &sa, &slocal);
+    if (!src)
+        return H_SOURCE_PARM;
+    uint8_t *dst = window(f, a[3], a[4], len ? len : 1, &da, &dlocal);
+    if (!dst)
+        return H_DEST_PARM;
+    memmove(dst, src, len);
+    *cost += f->costs.rdma_per_kib * ((len + 1023) / 1024);
+    /* Record the copy with its bytes on the adapter whose window the partition side is. */
+    struct crq_adapter *ad = slocal ? sa : da;
+    uint8_t *rec = malloc(32 + len);
+    if (!rec)
+        abort();
+    crq_put64(rec, a[1]);
+    crq_put64(rec + 8, a[2]);
+    crq_put64(rec + 16, a[3]);
+    crq_put64(rec + 24, a[4]);
+    memcpy(rec + 32, dst, len);
+    tap(ad, slocal ? CS_TAP_TO_FW : CS_TAP_TO_GUEST, CRQ_K_RDMA, rec, (uint32_t)(32 + len));
+    free(rec);
+    return H_SUCCESS;
+}
+
+static long h_request_vmc(struct crq_facility *f, unsigned long *rets)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        struct crq_adapter *ad = f->adapters[i];
+        if (ad->ops->request_vmc) {
+            uint64_t drc = 0;
+            long rc = ad->ops->request_vmc(ad->ctx, &drc);
+            if (rets)
+                rets[0] = drc;
+            return rc;
+        }
+    }
+    return H_FUNCTION;
+}
+
+/* Which adapter an hcall concerns, for recording it: the unit address argument, or for
+ * H_COPY_RDMA the adapter owning the partition-side window. */
+static struct crq_adapter *subject(struct crq_facility *f, unsigned long op,
+                                   const unsigned long *args, unsigned nargs)
+{
+    if (op == H_COPY_RDMA && nargs >= 5) {
+        for (size_t i = 0; i < f->n; i++)
+            if (f->adapters[i]->local_liobn == args[1] || f->adapters[i]->local_liobn == args[3])
+                return f->adapters[i];
+        return f->n ? f->adapters[0] : NULL;
+    }
+    if (op == H_REQUEST_VMC) {
+        for (size_t i = 0; i < f->n; i++)
+            if (f->adapters[i]->ops->request_vmc)
+                return f->adapters[i];
+        return NULL;
+    }
+    return nargs ? by_unit(f, args[0]) : NULL;
+}
+
+static unsigned args_of(unsigned long op)
+{
+    switch (op) {
+    case H_REG_CRQ:
+    case H_SEND_CRQ:
+        return 3;
+    case H_FREE_CRQ:
+    case H_ENABLE_CRQ:
+        return 1;
+    case H_VIO_SIGNAL:
+        return 2;
+    case H_COPY_RDMA:
+        return 5;
+    default:
+        return 0;
+    }
+}
+
+long crq_hcall(struct crq_facility *f, unsigned long opcode, const unsigned long *args,
+               unsigned nargs, unsigned long *rets, uint64_t *cost_ns)
+{
+    unsigned want = args_of(opcode);
+    struct crq_adapter *ad = subject(f, opcode, args, nargs);
+    uint8_t rec[8 * 10];
+    unsigned n = nargs < want ? nargs : want;
+    if (ad) {
+        crq_put64(rec, opcode);
+        for (unsigned i = 0; i < n; i++)
+            crq_put64(rec + 8 + 8 * i, args[i]);
+        tap(ad, CS_TAP_TO_FW, CRQ_K_HCALL, rec, 8 + 8 * n);
+    }
+    uint64_t cost = f->costs.hcall;
+    long rc;
+    if (nargs < want) {
+        rc = H_PARAMETER;
+    } else {
+        switch (opcode) {
+        case H_REG_CRQ:
+            rc = h_reg_crq(f, args);
+            break;
+        case H_FREE_CRQ:
+            rc = h_free_crq(f, args);
+            break;
+        case H_SEND_CRQ:
+            cost = f->costs.send;
+            rc = h_send_crq(f, args);
+            break;
+        case H_VIO_SIGNAL:
+            rc = h_vio_signal(f, args);
+            break;
+        case H_ENABLE_CRQ:
+            rc = h_enable_crq(f, args);
+            break;
+        case H_COPY_RDMA:
+            cost = f->costs.rdma;
+            rc = h_copy_rdma(f, args, &cost);
+            break;
+        case H_REQUEST_VMC:
+            rc = h_request_vmc(f, rets);
+            break;
+        default:
+            rc = H_FUNCTION;
+        }
+    }
+    if (ad) {
+        crq_put64(rec, opcode);
+        crq_put64(rec + 8, (uint64_t)rc);
+        unsigned m = (opcode == H_REQUEST_VMC && rets) ? 1 : 0;
+        for (unsigned i = 0; i < m; i++)
+            crq_put64(rec + 16 + 8 * i, rets[i]);
+        tap(ad, CS_TAP_TO_GUEST, CRQ_K_HCALL_RET, rec, 16 + 8 * m);
+    }
+    if (cost_ns)
+        *cost_ns = cs_machine_cycles_to_ns(f->m, cost);
+    return rc;
+}

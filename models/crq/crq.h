@@ -1,0 +1,75 @@
+/* The PAPR CRQ facility of a partition, as the hypervisor implements it: VIO adapters, each
+ * with a Command/Response Queue the partition registers in its own memory, the hcalls that
+ * operate on them, interrupt delivery, transport events and H_COPY_RDMA between the
+ * partition's DMA window and the hypervisor's.
+ *
+ * Plain C protocol state. The partition reaches it through exactly one function,
+ * crq_hcall(); the hypervisor-side endpoint behind an adapter (the VMC model) reaches the
+ * partition through crq_send() and crq_transport_event(). Every crossing is recorded on the
+ * adapter's tap channel in the format of crq_wire.h. */
+#ifndef CRQ_H
+#define CRQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cs_error.h"
+#include "crq_wire.h"
+
+struct cs_domain;
+struct crq_facility;
+struct crq_adapter;
+
+/* The hypervisor side of an adapter. */
+struct crq_endpoint_ops {
+    /* The partition registered (1) or freed (0) its queue. */
+    void (*queue_state)(void *ctx, int registered);
+    /* An element the partition sent with H_SEND_CRQ: H_SUCCESS, or H_DROPPED when the
+     * endpoint cannot take it now. Called synchronously inside the hcall. */
+    long (*receive)(void *ctx, const uint8_t elem[16]);
+    /* The hypervisor's own memory behind the remote LIOBN, for H_COPY_RDMA: a host pointer to
+     * [ioba, ioba + len) or NULL when that range is not mapped. */
+    uint8_t *(*remote_window)(void *ctx, uint64_t ioba, uint64_t len);
+    /* H_REQUEST_VMC (VMC adapters only; NULL: H_FUNCTION). */
+    long (*request_vmc)(void *ctx, uint64_t *drc_index);
+};
+
+/* Is [addr, addr+len) of partition memory mapped for DMA by the partition's kernel? The
+ * facility asks before touching partition memory for a queue or a copy. */
+typedef int (*crq_dma_check_fn)(void *ctx, uint64_t addr, uint64_t len);
+
+int crq_facility_create(struct cs_domain *dom, struct crq_facility **out, cs_error *err);
+void crq_facility_set_dma_check(struct crq_facility *f, crq_dma_check_fn fn, void *ctx);
+struct cs_domain *crq_facility_domain(const struct crq_facility *f);
+
+/* Add an adapter with unit address `unit`: a tap channel `name` (family "crq"), an interrupt
+ * line, the partition's DMA window `local_liobn` (I/O addresses are guest-physical addresses)
+ * and the hypervisor's window `remote_liobn`. */
+int crq_adapter_add(struct crq_facility *f, const char *name, uint32_t unit, uint64_t local_liobn,
+                    uint64_t remote_liobn, const struct crq_endpoint_ops *ops, void *ctx,
+                    struct crq_adapter **out, cs_error *err);
+unsigned crq_adapter_irq(const struct crq_adapter *a);
+uint32_t crq_adapter_unit(const struct crq_adapter *a);
+enum crq_queue_state crq_adapter_state(const struct crq_adapter *a);
+/* Entries in the registered queue (0 when none). */
+uint32_t crq_adapter_entries(const struct crq_adapter *a);
+
+/* The partition's hcall. `args` as passed in r4..; `rets` (PLPAR_HCALL_BUFSIZE) may be NULL;
+ * `*cost_ns` receives the modelled time the call takes. Unknown opcodes: H_FUNCTION. */
+long crq_hcall(struct crq_facility *f, unsigned long opcode, const unsigned long *args,
+               unsigned nargs, unsigned long *rets, uint64_t *cost_ns);
+
+/* The endpoint puts an element into the partition's queue: H_SUCCESS, H_DROPPED (the slot
+ * at the producer position is still in use), H_CLOSED (no queue registered, or disabled). */
+long crq_send(struct crq_adapter *a, const uint8_t elem[16]);
+
+/* Post a transport event (CRQ_EV_*) into the partition's queue. A migration event also
+ * disables the queue until the partition calls H_ENABLE_CRQ. */
+long crq_transport_event(struct crq_adapter *a, uint8_t reason);
+
+/* Unconsumed elements the hypervisor wrote into the partition's queue. */
+uint32_t crq_adapter_outstanding(struct crq_adapter *a);
+
+void crq_facility_free(struct crq_facility *f);
+
+#endif

@@ -1,0 +1,231 @@
+/* The CRQ channel family: a PAPR VIO VMC device of a ppc64 domain, i.e.
+ *
+ *   <chansim:vio model='ibmvmc' reg='0x30000002' [messages='8'] [size='4096'] [sessions='1']
+ *                [hmc='echo|reverse'] [max-hmc='1'] [pool='8'] [mtu='4096']
+ *                [hv-fault='cap-max-hmc-0,signal-partition-buffer,payload-before-init,
+ *                           double-cap-resp']/>
+ *
+ * becomes the hypervisor's CRQ facility with a VMC endpoint, the unmodified ibmvmc driver in
+ * the domain's guest kernel (hcalls routed to the facility, the device on the VIO bus), and a
+ * management application exchanging `messages` HMC messages of `size` bytes per session. */
+#include "crq_family.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cs_machine.h"
+#include "crq_timing.h"
+#include "kshim/domain.h"
+#include "kshim/kernel.h"
+
+#define LOCAL_LIOBN_BASE 0x1000
+#define REMOTE_LIOBN_BASE 0x80000000u
+
+struct crq_domain {
+    struct cs_domain *dom;
+    struct crq_facility *f;
+    struct ks_kernel *k;
+    unsigned adapters;
+};
+
+static struct crq_domain domains[16];
+static struct crq_vmc_device *devices[16];
+static size_t ndevices;
+
+static int claims(const struct cs_domain_desc *dom, const struct cs_device_desc *dev)
+{
+    (void)dom;
+    return dev->bus == CS_BUS_SPAPR_VIO && dev->model && strcmp(dev->model, "ibmvmc") == 0 &&
+           strcmp(dev->element, "chansim:vio") == 0;
+}
+
+static long hcall(void *ctx, unsigned long opcode, const unsigned long *args, unsigned nargs,
+                  unsigned long *rets, uint64_t *cost_ns)
+{
+    return crq_hcall(ctx, opcode, args, nargs, rets, cost_ns);
+}
+
+static int dma_mapped(void *ctx, uint64_t addr, uint64_t len)
+{
+    return ks_dma_is_mapped(ctx, addr, len);
+}
+
+static void release_domain(void *arg)
+{
+    struct crq_domain *d = arg;
+    crq_facility_free(d->f);
+    memset(d, 0, sizeof(*d));
+}
+
+static struct crq_domain *domain_of(struct cs_domain *dom, cs_error *err)
+{
+    struct crq_domain *free_slot = NULL;
+    for (size_t i = 0; i < sizeof(domains) / sizeof(domains[0]); i++) {
+        if (domains[i].dom == dom)
+            return &domains[i];
+        if (!domains[i].dom && !free_slot)
+            free_slot = &domains[i];
+    }
+    if (!free_slot) {
+        cs_error_set(err, "domain '%s': too many CRQ partitions", dom->desc->name);
+        return NULL;
+    }
+    struct ks_kernel *k = ks_domain_kernel(dom, err);
+    if (!k || crq_facility_create(dom, &free_slot->f, err) < 0)
+        return NULL;
+    free_slot->dom = dom;
+    free_slot->k = k;
+    crq_facility_set_dma_check(free_slot->f, dma_mapped, k);
+    ks_kernel_set_hcall_handler(k, hcall, free_slot->f);
+    cs_machine_on_teardown(dom->machine, release_domain, free_slot);
+    const char *mods[] = {"ibmvmc"};
+    if (ks_kernel_boot(k, mods, 1, err) < 0)
+        return NULL;
+    return free_slot;
+}
+
+static int attr_u64(const struct cs_device_desc *dev, const char *name, uint64_t def,
+                    uint64_t min, uint64_t max, uint64_t *out, cs_error *err)
+{
+    const char *v = cs_device_attr(dev, name);
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    char *end;
+    unsigned long long x = strtoull(v, &end, 0);
+    if (!*v || *end || x < min || x > max)
+        return cs_error_set(err, "%s: attribute %s='%s' is not a number in [%llu, %llu]",
+                            dev->where, name, v, (unsigned long long)min,
+                            (unsigned long long)max);
+    *out = x;
+    return 0;
+}
+
+static int parse_faults(const struct cs_device_desc *dev, uint32_t *faults, cs_error *err)
+{
+    static const struct {
+        const char *name;
+        uint32_t bit;
+    } names[] = {{"cap-max-hmc-0", VMC_FAULT_CAP_MAX_HMC_ZERO},
+                 {"signal-partition-buffer", VMC_FAULT_SIGNAL_PARTITION_BUF},
+                 {"payload-before-init", VMC_FAULT_PAYLOAD_BEFORE_INIT},
+                 {"double-cap-resp", VMC_FAULT_DOUBLE_CAP_RESP}};
+    *faults = 0;
+    const char *v = cs_device_attr(dev, "hv-fault");
+    if (!v || !*v)
+        return 0;
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", v);
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        size_t i = 0;
+        while (i < sizeof(names) / sizeof(names[0]) && strcmp(names[i].name, t) != 0)
+            i++;
+        if (i == sizeof(names) / sizeof(names[0]))
+            return cs_error_set(err,
+                                "%s: hv-fault '%s' is unknown (known: cap-max-hmc-0, "
+                                "signal-partition-buffer, payload-before-init, double-cap-resp)",
+                                dev->where, t);
+        *faults |= names[i].bit;
+    }
+    return 0;
+}
+
+static void release_device(void *arg)
+{
+    struct crq_vmc_device *d = arg;
+    for (size_t i = 0; i < ndevices; i++)
+        if (devices[i] == d)
+            devices[i] = devices[--ndevices];
+    vmc_hv_free(d->hv);
+    free(d);
+}
+
+static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_error *err)
+{
+    if (strcmp(dom->desc->arch, "ppc64") != 0 && strcmp(dom->desc->arch, "ppc64le") != 0)
+        return cs_error_set(err, "%s: the VMC is a PowerVM device; domain '%s' is %s, not ppc64",
+                            dev->where, dom->desc->name, dom->desc->arch);
+    struct crq_vmc_device *d = calloc(1, sizeof(*d));
+    if (!d)
+        abort();
+    uint64_t v;
+    struct vmc_hv_config cfg;
+    vmc_hv_default_config(&cfg);
+    int rc = 0;
+    rc |= attr_u64(dev, "messages", 8, 0, 100000000, &v, err);
+    d->app.messages = (unsigned)v;
+    rc |= rc ? 0 : attr_u64(dev, "size", 4096, 1, 16384, &v, err);
+    d->app.size = (uint32_t)v;
+    rc |= rc ? 0 : attr_u64(dev, "sessions", 1, 0, 1000, &v, err);
+    d->app.sessions = (unsigned)v;
+    rc |= rc ? 0 : attr_u64(dev, "max-hmc", 1, 1, 2, &v, err);
+    cfg.max_hmc = (uint8_t)v;
+    rc |= rc ? 0 : attr_u64(dev, "pool", 8, 1, 64, &v, err);
+    cfg.pool_size = (uint16_t)v;
+    rc |= rc ? 0 : attr_u64(dev, "mtu", 4096, 4096, 16384, &v, err);
+    cfg.mtu = (uint32_t)v;
+    rc |= rc ? 0 : parse_faults(dev, &cfg.faults, err);
+    const char *hmc = cs_device_attr(dev, "hmc");
+    if (!rc && hmc && strcmp(hmc, "echo") != 0 && strcmp(hmc, "reverse") != 0)
+        rc = cs_error_set(err, "%s: hmc='%s': expected echo or reverse", dev->where, hmc);
+    cfg.hmc = hmc && strcmp(hmc, "reverse") == 0 ? VMC_HMC_REVERSE : VMC_HMC_ECHO;
+    d->app.expect = cfg.hmc;
+    if (!rc && d->app.size > cfg.mtu)
+        rc = cs_error_set(err, "%s: size %u exceeds the mtu %u", dev->where, d->app.size, cfg.mtu);
+    if (rc) {
+        free(d);
+        return -1;
+    }
+    cs_machine_on_teardown(dom->machine, release_device, d);
+
+    struct crq_domain *cd = domain_of(dom, err);
+    if (!cd)
+        return -1;
+    uint32_t unit = dev->addr.vio.reg;
+    uint64_t local = LOCAL_LIOBN_BASE + cd->adapters, remote = REMOTE_LIOBN_BASE + cd->adapters;
+    cd->adapters++;
+    snprintf(d->name, sizeof(d->name), "%s.vmc-%x", dom->desc->name, unit);
+    if (vmc_hv_create(cd->f, d->name, unit, local, remote, &cfg, &d->hv, err) < 0) {
+        cs_error_prefix(err, "%s", dev->where);
+        return -1;
+    }
+    struct crq_adapter *a = vmc_hv_adapter(d->hv);
+    /* ibm,my-dma-window: local LIOBN, address, size; remote LIOBN, address, size — one
+     * 32-bit cell each (no #dma-address-cells/#dma-size-cells properties), big-endian. */
+    uint8_t window[24];
+    crq_put32(window, (uint32_t)local);
+    crq_put32(window + 4, 0);
+    crq_put32(window + 8, (uint32_t)(dom->mem.size > UINT32_MAX ? UINT32_MAX : dom->mem.size));
+    crq_put32(window + 12, (uint32_t)remote);
+    crq_put32(window + 16, 0);
+    crq_put32(window + 20, UINT32_MAX);
+    const struct ks_dt_prop props[] = {{"ibm,my-dma-window", window, (int)sizeof(window)}};
+    if (ks_vio_device_add(cd->k, "vmc", "ibm,vmc", "IBM,vmc", unit, crq_adapter_irq(a), props, 1,
+                          err) < 0) {
+        cs_error_prefix(err, "%s", dev->where);
+        return -1;
+    }
+    d->kernel = cd->k;
+    if (d->app.messages || d->app.sessions)
+        vmc_app_start(cd->k, &d->app, &d->result);
+    if (ndevices < sizeof(devices) / sizeof(devices[0]))
+        devices[ndevices++] = d;
+    return 0;
+}
+
+size_t crq_vmc_devices(struct crq_vmc_device *const **out)
+{
+    *out = devices;
+    return ndevices;
+}
+
+const struct cs_family crq_family = {
+    .name = "crq",
+    .models = "<chansim:vio model='ibmvmc' reg=...> (PowerVM VMC over a CRQ)",
+    .costs = crq_cost_table,
+    .ncosts = CRQ_COST_COUNT,
+    .claims = claims,
+    .attach = attach,
+};

@@ -1,0 +1,40 @@
+#include "crq_timing.h"
+
+#include "cs_machine.h"
+
+const struct cs_cost crq_cost_table[CRQ_COST_COUNT] = {
+    {"crq.hcall", 600,
+     "trivial PowerVM hcalls 459-695 ns (AIX lparstat -H: h_ipoll, pic, cppr, enter; "
+     "crq-vmc.md §6)"},
+    {"crq.h_send_crq", 8593,
+     "H_SEND_CRQ 8 593 ns, one sample (AIX lparstat -H fixture; crq-vmc.md §6)"},
+    {"crq.h_copy_rdma", 2300,
+     "no published figure; taken as add_logical_lan_buf (2 307 ns), the nearest hcall that "
+     "maps and touches a buffer (crq-vmc.md §6)"},
+    {"crq.h_copy_rdma_per_kib", 100,
+     "no published figure; memory-to-memory copy at about 10 GB/s on POWER9 firmware "
+     "(assumption, to be calibrated with CONFIG_HCALL_STATS)"},
+    {"vmc.hv_response", 5000,
+     "no published figure; the hypervisor answers a VMC message within the cost of one "
+     "H_SEND_CRQ of its own (assumption)"},
+};
+
+static int get(const struct cs_domain *dom, const char *op, uint64_t *out, cs_error *err)
+{
+    const struct cs_calib_entry *e = cs_calib_find(&dom->calib, op);
+    if (!e)
+        return cs_error_set(err, "domain '%s': calibration entry '%s' missing", dom->desc->name,
+                            op);
+    *out = e->cycles;
+    return 0;
+}
+
+int crq_costs_load(struct crq_costs *c, const struct cs_domain *dom, cs_error *err)
+{
+    if (get(dom, "crq.hcall", &c->hcall, err) < 0 || get(dom, "crq.h_send_crq", &c->send, err) < 0 ||
+        get(dom, "crq.h_copy_rdma", &c->rdma, err) < 0 ||
+        get(dom, "crq.h_copy_rdma_per_kib", &c->rdma_per_kib, err) < 0 ||
+        get(dom, "vmc.hv_response", &c->hv_response, err) < 0)
+        return -1;
+    return 0;
+}

@@ -1,0 +1,281 @@
+/* The CRQ facility without a driver: hcall return codes for every condition of crq-vmc.md
+ * §1.3, queue mechanics (big-endian elements, header last, full, consumed, wrap), interrupts
+ * only while enabled, transport events, migration and H_COPY_RDMA window checks. */
+#include "cs_machine.h"
+#include "cs_test.h"
+#include "crq.h"
+#include "crq_timing.h"
+
+#define DATA(f) TESTDATA_DIR "/" f
+#define QUEUE 0x100000 /* guest-physical address of the test queue */
+#define UNIT 0x30000002
+
+struct endpoint {
+    uint8_t got[64][16];
+    int n;
+    long answer;
+    int registered;
+    uint8_t hvmem[8192];
+};
+
+static long ep_receive(void *ctx, const uint8_t e[16])
+{
+    struct endpoint *ep = ctx;
+    if (ep->n < 64)
+        memcpy(ep->got[ep->n++], e, 16);
+    return ep->answer;
+}
+
+static void ep_state(void *ctx, int registered)
+{
+    ((struct endpoint *)ctx)->registered = registered;
+}
+
+static uint8_t *ep_window(void *ctx, uint64_t ioba, uint64_t len)
+{
+    struct endpoint *ep = ctx;
+    return ioba + len <= sizeof(ep->hvmem) ? ep->hvmem + ioba : NULL;
+}
+
+static const struct crq_endpoint_ops ops = {ep_state, ep_receive, ep_window, NULL};
+
+static int mapped_all = 1;
+static int dma_check(void *ctx, uint64_t addr, uint64_t len)
+{
+    (void)ctx;
+    (void)addr;
+    (void)len;
+    return mapped_all;
+}
+
+static unsigned kinds[16];
+static void count_kinds(void *ctx, const struct cs_tap_msg *m)
+{
+    (void)ctx;
+    if (m->kind < 16)
+        kinds[m->kind]++;
+}
+
+/* Only the calibration entries of the family: the facility is tested without a driver. */
+static int claims_nothing(const struct cs_domain_desc *d, const struct cs_device_desc *dev)
+{
+    (void)d;
+    (void)dev;
+    return 0;
+}
+static const struct cs_family costs_only = {"crq", "", crq_cost_table, CRQ_COST_COUNT,
+                                            claims_nothing, NULL};
+
+struct fixture {
+    struct cs_platform *p;
+    struct cs_machine *m;
+    struct crq_facility *f;
+    struct crq_adapter *a;
+    struct endpoint ep;
+};
+
+static void setup_fixture(struct fixture *fx)
+{
+    memset(fx, 0, sizeof(*fx));
+    memset(kinds, 0, sizeof(kinds));
+    mapped_all = 1;
+    cs_error err = {0};
+    const struct cs_family *fams[] = {&costs_only};
+    ck_assert_msg(cs_platform_load(DATA("lpar.xml"), NULL, &fx->p, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_machine_build(fx->p, fams, 1, NULL, &fx->m, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(cs_tap_observe(&fx->m->tap, (struct cs_tap_observer){count_kinds, NULL}, &err), 0);
+    ck_assert_int_eq(crq_facility_create(&fx->m->domains[0], &fx->f, &err), 0);
+    crq_facility_set_dma_check(fx->f, dma_check, NULL);
+    fx->ep.answer = H_SUCCESS;
+    ck_assert_int_eq(crq_adapter_add(fx->f, "lpar.test", UNIT, 0x1000, 0x2000, &ops, &fx->ep,
+                                     &fx->a, &err),
+                     0);
+}
+
+static void teardown_fixture(struct fixture *fx)
+{
+    crq_facility_free(fx->f);
+    cs_machine_free(fx->m);
+    cs_platform_free(fx->p);
+}
+
+static long hc(struct fixture *fx, unsigned long op, unsigned long a0, unsigned long a1,
+               unsigned long a2, unsigned long a3, unsigned long a4)
+{
+    unsigned long args[5] = {a0, a1, a2, a3, a4};
+    uint64_t cost = 0;
+    long rc = crq_hcall(fx->f, op, args, 5, NULL, &cost);
+    ck_assert_uint_gt(cost, 0);
+    return rc;
+}
+
+static uint8_t *slot(struct fixture *fx, unsigned i)
+{
+    return cs_gmem_ptr(&fx->m->domains[0].mem, QUEUE + 16ull * i, 16);
+}
+
+START_TEST(register_return_codes)
+{
+    struct fixture fx;
+    setup_fixture(&fx);
+    ck_assert_int_eq(hc(&fx, H_REG_CRQ, 0x999, QUEUE, 4096, 0, 0), H_PARAMETER);
+    ck_assert_int_eq(hc(&fx, H_REG_CRQ, UNIT, QUEUE + 8, 4096, 0, 0), H_PARAMETER);
+    ck_assert_int_eq(hc(&fx, H_REG_CRQ, UNIT, QUEUE, 0, 0, 0), H_PARAMETER);
+    ck_assert_int_eq(hc(&fx, H_REG_CRQ, UNIT, QUEUE, 4000, 0, 0), H_PARAMETER);
+    ck_assert_int_eq(hc(&fx, H_REG_CRQ, UNIT, QUEUE, 512ull << 20, 0, 0), H_PARAMETER);
+    ck_assert_int_eq(hc(&fx, H_REG_CRQ, UNIT, 64ull << 20, 4096, 0, 0), H_PARAMETER);
+    mapped_all = 0; /* memory the partition did not map for DMA */
+    ck_assert_int_eq(hc(&fx, H_REG_CRQ, UNIT, QUEUE, 4096, 0, 0), H_PARAMETER);
+    mapped_all = 1;
+    ck_assert_int_eq(hc(&fx, H_REG_CRQ, UNIT, QUEUE, 4096, 0, 0), H_SUCCESS);
+    ck_assert(fx.ep.registered);
+    ck_assert_uint_eq(crq_adapter_entries(fx.a), 256);
+    ck_assert_int_eq(hc(&fx, H_REG_CRQ, UNIT, QUEUE, 4096, 0, 0), H_RESOURCE);
+    ck_assert_int_eq(hc(&fx, H_FREE_CRQ, 0x999, 0, 0, 0, 0), H_PARAMETER);
+    ck_assert_int_eq(hc(&fx, H_FREE_CRQ, UNIT, 0, 0, 0, 0), H_SUCCESS);
+    ck_assert(!fx.ep.registered);
+    ck_assert_int_eq(hc(&fx, H_FREE_CRQ, UNIT, 0, 0, 0, 0), H_SUCCESS);
+    ck_assert_int_eq(hc(&fx, 0x4242, 0, 0, 0, 0, 0), H_FUNCTION);
+    /* calls naming no adapter (bad unit, unknown opcode) are answered but belong to no
+     * channel; the other ten are recorded with their returns */
+    ck_assert_uint_eq(kinds[CRQ_K_HCALL], 10);
+    ck_assert_uint_eq(kinds[CRQ_K_HCALL_RET], 10);
+    teardown_fixture(&fx);
+}
+END_TEST
+
+START_TEST(elements_header_last_full_consumed_wrap)
+{
+    struct fixture fx;
+    setup_fixture(&fx);
+    uint8_t e[16] = {0x80, 0x06, 0, 0, 1, 0, 0, 3, 0xde, 0xad, 0xbe, 0xef, 0, 0, 0x10, 0};
+    ck_assert_int_eq(crq_send(fx.a, e), H_CLOSED); /* nothing registered */
+    ck_assert_int_eq(hc(&fx, H_REG_CRQ, UNIT, QUEUE, 4096, 0, 0), H_SUCCESS);
+    for (unsigned i = 0; i < 256; i++) {
+        e[15] = (uint8_t)i;
+        ck_assert_int_eq(crq_send(fx.a, e), H_SUCCESS);
+    }
+    ck_assert_int_eq(memcmp(slot(&fx, 7), e, 15), 0);
+    ck_assert_uint_eq(slot(&fx, 7)[15], 7);
+    ck_assert_int_eq(crq_send(fx.a, e), H_DROPPED); /* every slot taken */
+    ck_assert_uint_eq(crq_adapter_outstanding(fx.a), 256);
+    /* the consumer takes the first two; the producer wraps to slot 0 */
+    slot(&fx, 0)[0] = 0;
+    slot(&fx, 1)[0] = 0;
+    ck_assert_uint_eq(crq_adapter_outstanding(fx.a), 254);
+    e[15] = 0xaa;
+    ck_assert_int_eq(crq_send(fx.a, e), H_SUCCESS);
+    ck_assert_uint_eq(slot(&fx, 0)[15], 0xaa);
+    ck_assert_uint_eq(kinds[CRQ_K_CONSUMED], 2);
+    ck_assert_uint_eq(kinds[CRQ_K_ELEMENT], 257);
+    ck_assert_uint_eq(kinds[CRQ_K_HV_SEND_FAILED], 2);
+    /* a slot cleared out of order is not taken back before the older ones */
+    slot(&fx, 3)[0] = 0;
+    ck_assert_uint_eq(crq_adapter_outstanding(fx.a), 255);
+    teardown_fixture(&fx);
+}
+END_TEST
+
+START_TEST(send_routes_big_endian_words)
+{
+    struct fixture fx;
+    setup_fixture(&fx);
+    ck_assert_int_eq(hc(&fx, H_SEND_CRQ, 0x999, 1, 2, 0, 0), H_PARAMETER);
+    ck_assert_int_eq(hc(&fx, H_SEND_CRQ, UNIT, 0xC001000000000000ull, 0x0102030405060708ull, 0, 0),
+                     H_SUCCESS);
+    ck_assert_int_eq(fx.ep.n, 1);
+    const uint8_t want[16] = {0xC0, 0x01, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8};
+    ck_assert_int_eq(memcmp(fx.ep.got[0], want, 16), 0);
+    fx.ep.answer = H_DROPPED;
+    ck_assert_int_eq(hc(&fx, H_SEND_CRQ, UNIT, 0x80, 0, 0, 0), H_DROPPED);
+    teardown_fixture(&fx);
+}
+END_TEST
+
+START_TEST(interrupts_only_while_enabled)
+{
+    struct fixture fx;
+    setup_fixture(&fx);
+    struct cs_irq_line *line = cs_irq_line_get(&fx.m->domains[0].irqs, crq_adapter_irq(fx.a));
+    ck_assert_int_eq(hc(&fx, H_REG_CRQ, UNIT, QUEUE, 4096, 0, 0), H_SUCCESS);
+    uint8_t e[16] = {0x80};
+    ck_assert_int_eq(crq_send(fx.a, e), H_SUCCESS);
+    ck_assert_uint_eq(line->raised, 0);
+    ck_assert_int_eq(hc(&fx, H_VIO_SIGNAL, UNIT, 2, 0, 0, 0), H_PARAMETER);
+    ck_assert_int_eq(hc(&fx, H_VIO_SIGNAL, UNIT, 1, 0, 0, 0), H_SUCCESS);
+    ck_assert_int_eq(crq_send(fx.a, e), H_SUCCESS);
+    ck_assert_uint_eq(line->raised, 1);
+    cs_sched_run_standalone(fx.m->sched, UINT64_MAX); /* the pulse ends */
+    ck_assert_int_eq(crq_send(fx.a, e), H_SUCCESS);
+    ck_assert_uint_eq(line->raised, 2);
+    ck_assert_uint_eq(kinds[CRQ_K_IRQ], 2);
+    ck_assert_int_eq(hc(&fx, H_VIO_SIGNAL, UNIT, 0, 0, 0, 0), H_SUCCESS);
+    cs_sched_run_standalone(fx.m->sched, UINT64_MAX);
+    ck_assert_int_eq(crq_send(fx.a, e), H_SUCCESS);
+    ck_assert_uint_eq(line->raised, 2);
+    teardown_fixture(&fx);
+}
+END_TEST
+
+START_TEST(transport_events_and_migration)
+{
+    struct fixture fx;
+    setup_fixture(&fx);
+    ck_assert_int_eq(hc(&fx, H_REG_CRQ, UNIT, QUEUE, 4096, 0, 0), H_SUCCESS);
+    ck_assert_int_eq(crq_transport_event(fx.a, CRQ_EV_PARTNER_DEREGISTERED), H_SUCCESS);
+    ck_assert_uint_eq(slot(&fx, 0)[0], 0xFF);
+    ck_assert_uint_eq(slot(&fx, 0)[1], 0x02);
+    ck_assert_int_eq(crq_transport_event(fx.a, CRQ_EV_MIGRATED), H_SUCCESS);
+    ck_assert_int_eq(crq_adapter_state(fx.a), CRQ_Q_DISABLED);
+    ck_assert_int_eq(hc(&fx, H_SEND_CRQ, UNIT, 0x80, 0, 0, 0), H_CLOSED);
+    uint8_t e[16] = {0x80};
+    ck_assert_int_eq(crq_send(fx.a, e), H_CLOSED);
+    ck_assert_int_eq(hc(&fx, H_ENABLE_CRQ, UNIT, 0, 0, 0, 0), H_SUCCESS);
+    ck_assert_int_eq(crq_adapter_state(fx.a), CRQ_Q_REGISTERED);
+    ck_assert_int_eq(hc(&fx, H_SEND_CRQ, UNIT, 0x80, 0, 0, 0), H_SUCCESS);
+    ck_assert_int_eq(hc(&fx, H_ENABLE_CRQ, 0x999, 0, 0, 0, 0), H_PARAMETER);
+    teardown_fixture(&fx);
+}
+END_TEST
+
+START_TEST(copy_rdma_windows)
+{
+    struct fixture fx;
+    setup_fixture(&fx);
+    uint8_t *src = cs_gmem_ptr(&fx.m->domains[0].mem, 0x200000, 64);
+    for (int i = 0; i < 64; i++)
+        src[i] = (uint8_t)(i + 1);
+    /* partition -> hypervisor */
+    ck_assert_int_eq(hc(&fx, H_COPY_RDMA, 64, 0x1000, 0x200000, 0x2000, 128), H_SUCCESS);
+    ck_assert_int_eq(memcmp(fx.ep.hvmem + 128, src, 64), 0);
+    /* hypervisor -> partition */
+    fx.ep.hvmem[0] = 0x5a;
+    ck_assert_int_eq(hc(&fx, H_COPY_RDMA, 1, 0x2000, 0, 0x1000, 0x300000), H_SUCCESS);
+    ck_assert_uint_eq(*cs_gmem_ptr(&fx.m->domains[0].mem, 0x300000, 1), 0x5a);
+    ck_assert_uint_eq(kinds[CRQ_K_RDMA], 2);
+    ck_assert_int_eq(hc(&fx, H_COPY_RDMA, 64, 0x7777, 0, 0x2000, 0), H_SOURCE_PARM);
+    ck_assert_int_eq(hc(&fx, H_COPY_RDMA, 64, 0x1000, 0x200000, 0x2000, 8190), H_DEST_PARM);
+    ck_assert_int_eq(hc(&fx, H_COPY_RDMA, 64, 0x1000, 64ull << 20, 0x2000, 0), H_SOURCE_PARM);
+    mapped_all = 0;
+    ck_assert_int_eq(hc(&fx, H_COPY_RDMA, 64, 0x1000, 0x200000, 0x2000, 0), H_SOURCE_PARM);
+    mapped_all = 1;
+    ck_assert_int_eq(hc(&fx, H_COPY_RDMA, 32u << 20, 0x1000, 0, 0x2000, 0), H_PARAMETER);
+    teardown_fixture(&fx);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("crq");
+    TCase *tc = tcase_create("facility");
+    tcase_add_test(tc, register_return_codes);
+    tcase_add_test(tc, elements_header_last_full_consumed_wrap);
+    tcase_add_test(tc, send_routes_big_endian_words);
+    tcase_add_test(tc, interrupts_only_while_enabled);
+    tcase_add_test(tc, transport_events_and_migration);
+    tcase_add_test(tc, copy_rdma_windows);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+CS_TEST_MAIN(suite)

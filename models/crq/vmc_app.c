@@ -1,0 +1,145 @@
+#include "vmc_app.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/ioctl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kshim/kernel.h"
+#include "kshim/ks.h"
+
+/* The VMC ioctls (Documentation/misc-devices/ibmvmc.rst), built with the generic encoding the
+ * driver is compiled with here. */
+#define VMC_BASE 0xCC
+#define VMC_IOCTL_SETHMCID _IOW(VMC_BASE, 0x00, unsigned char *)
+
+struct app {
+    struct vmc_app_config cfg;
+    struct vmc_app_result *res;
+};
+
+static uint8_t pattern(unsigned msg, uint32_t i)
+{
+    return (uint8_t)(msg * 31u + i * 7u + 1u);
+}
+
+static void fail(struct vmc_app_result *r, long rc)
+{
+    r->errors++;
+    if (!r->last_error)
+        r->last_error = (int)rc;
+}
+
+/* The driver becomes usable only after probe, the CRQ handshake and the buffer seeding: an
+ * agent retries SETHMCID while it says EAGAIN/ENOBUFS, as real management software does. */
+static int open_session(struct ks_uproc *p, struct vmc_app_result *r, uint8_t *id)
+{
+    int fd = -ENOENT;
+    for (int i = 0; i < 1000 && fd < 0; i++) {
+        fd = ks_sys_open(p, "/dev/ibmvmc", O_RDWR);
+        if (fd < 0)
+            ks_sys_sleep_ms(p, 1);
+    }
+    r->open_rc = fd < 0 ? fd : 0;
+    if (fd < 0) {
+        fail(r, fd);
+        return -1;
+    }
+    long rc = -EAGAIN;
+    for (int i = 0; i < 1000 && (rc == -EAGAIN || rc == -ENOBUFS); i++) {
+        rc = ks_sys_ioctl(p, fd, VMC_IOCTL_SETHMCID, (unsigned long)id);
+        if (rc == -EAGAIN || rc == -ENOBUFS)
+            ks_sys_sleep_ms(p, 1);
+    }
+    r->sethmcid_rc = (int)rc;
+    if (rc) {
+        fail(r, rc);
+        ks_sys_close(p, fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void exchange(struct ks_uproc *p, struct app *a, int fd, uint8_t *out, uint8_t *in)
+{
+    struct vmc_app_result *r = a->res;
+    uint32_t n = a->cfg.size;
+    for (unsigned m = 0; m < a->cfg.messages; m++) {
+        for (uint32_t i = 0; i < n; i++)
+            out[i] = pattern(m, i);
+        /* The session opens asynchronously after SETHMCID: write says EBUSY until then. */
+        ssize_t w = -EBUSY;
+        for (int t = 0; t < 1000 && w == -EBUSY; t++) {
+            w = ks_sys_write(p, fd, out, n);
+            if (w == -EBUSY)
+                ks_sys_sleep_ms(p, 1);
+        }
+        if (w != (ssize_t)n) {
+            fail(r, w < 0 ? w : -EIO);
+            return;
+        }
+        r->sent++;
+        int ready = ks_sys_poll(p, fd, POLLIN, 1000);
+        if (ready <= 0) {
+            fail(r, -ETIMEDOUT);
+            return;
+        }
+        ssize_t got = ks_sys_read(p, fd, in, n);
+        if (got != (ssize_t)n) {
+            fail(r, got < 0 ? got : -EIO);
+            return;
+        }
+        r->received++;
+        for (uint32_t i = 0; i < n; i++) {
+            uint8_t want = a->cfg.expect == VMC_HMC_REVERSE ? pattern(m, n - 1 - i)
+                                                            : pattern(m, i);
+            if (in[i] != want) {
+                r->mismatched++;
+                break;
+            }
+        }
+    }
+}
+
+static void app_main(struct ks_uproc *p, void *arg)
+{
+    struct app *a = arg;
+    struct vmc_app_result *r = a->res;
+    r->start_ns = ks_now_ns();
+    uint8_t *id = ks_umalloc(p, 32);
+    uint8_t *out = ks_umalloc(p, a->cfg.size);
+    uint8_t *in = ks_umalloc(p, a->cfg.size);
+    if (!id || !out || !in) {
+        fail(r, -ENOMEM);
+        r->done = 1;
+        free(a);
+        return;
+    }
+    memcpy(id, "chansim-hmc-0001", 16);
+    for (unsigned s = 0; s < (a->cfg.sessions ? a->cfg.sessions : 1); s++) {
+        int fd = open_session(p, r, id);
+        if (fd < 0)
+            break;
+        exchange(p, a, fd, out, in);
+        r->close_rc = ks_sys_close(p, fd);
+        /* the CLOSE_RESP frees the slot asynchronously */
+        ks_sys_sleep_ms(p, 1);
+    }
+    r->end_ns = ks_now_ns();
+    r->done = 1;
+    free(a);
+}
+
+void vmc_app_start(struct ks_kernel *k, const struct vmc_app_config *cfg,
+                   struct vmc_app_result *res)
+{
+    struct app *a = calloc(1, sizeof(*a));
+    if (!a)
+        abort();
+    a->cfg = *cfg;
+    a->res = res;
+    memset(res, 0, sizeof(*res));
+    ks_uproc_spawn(k, "hmc-agent", app_main, a);
+}
