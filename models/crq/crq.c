@@ -9,7 +9,7 @@
 #include "crq_timing.h"
 
 #define CRQ_MAX_QUEUE (256u << 20) /* 256 MiB, as QEMU's limit */
-#define CRQ_MAX_RDMA (16u << 20)
+#define CRQ_MAX_RDMA  (16u << 20)
 
 struct crq_adapter {
     struct crq_facility *f;
@@ -325,8 +325,7 @@ static uint8_t *window(struct crq_facility *f, uint64_t liobn, uint64_t ioba, ui
         if (liobn == ad->local_liobn) {
             *owner = ad;
             *local = 1;
-            return partition_range_ok(f, ioba, len) ? cs_gmem_ptr(&f->dom->mem, ioba, len)
-                                                    : NULL;
+            return partition_range_ok(f, ioba, len) ? cs_gmem_ptr(&f->dom->mem, ioba, len) : NULL;
         }
         if (liobn == ad->remote_liobn) {
             *owner = ad;

@@ -19,7 +19,7 @@
 #include "kshim/domain.h"
 #include "kshim/kernel.h"
 
-#define LOCAL_LIOBN_BASE 0x1000
+#define LOCAL_LIOBN_BASE  0x1000
 #define REMOTE_LIOBN_BASE 0x80000000u
 
 struct crq_domain {
@@ -85,8 +85,8 @@ static struct crq_domain *domain_of(struct cs_domain *dom, cs_error *err)
     return free_slot;
 }
 
-static int attr_u64(const struct cs_device_desc *dev, const char *name, uint64_t def,
-                    uint64_t min, uint64_t max, uint64_t *out, cs_error *err)
+static int attr_u64(const struct cs_device_desc *dev, const char *name, uint64_t def, uint64_t min,
+                    uint64_t max, uint64_t *out, cs_error *err)
 {
     const char *v = cs_device_attr(dev, name);
     if (!v) {
@@ -97,8 +97,7 @@ static int attr_u64(const struct cs_device_desc *dev, const char *name, uint64_t
     unsigned long long x = strtoull(v, &end, 0);
     if (!*v || *end || x < min || x > max)
         return cs_error_set(err, "%s: attribute %s='%s' is not a number in [%llu, %llu]",
-                            dev->where, name, v, (unsigned long long)min,
-                            (unsigned long long)max);
+                            dev->where, name, v, (unsigned long long)min, (unsigned long long)max);
     *out = x;
     return 0;
 }

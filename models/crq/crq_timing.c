@@ -31,7 +31,8 @@ static int get(const struct cs_domain *dom, const char *op, uint64_t *out, cs_er
 
 int crq_costs_load(struct crq_costs *c, const struct cs_domain *dom, cs_error *err)
 {
-    if (get(dom, "crq.hcall", &c->hcall, err) < 0 || get(dom, "crq.h_send_crq", &c->send, err) < 0 ||
+    if (get(dom, "crq.hcall", &c->hcall, err) < 0 ||
+        get(dom, "crq.h_send_crq", &c->send, err) < 0 ||
         get(dom, "crq.h_copy_rdma", &c->rdma, err) < 0 ||
         get(dom, "crq.h_copy_rdma_per_kib", &c->rdma_per_kib, err) < 0 ||
         get(dom, "vmc.hv_response", &c->hv_response, err) < 0)

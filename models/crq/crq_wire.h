@@ -38,73 +38,73 @@ enum crq_queue_state {
 };
 
 /* PAPR hcall opcodes used on CRQ adapters (decimal as hcall_entry prints them in comments). */
-#define H_REG_CRQ 0xFC       /* 252 */
-#define H_FREE_CRQ 0x100     /* 256 */
-#define H_VIO_SIGNAL 0x104   /* 260 */
-#define H_SEND_CRQ 0x108     /* 264 */
-#define H_COPY_RDMA 0x110    /* 272 */
-#define H_ENABLE_CRQ 0x2B0   /* 688 */
-#define H_REQUEST_VMC 0x360  /* 864 */
+#define H_REG_CRQ     0xFC  /* 252 */
+#define H_FREE_CRQ    0x100 /* 256 */
+#define H_VIO_SIGNAL  0x104 /* 260 */
+#define H_SEND_CRQ    0x108 /* 264 */
+#define H_COPY_RDMA   0x110 /* 272 */
+#define H_ENABLE_CRQ  0x2B0 /* 688 */
+#define H_REQUEST_VMC 0x360 /* 864 */
 
 /* PAPR return codes. */
-#define H_SUCCESS 0
-#define H_BUSY 1
-#define H_CLOSED 2
-#define H_NOT_AVAILABLE 3
-#define H_IN_PROGRESS 14
-#define H_LONG_BUSY_ORDER_1_MSEC 9900
+#define H_SUCCESS                 0
+#define H_BUSY                    1
+#define H_CLOSED                  2
+#define H_NOT_AVAILABLE           3
+#define H_IN_PROGRESS             14
+#define H_LONG_BUSY_ORDER_1_MSEC  9900
 #define H_LONG_BUSY_ORDER_10_MSEC 9901
-#define H_HARDWARE (-1)
-#define H_FUNCTION (-2)
-#define H_PRIVILEGE (-3)
-#define H_PARAMETER (-4)
-#define H_NOT_FOUND (-7)
-#define H_AUTHORITY (-10)
-#define H_PERMISSION (-11)
-#define H_DROPPED (-12)
-#define H_SOURCE_PARM (-13)
-#define H_DEST_PARM (-14)
-#define H_REMOTE_PARM (-15)
-#define H_RESOURCE (-16)
+#define H_HARDWARE                (-1)
+#define H_FUNCTION                (-2)
+#define H_PRIVILEGE               (-3)
+#define H_PARAMETER               (-4)
+#define H_NOT_FOUND               (-7)
+#define H_AUTHORITY               (-10)
+#define H_PERMISSION              (-11)
+#define H_DROPPED                 (-12)
+#define H_SOURCE_PARM             (-13)
+#define H_DEST_PARM               (-14)
+#define H_REMOTE_PARM             (-15)
+#define H_RESOURCE                (-16)
 
 /* Element header byte (byte 0). */
-#define CRQ_HDR_FREE 0x00
+#define CRQ_HDR_FREE    0x00
 #define CRQ_HDR_PAYLOAD 0x80
-#define CRQ_HDR_INIT 0xC0
-#define CRQ_HDR_EVENT 0xFF
+#define CRQ_HDR_INIT    0xC0
+#define CRQ_HDR_EVENT   0xFF
 /* Byte 1 of an 0xC0 element. */
-#define CRQ_INIT 0x01
+#define CRQ_INIT          0x01
 #define CRQ_INIT_COMPLETE 0x02
 /* Byte 1 of an 0xFF transport event: the reason. */
-#define CRQ_EV_PARTNER_FAILED 0x01
+#define CRQ_EV_PARTNER_FAILED       0x01
 #define CRQ_EV_PARTNER_DEREGISTERED 0x02
-#define CRQ_EV_MIGRATED 0x06
-#define CRQ_EV_SUSPEND 0x09
-#define CRQ_EV_RESUME 0x0A
+#define CRQ_EV_MIGRATED             0x06
+#define CRQ_EV_SUSPEND              0x09
+#define CRQ_EV_RESUME               0x0A
 
 /* VMC message types (byte 1 of an 0x80 element on a VMC adapter). */
-#define VMC_CAP 0x01
-#define VMC_CAP_RESP 0x81
-#define VMC_OPEN 0x02
-#define VMC_OPEN_RESP 0x82
-#define VMC_CLOSE 0x03
-#define VMC_CLOSE_RESP 0x83
-#define VMC_ADD_BUF 0x04
+#define VMC_CAP          0x01
+#define VMC_CAP_RESP     0x81
+#define VMC_OPEN         0x02
+#define VMC_OPEN_RESP    0x82
+#define VMC_CLOSE        0x03
+#define VMC_CLOSE_RESP   0x83
+#define VMC_ADD_BUF      0x04
 #define VMC_ADD_BUF_RESP 0x84
-#define VMC_REM_BUF 0x05
+#define VMC_REM_BUF      0x05
 #define VMC_REM_BUF_RESP 0x85
-#define VMC_SIGNAL 0x06
+#define VMC_SIGNAL       0x06
 
 /* VMC status codes. */
-#define VMC_ST_SUCCESS 0
+#define VMC_ST_SUCCESS           0
 #define VMC_ST_INVALID_HMC_INDEX 1
 #define VMC_ST_INVALID_BUFFER_ID 2
-#define VMC_ST_CLOSED_HMC 3
+#define VMC_ST_CLOSED_HMC        3
 #define VMC_ST_INTERFACE_FAILURE 4
-#define VMC_ST_NO_BUFFER 5
+#define VMC_ST_NO_BUFFER         5
 
-#define VMC_PROTOCOL_VERSION 0x0101
-#define VMC_HMC_ID_LEN 32
+#define VMC_PROTOCOL_VERSION  0x0101
+#define VMC_HMC_ID_LEN        32
 #define VMC_INVALID_BUFFER_ID 0xFFFF
 
 /* Field access on 16-byte elements (offsets of crq-vmc.md §2.3). */
@@ -137,18 +137,18 @@ static inline void crq_put64(uint8_t *p, uint64_t v)
 }
 
 /* VMC administrative message (CAP, CAP_RESP). */
-#define VMC_CAP_STATUS(e) ((e)[2])
-#define VMC_CAP_MAX_HMC(e) ((e)[5])
+#define VMC_CAP_STATUS(e)    ((e)[2])
+#define VMC_CAP_MAX_HMC(e)   ((e)[5])
 #define VMC_CAP_POOL_SIZE(e) crq_be16((e) + 6)
-#define VMC_CAP_MAX_MTU(e) crq_be32((e) + 8)
-#define VMC_CAP_CRQ_SIZE(e) crq_be16((e) + 12)
-#define VMC_CAP_VERSION(e) crq_be16((e) + 14)
+#define VMC_CAP_MAX_MTU(e)   crq_be32((e) + 8)
+#define VMC_CAP_CRQ_SIZE(e)  crq_be16((e) + 12)
+#define VMC_CAP_VERSION(e)   crq_be16((e) + 14)
 /* VMC HMC interface message (all other types). */
-#define VMC_STATUS(e) ((e)[2])
-#define VMC_VAR1(e) ((e)[3])
-#define VMC_SESSION(e) ((e)[4])
-#define VMC_INDEX(e) ((e)[5])
+#define VMC_STATUS(e)    ((e)[2])
+#define VMC_VAR1(e)      ((e)[3])
+#define VMC_SESSION(e)   ((e)[4])
+#define VMC_INDEX(e)     ((e)[5])
 #define VMC_BUFFER_ID(e) crq_be16((e) + 6)
-#define VMC_VAR3(e) crq_be32((e) + 12) /* ADD_BUF: LIOBA; SIGNAL: msg_len */
+#define VMC_VAR3(e)      crq_be32((e) + 12) /* ADD_BUF: LIOBA; SIGNAL: msg_len */
 
 #endif

@@ -7,8 +7,8 @@
 #include "crq_timing.h"
 
 #define DATA(f) TESTDATA_DIR "/" f
-#define QUEUE 0x100000 /* guest-physical address of the test queue */
-#define UNIT 0x30000002
+#define QUEUE   0x100000 /* guest-physical address of the test queue */
+#define UNIT    0x30000002
 
 struct endpoint {
     uint8_t got[64][16];
@@ -63,7 +63,7 @@ static int claims_nothing(const struct cs_domain_desc *d, const struct cs_device
     (void)dev;
     return 0;
 }
-static const struct cs_family costs_only = {"crq", "", crq_cost_table, CRQ_COST_COUNT,
+static const struct cs_family costs_only = {"crq",          "",  crq_cost_table, CRQ_COST_COUNT,
                                             claims_nothing, NULL};
 
 struct fixture {
@@ -83,13 +83,13 @@ static void setup_fixture(struct fixture *fx)
     const struct cs_family *fams[] = {&costs_only};
     ck_assert_msg(cs_platform_load(DATA("lpar.xml"), NULL, &fx->p, &err) == 0, "%s", err.msg);
     ck_assert_msg(cs_machine_build(fx->p, fams, 1, NULL, &fx->m, &err) == 0, "%s", err.msg);
-    ck_assert_int_eq(cs_tap_observe(&fx->m->tap, (struct cs_tap_observer){count_kinds, NULL}, &err), 0);
+    ck_assert_int_eq(cs_tap_observe(&fx->m->tap, (struct cs_tap_observer){count_kinds, NULL}, &err),
+                     0);
     ck_assert_int_eq(crq_facility_create(&fx->m->domains[0], &fx->f, &err), 0);
     crq_facility_set_dma_check(fx->f, dma_check, NULL);
     fx->ep.answer = H_SUCCESS;
-    ck_assert_int_eq(crq_adapter_add(fx->f, "lpar.test", UNIT, 0x1000, 0x2000, &ops, &fx->ep,
-                                     &fx->a, &err),
-                     0);
+    ck_assert_int_eq(
+        crq_adapter_add(fx->f, "lpar.test", UNIT, 0x1000, 0x2000, &ops, &fx->ep, &fx->a, &err), 0);
 }
 
 static void teardown_fixture(struct fixture *fx)

@@ -12,7 +12,7 @@
 
 /* The VMC ioctls (Documentation/misc-devices/ibmvmc.rst), built with the generic encoding the
  * driver is compiled with here. */
-#define VMC_BASE 0xCC
+#define VMC_BASE           0xCC
 #define VMC_IOCTL_SETHMCID _IOW(VMC_BASE, 0x00, unsigned char *)
 
 struct app {
@@ -93,8 +93,7 @@ static void exchange(struct ks_uproc *p, struct app *a, int fd, uint8_t *out, ui
         }
         r->received++;
         for (uint32_t i = 0; i < n; i++) {
-            uint8_t want = a->cfg.expect == VMC_HMC_REVERSE ? pattern(m, n - 1 - i)
-                                                            : pattern(m, i);
+            uint8_t want = a->cfg.expect == VMC_HMC_REVERSE ? pattern(m, n - 1 - i) : pattern(m, i);
             if (in[i] != want) {
                 r->mismatched++;
                 break;

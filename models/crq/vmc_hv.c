@@ -8,10 +8,10 @@
 #include "cs_machine.h"
 #include "crq_timing.h"
 
-#define MAX_HMC 2
-#define MAX_POOL 64
+#define MAX_HMC     2
+#define MAX_POOL    64
 #define WINDOW_BASE 0x10000 /* I/O addresses of the hypervisor's buffers start here */
-#define OUT_QUEUE 256
+#define OUT_QUEUE   256
 
 enum owner { OWN_PARTITION = 0, OWN_HV = 1 };
 
@@ -90,8 +90,8 @@ static void pump(void *arg)
             return;
         }
         /* Obligation 8: never more than half the partition's queue unconsumed. */
-        uint32_t limit = hv->partition_crq_size ? hv->partition_crq_size / 2u
-                                                : crq_adapter_entries(hv->a) / 2u;
+        uint32_t limit =
+            hv->partition_crq_size ? hv->partition_crq_size / 2u : crq_adapter_entries(hv->a) / 2u;
         if (limit && crq_adapter_outstanding(hv->a) >= limit) {
             hv->st.deferred++;
             break;
@@ -171,8 +171,8 @@ static void on_cap(struct vmc_hv *hv, const uint8_t *e)
 {
     hv->partition_crq_size = VMC_CAP_CRQ_SIZE(e);
     uint8_t max_hmc = VMC_CAP_MAX_HMC(e) < hv->cfg.max_hmc ? VMC_CAP_MAX_HMC(e) : hv->cfg.max_hmc;
-    uint16_t pool = VMC_CAP_POOL_SIZE(e) < hv->cfg.pool_size ? VMC_CAP_POOL_SIZE(e)
-                                                              : hv->cfg.pool_size;
+    uint16_t pool =
+        VMC_CAP_POOL_SIZE(e) < hv->cfg.pool_size ? VMC_CAP_POOL_SIZE(e) : hv->cfg.pool_size;
     uint32_t mtu = VMC_CAP_MAX_MTU(e) < hv->cfg.mtu ? VMC_CAP_MAX_MTU(e) : hv->cfg.mtu;
     if (max_hmc > MAX_HMC)
         max_hmc = MAX_HMC;
@@ -231,8 +231,7 @@ static void on_signal(struct vmc_hv *hv, const uint8_t *e)
     unsigned index = VMC_INDEX(e), b = VMC_BUFFER_ID(e);
     uint32_t len = VMC_VAR3(e);
     if (index >= hv->max_hmc || b >= hv->pool || !hv->hmc[index].open ||
-        VMC_SESSION(e) != hv->hmc[index].session || !hv->hmc[index].buf[b].valid ||
-        len > hv->mtu) {
+        VMC_SESSION(e) != hv->hmc[index].session || !hv->hmc[index].buf[b].valid || len > hv->mtu) {
         hv->st.rejected++;
         return;
     }
