@@ -220,6 +220,24 @@ size_t crq_vmc_devices(struct crq_vmc_device *const **out)
     return ndevices;
 }
 
+static void report(FILE *out)
+{
+    for (size_t i = 0; i < ndevices; i++) {
+        const struct crq_vmc_device *d = devices[i];
+        const struct vmc_app_result *r = &d->result;
+        struct vmc_hv_stats st;
+        vmc_hv_stats(d->hv, &st);
+        fprintf(out,
+                "vmc %-22s %llu/%u messages of %u bytes echoed%s, %llu sessions opened, "
+                "%llu closed%s\n",
+                d->name, (unsigned long long)(r->received - r->mismatched),
+                d->app.messages * (d->app.sessions ? d->app.sessions : 1), d->app.size,
+                r->mismatched ? " (some corrupted)" : "", (unsigned long long)st.opened,
+                (unsigned long long)st.closed,
+                r->done ? (r->errors ? ", agent saw errors" : "") : ", agent did not finish");
+    }
+}
+
 const struct cs_family crq_family = {
     .name = "crq",
     .models = "<chansim:vio model='ibmvmc' reg=...> (PowerVM VMC over a CRQ)",
@@ -227,4 +245,5 @@ const struct cs_family crq_family = {
     .ncosts = CRQ_COST_COUNT,
     .claims = claims,
     .attach = attach,
+    .report = report,
 };

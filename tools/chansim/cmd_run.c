@@ -44,6 +44,9 @@ static void print_summary(const struct cs_platform *p, const struct cs_machine *
     printf("events          %" PRIu64 " channel messages on %u channels, %" PRIu64
            " log records, %" PRIu64 " activations, %" PRIu64 " delta cycles\n",
            s->messages, m->tap.nchannels, s->logs, s->activations, s->delta_cycles);
+    for (size_t i = 0; i < cs_builtin_nfamilies; i++)
+        if (cs_builtin_families[i]->report)
+            cs_builtin_families[i]->report(stdout);
     printf("findings        %" PRIu64 " driver findings, %" PRIu64 " protocol findings\n",
            m->driver_findings, m->protocol_findings);
     if (trace_dir)
