@@ -192,7 +192,7 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
     }
     struct crq_adapter *a = vmc_hv_adapter(d->hv);
     /* ibm,my-dma-window: local LIOBN, address, size; remote LIOBN, address, size — one
-     * 32-bit cell each (no #dma-address-cells/#dma-size-cells properties), big-endian. */
+     * 32-bit cell each, as ibm,#dma-address-cells and ibm,#dma-size-cells say; big-endian. */
     uint8_t window[24];
     crq_put32(window, (uint32_t)local);
     crq_put32(window + 4, 0);
@@ -200,8 +200,12 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
     crq_put32(window + 12, (uint32_t)remote);
     crq_put32(window + 16, 0);
     crq_put32(window + 20, UINT32_MAX);
-    const struct ks_dt_prop props[] = {{"ibm,my-dma-window", window, (int)sizeof(window)}};
-    if (ks_vio_device_add(cd->k, "vmc", "ibm,vmc", "IBM,vmc", unit, crq_adapter_irq(a), props, 1,
+    uint8_t one[4];
+    crq_put32(one, 1);
+    const struct ks_dt_prop props[] = {{"ibm,my-dma-window", window, (int)sizeof(window)},
+                                       {"ibm,#dma-address-cells", one, 4},
+                                       {"ibm,#dma-size-cells", one, 4}};
+    if (ks_vio_device_add(cd->k, "vmc", "ibm,vmc", "IBM,vmc", unit, crq_adapter_irq(a), props, 3,
                           err) < 0) {
         cs_error_prefix(err, "%s", dev->where);
         return -1;

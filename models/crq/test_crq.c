@@ -63,9 +63,11 @@ static int claims_nothing(const struct cs_domain_desc *d, const struct cs_device
     (void)dev;
     return 0;
 }
-static const struct cs_family costs_only = {
-    .name = "crq", .models = "", .costs = crq_cost_table, .ncosts = CRQ_COST_COUNT,
-    .claims = claims_nothing};
+static const struct cs_family costs_only = {.name = "crq",
+                                            .models = "",
+                                            .costs = crq_cost_table,
+                                            .ncosts = CRQ_COST_COUNT,
+                                            .claims = claims_nothing};
 
 struct fixture {
     struct cs_platform *p;

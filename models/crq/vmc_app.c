@@ -14,6 +14,14 @@
  * driver is compiled with here. */
 #define VMC_BASE           0xCC
 #define VMC_IOCTL_SETHMCID _IOW(VMC_BASE, 0x00, unsigned char *)
+#define VMC_IOCTL_QUERY    _IOR(VMC_BASE, 0x01, struct vmc_query)
+#define VMC_STATE_READY    3 /* ibmvmc.state after capabilities */
+
+struct vmc_query {
+    int have_vmc;
+    int state;
+    int vmc_drc_index;
+};
 
 struct app {
     struct vmc_app_config cfg;
@@ -46,6 +54,15 @@ static int open_session(struct ks_uproc *p, struct vmc_app_result *r, uint8_t *i
     if (fd < 0) {
         fail(r, fd);
         return -1;
+    }
+    /* Wait for the driver's capabilities exchange (QUERY), as an agent does, instead of
+     * hammering SETHMCID. */
+    struct vmc_query *q = ks_umalloc(p, sizeof(*q));
+    for (int i = 0; q && i < 1000; i++) {
+        if (ks_sys_ioctl(p, fd, VMC_IOCTL_QUERY, (unsigned long)q) == 0 &&
+            q->state == VMC_STATE_READY)
+            break;
+        ks_sys_sleep_ms(p, 1);
     }
     long rc = -EAGAIN;
     for (int i = 0; i < 1000 && (rc == -EAGAIN || rc == -ENOBUFS); i++) {

@@ -159,7 +159,9 @@ void ks_dev_printk(int level, const struct device *dev, const char *fmt, ...)
     if (n > 0 && (size_t)n < sizeof(text))
         vsnprintf(text + n, sizeof(text) - (size_t)n, fmt, ap);
     va_end(ap);
-    printk("\001%c%s", '0' + level, text);
+    /* printk reads the level from the format itself */
+    const char fmt_with_level[] = {KERN_SOH[0], (char)('0' + level), '%', 's', '\0'};
+    printk(fmt_with_level, text);
 }
 
 /* ---- misc devices --------------------------------------------------------------------- */

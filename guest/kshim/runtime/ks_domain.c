@@ -30,8 +30,7 @@ struct ks_kernel *ks_domain_kernel(struct cs_domain *dom, cs_error *err)
             slot = &table[i];
     }
     if (!slot) {
-        cs_error_set(err, "domain '%s': too many guest kernels in one machine",
-                     dom->desc->name);
+        cs_error_set(err, "domain '%s': too many guest kernels in one machine", dom->desc->name);
         return NULL;
     }
     char name[64];

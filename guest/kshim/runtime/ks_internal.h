@@ -75,6 +75,10 @@ struct ks_kernel {
     char loaded[32][48];
     int nloaded;
     int next_pid;
+    /* POWER platform (ks_vio.c) */
+    ks_hcall_fn hcall_fn;
+    void *hcall_ctx;
+    struct bus_type *vio_bus; /* created with the first VIO device or driver */
 };
 
 /* The context running now. Never NULL: plain C callers (a family attaching, a test) get a
@@ -101,11 +105,14 @@ int ks_mem_init(struct ks_kernel *k, cs_error *err);
 void ks_mem_release(struct ks_kernel *k);
 void ks_mem_report_leaks(struct ks_kernel *k, const char *module);
 void ks_mem_check_freed(struct ks_kernel *k);
-void ks_mem_stats(const struct ks_kernel *k, u64 *live, u64 *bytes);
+void ks_mem_stats(const struct ks_kernel *k, uint64_t *live, uint64_t *bytes);
 struct ks_kernel *ks_kernel_for_addr(const void *p);
 void ks_kernel_register(struct ks_kernel *k);
 void ks_kernel_unregister(struct ks_kernel *k);
 int ks_dma_report_leaks(struct ks_kernel *k, const char *module);
+
+/* A source path as findings show it (kernel-relative for upstream files). */
+const char *ks_display_path(const char *file);
 
 /* Locks held by the current context: for K1 messages. */
 const char *ks_held_summary(const struct ks_ctx_state *s, char *buf, size_t len);
@@ -113,5 +120,14 @@ void ks_check_context_exit(struct ks_ctx_state *s, const char *what);
 
 /* Misc devices (ks_misc.c). */
 struct miscdevice *ks_misc_find(struct ks_kernel *k, const char *path);
+
+/* Run fn(arg) in kernel k's context. From plain C (before or between runs, or a model's
+ * activation) it runs now in k's setup context: it may allocate, and calls that would sleep
+ * return at once. From a task or activation of another kernel it runs later, in a new task
+ * of k. Returns 1 when it ran now. */
+int ks_run_in_kernel(struct ks_kernel *k, const char *name, void (*fn)(void *), void *arg);
+
+/* VIO bus and device nodes (ks_vio.c): released with the kernel. */
+void ks_vio_release(struct ks_kernel *k);
 
 #endif

@@ -63,8 +63,8 @@ const char *ks_held_summary(const struct ks_ctx_state *s, char *buf, size_t len)
     size_t n = 0;
     buf[0] = '\0';
     for (int i = 0; i < s->nheld && n < len; i++)
-        n += (size_t)snprintf(buf + n, len - n, "%s%s:%d", i ? ", " : "", s->held[i].file,
-                              s->held[i].line);
+        n += (size_t)snprintf(buf + n, len - n, "%s%s:%d", i ? ", " : "",
+                              ks_display_path(s->held[i].file), s->held[i].line);
     return buf;
 }
 
@@ -117,6 +117,42 @@ void ks_run_activation(struct ks_kernel *k, enum ks_ctx ctx, const char *what, v
     act_state = prev;
 }
 
+struct in_kernel_call {
+    void (*fn)(void *);
+    void *arg;
+};
+
+static int in_kernel_task(void *p)
+{
+    struct in_kernel_call c = *(struct in_kernel_call *)p;
+    free(p);
+    c.fn(c.arg);
+    return 0;
+}
+
+int ks_run_in_kernel(struct ks_kernel *k, const char *name, void (*fn)(void *), void *arg)
+{
+    struct ks_ctx_state *s = ks_state();
+    if (s->k == k) {
+        fn(arg);
+        return 1;
+    }
+    if (s == &setup_state) {
+        struct ks_kernel *saved = setup_state.k;
+        setup_state.k = k;
+        fn(arg);
+        setup_state.k = saved;
+        return 1;
+    }
+    /* Code of another kernel is running: k's part must not be attributed to it. */
+    struct in_kernel_call *c = malloc(sizeof(*c));
+    if (!c)
+        abort();
+    *c = (struct in_kernel_call){fn, arg};
+    ks_task_start(ks_task_new(k, name, in_kernel_task, c));
+    return 0;
+}
+
 struct deferred {
     struct ks_kernel *k;
     enum ks_ctx ctx;
@@ -152,7 +188,15 @@ const char *ks_finding_id(enum ks_finding f)
     return f < KS_FINDING_KINDS ? finding_ids[f] : "K?";
 }
 
-static void log_line(struct ks_kernel *k, int level, const char *text);
+static void log_line(struct ks_kernel *k, int level, const char *text, int console);
+
+/* Upstream sources are compiled from the build tree's kernel-src/: name them by their kernel
+ * path, as a kernel developer would. */
+const char *ks_display_path(const char *file)
+{
+    const char *p = file ? strstr(file, "/kernel-src/") : NULL;
+    return p ? p + strlen("/kernel-src/") : (file ? file : "?");
+}
 
 void ks_report(enum ks_finding f, const char *file, int line, const char *fmt, ...)
 {
@@ -173,23 +217,28 @@ void ks_report(enum ks_finding f, const char *file, int line, const char *fmt, .
         if (!k->findings)
             abort();
     }
+    /* Every finding goes into the trace; the console shows each place once. */
+    int first = 1;
+    for (size_t i = 0; i < k->nfindings && first; i++)
+        first = !(k->findings[i].kind == f && k->findings[i].line == line &&
+                  k->findings[i].file == file);
     k->findings[k->nfindings++] = r;
     k->counts[f]++;
     k->m->driver_findings++;
     char text[512];
-    snprintf(text, sizeof(text), "driver finding %s: %s:%d: %s", ks_finding_id(f), file, line,
-             r.msg);
-    log_line(k, 3, text);
+    snprintf(text, sizeof(text), "driver finding %s: %s:%d: %s", ks_finding_id(f),
+             ks_display_path(file), line, r.msg);
+    log_line(k, 3, text, first);
 }
 
 /* ---- kernel log ----------------------------------------------------------------------- */
 
-static void log_line(struct ks_kernel *k, int level, const char *text)
+static void log_line(struct ks_kernel *k, int level, const char *text, int console)
 {
     k->log_lines++;
     cs_tap_log(&k->m->tap, k->channel, (uint8_t)level, "%s", text);
-    if (level <= k->console_level) {
-        u64 ns = cs_machine_cycles_to_ns(k->m, cs_sched_now(k->m->sched));
+    if (console && level <= k->console_level) {
+        uint64_t ns = cs_machine_cycles_to_ns(k->m, cs_sched_now(k->m->sched));
         fprintf(stderr, "[%5" PRIu64 ".%06" PRIu64 "] %s: %s\n", ns / 1000000000u,
                 (ns / 1000u) % 1000000u, k->name, text);
     }
@@ -204,7 +253,7 @@ void ks_vlog(int level, const char *fmt, va_list ap)
         text[--n] = '\0';
     struct ks_kernel *k = ks_current_kernel();
     if (k)
-        log_line(k, level, text);
+        log_line(k, level, text, 1);
     else
         fprintf(stderr, "kernel: %s\n", text);
 }
@@ -249,7 +298,7 @@ void ks_warn(const char *file, int line, const char *cond)
 
 /* ---- time ----------------------------------------------------------------------------- */
 
-u64 ks_now_ns(void)
+uint64_t ks_now_ns(void)
 {
     struct ks_kernel *k = ks_current_kernel();
     if (!k)
@@ -257,7 +306,7 @@ u64 ks_now_ns(void)
     return cs_machine_cycles_to_ns(k->m, cs_sched_now(k->m->sched));
 }
 
-u64 ks_ns_to_cycles(u64 ns)
+uint64_t ks_ns_to_cycles(uint64_t ns)
 {
     struct ks_kernel *k = ks_current_kernel();
     return k ? cs_machine_ns_to_cycles(k->m, ns) : ns;
@@ -416,6 +465,14 @@ void ks_kernel_destroy(struct ks_kernel *k)
     if (setup_state.k == k)
         setup_state.k = NULL;
     ks_kernel_unregister(k);
+    ks_vio_release(k);
+    /* device nodes of modules still loaded when the run ended */
+    struct ks_misc_node *n, *t;
+    list_for_each_entry_safe(n, t, &k->misc, node)
+    {
+        list_del(&n->node);
+        free(n);
+    }
     ks_mem_release(k);
     free(k->irqs);
     free(k->findings);

@@ -4,7 +4,6 @@
  *
  * Layout of a domain's memory of size S: [0, S/8) stays free for firmware and models,
  * [S/8, S/4) is simulated user-process memory, [S/4, S) the kernel heap. */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,10 +246,10 @@ static void recycle(struct ks_kernel *k, u64 off)
     u64 at;
     unpoison(p, 1ull << b->shift);
     if (!bytes_are(p, b->size, POISON_FREE, &at))
-        ks_report(KS_USE_AFTER_FREE, b->free_file, b->free_line,
-                  "object of %" PRIu64 " bytes allocated at %s:%d was written at offset %" PRIu64
-                  " after this free",
-                  b->size, b->file, b->line, at);
+        ks_report(
+            KS_USE_AFTER_FREE, b->free_file, b->free_line,
+            "object of %llu bytes allocated at %s:%d was written at offset %llu after this free",
+            b->size, b->file, b->line, at);
     unsigned shift = b->shift;
     tab_remove(m, b);
     push_free(m, shift, off);
@@ -325,8 +324,8 @@ void ks_kfree(const void *p, const char *file, int line)
     unpoison(obj + b->size, zone);
     if (!bytes_are(obj + b->size, zone, REDZONE, &at))
         ks_report(KS_OOB_WRITE, b->file, b->line,
-                  "object of %" PRIu64 " bytes allocated here was written %" PRIu64
-                  " bytes past its end (found at kfree, %s:%d)",
+                  "object of %llu bytes allocated here was written %llu bytes past its end (found "
+                  "at kfree, %s:%d)",
                   b->size, at, file, line);
     memset(obj, POISON_FREE, 1ull << b->shift);
     poison(obj, 1ull << b->shift);
@@ -512,15 +511,14 @@ void ks_dma_unmap(struct device *dev, dma_addr_t addr, size_t size, enum dma_dat
             if (d->addr == addr && d->dev == dev) {
                 if (d->size != size)
                     ks_report(KS_BAD_FREE, file, line,
-                              "dma_unmap of %zu bytes at 0x%" PRIx64 " mapped with %" PRIu64
-                              " bytes at %s:%d",
+                              "dma_unmap of %zu bytes at 0x%llx mapped with %llu bytes at %s:%d",
                               size, addr, d->size, d->file, d->line);
                 list_del(&d->node);
                 free(d);
                 return;
             }
         }
-    ks_report(KS_BAD_FREE, file, line, "dma_unmap of 0x%" PRIx64 ", which is not mapped", addr);
+    ks_report(KS_BAD_FREE, file, line, "dma_unmap of 0x%llx, which is not mapped", addr);
 }
 
 void *ks_dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t *handle, gfp_t gfp,
@@ -542,6 +540,28 @@ void ks_dma_free_coherent(struct device *dev, size_t size, void *cpu, dma_addr_t
     ks_free_pages((unsigned long)cpu, order, file, line);
 }
 
+int ks_dma_is_mapped(struct ks_kernel *k, uint64_t addr, uint64_t len)
+{
+    uint64_t end = addr + len;
+    if (!k || !len || end < addr)
+        return 0;
+    /* Mappings may abut or overlap: walk from mapping to mapping until the range is covered. */
+    while (addr < end) {
+        struct ks_dma_map *d, *hit = NULL;
+        list_for_each_entry(d, &k->dma_maps, node)
+        {
+            if (addr >= d->addr && addr - d->addr < d->size) {
+                hit = d;
+                break;
+            }
+        }
+        if (!hit)
+            return 0;
+        addr = hit->addr + hit->size;
+    }
+    return 1;
+}
+
 int ks_dma_report_leaks(struct ks_kernel *k, const char *module)
 {
     int n = 0;
@@ -551,8 +571,8 @@ int ks_dma_report_leaks(struct ks_kernel *k, const char *module)
         if (strcmp(d->owner, module) != 0)
             continue;
         ks_report(KS_LEAK, d->file, d->line,
-                  "DMA mapping of %" PRIu64 " bytes at 0x%" PRIx64
-                  " made here is still mapped when module %s unloads",
+                  "DMA mapping of %llu bytes at 0x%llx made here is still mapped when module %s "
+                  "unloads",
                   d->size, d->addr, module);
         list_del(&d->node);
         free(d);
@@ -567,8 +587,8 @@ int ks_mem_init(struct ks_kernel *k, cs_error *err)
 {
     u64 size = k->dom->mem.size;
     if (size < 16 * PAGE_SIZE)
-        return cs_error_set(err, "kernel %s: domain memory of %" PRIu64 " bytes is too small",
-                            k->name, size);
+        return cs_error_set(err, "kernel %s: domain memory of %llu bytes is too small", k->name,
+                            size);
     struct ks_mem *m = calloc(1, sizeof(*m));
     if (!m)
         abort();
@@ -594,6 +614,12 @@ void ks_mem_release(struct ks_kernel *k)
     struct ks_mem *m = k->mem;
     if (!m)
         return;
+    struct ks_dma_map *d, *t;
+    list_for_each_entry_safe(d, t, &k->dma_maps, node)
+    {
+        list_del(&d->node);
+        free(d);
+    }
     unpoison(host(k, m->heap_lo), m->heap_hi - m->heap_lo);
     for (int i = 0; i <= MAX_CLASS_SHIFT; i++)
         free(m->freelist[i]);
@@ -612,7 +638,7 @@ void ks_mem_report_leaks(struct ks_kernel *k, const char *module)
         if (!b->off || b->state == BLK_FREED || strcmp(b->owner, module) != 0)
             continue;
         ks_report(KS_LEAK, b->file, b->line,
-                  "%s of %" PRIu64 " bytes allocated here is still allocated when module %s "
+                  "%s of %llu bytes allocated here is still allocated when module %s "
                   "unloads",
                   b->state == BLK_PAGES ? "page block" : "object", b->size, module);
     }
@@ -632,8 +658,8 @@ void ks_mem_check_freed(struct ks_kernel *k)
         unpoison(p, b->size);
         if (!bytes_are(p, b->size, POISON_FREE, &at)) {
             ks_report(KS_USE_AFTER_FREE, b->free_file, b->free_line,
-                      "object of %" PRIu64 " bytes allocated at %s:%d was written at offset "
-                      "%" PRIu64 " after this free",
+                      "object of %llu bytes allocated at %s:%d was written at offset "
+                      "%llu after this free",
                       b->size, b->file, b->line, at);
             memset(p, POISON_FREE, b->size); /* report each write once */
         }
@@ -641,7 +667,7 @@ void ks_mem_check_freed(struct ks_kernel *k)
     }
 }
 
-void ks_mem_stats(const struct ks_kernel *k, u64 *live, u64 *bytes)
+void ks_mem_stats(const struct ks_kernel *k, uint64_t *live, uint64_t *bytes)
 {
     *live = k->mem ? k->mem->live : 0;
     *bytes = k->mem ? k->mem->live_bytes : 0;

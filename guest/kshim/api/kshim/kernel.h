@@ -71,4 +71,44 @@ long ks_sys_ioctl(struct ks_uproc *p, int fd, unsigned int cmd, unsigned long ar
 int ks_sys_poll(struct ks_uproc *p, int fd, short events, int timeout_ms);
 void ks_sys_sleep_ms(struct ks_uproc *p, unsigned ms);
 
+/* DMA: is every byte of [addr, addr + len) inside mappings the kernel's drivers made
+ * (dma_map_*, dma_alloc_coherent) and have not unmapped? Bus addresses are guest-physical. */
+int ks_dma_is_mapped(struct ks_kernel *k, uint64_t addr, uint64_t len);
+
+/* ---- POWER platform: hypervisor calls and the VIO bus -------------------------------- */
+
+/* The hypervisor side of plpar_hcall*: called for every hcall the kernel's code makes, in the
+ * caller's context (it may be an interrupt handler: do not block). args are the call's
+ * arguments (r4..), nargs as many as the opcode takes (for opcodes the shim does not know,
+ * as many as the caller passed); rets has PLPAR_HCALL9_BUFSIZE (9) zeroed entries for the
+ * values returned in r4.. (plpar_hcall sees the first 4). Returns the hcall status (H_*).
+ * *cost_ns (0 on entry) is how long the call takes: a caller that may sleep is held that
+ * long in simulated time; a caller in atomic context (interrupt, softirq, spinlock held, or
+ * plain C outside any task) returns at once, since it cannot wait. */
+typedef long (*ks_hcall_fn)(void *ctx, unsigned long opcode, const unsigned long *args,
+                            unsigned nargs, unsigned long *rets, uint64_t *cost_ns);
+/* Without a handler every hcall returns H_FUNCTION. fn NULL removes the handler. */
+void ks_kernel_set_hcall_handler(struct ks_kernel *k, ks_hcall_fn fn, void *ctx);
+
+/* A device-tree property: `len` bytes at `value`, stored as the firmware presents them
+ * (cells big-endian, strings NUL-terminated). */
+struct ks_dt_prop {
+    const char *name;
+    const void *value;
+    int len;
+};
+
+/* Add a device to the kernel's VIO bus, as the firmware's device tree would present it: node
+ * `name`, device_type `type`, "compatible" `compat`, unit address (also its "reg"), and an
+ * interrupt line of the kernel's domain (cs_irq_alloc). `props` are copied; "compatible",
+ * "device_type" and "reg" are made from the arguments unless given. A registered driver whose
+ * vio_device_id table matches probes it at once: called from plain C (before the run, or from
+ * a model's activation) in the kernel's setup context, where calls that would sleep return
+ * immediately; called from a task or activation of another kernel, in a new task of this one
+ * shortly after. Otherwise the first matching driver to register probes it. Fails on a unit
+ * address already present or an unknown line. The device lives until ks_kernel_destroy. */
+int ks_vio_device_add(struct ks_kernel *k, const char *name, const char *type, const char *compat,
+                      uint32_t unit_address, unsigned irq, const struct ks_dt_prop *props,
+                      size_t nprops, cs_error *err);
+
 #endif

@@ -12,29 +12,31 @@
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
-typedef uint64_t u64;
 typedef int8_t s8;
 typedef int16_t s16;
 typedef int32_t s32;
-typedef int64_t s64;
+/* 64-bit types are long long on every architecture inside the kernel (int-ll64.h): drivers
+ * print them with %llx. */
+typedef unsigned long long u64;
+typedef long long s64;
 typedef uint8_t __u8;
 typedef uint16_t __u16;
 typedef uint32_t __u32;
-typedef uint64_t __u64;
+typedef unsigned long long __u64;
 typedef int8_t __s8;
 typedef int16_t __s16;
 typedef int32_t __s32;
-typedef int64_t __s64;
+typedef long long __s64;
 /* Byte-order annotated types are plain integers on the host; sparse is not run here. */
-typedef uint16_t __be16;
-typedef uint32_t __be32;
-typedef uint64_t __be64;
-typedef uint16_t __le16;
-typedef uint32_t __le32;
-typedef uint64_t __le64;
-typedef uint64_t dma_addr_t;
-typedef uint64_t phys_addr_t;
-typedef uint64_t resource_size_t;
+typedef __u16 __be16;
+typedef __u32 __be32;
+typedef __u64 __be64;
+typedef __u16 __le16;
+typedef __u32 __le32;
+typedef __u64 __le64;
+typedef u64 dma_addr_t;
+typedef u64 phys_addr_t;
+typedef phys_addr_t resource_size_t;
 typedef unsigned int gfp_t;
 typedef unsigned short umode_t;
 typedef unsigned int fmode_t;

@@ -5,6 +5,8 @@
 #include <linux/printk.h>
 struct device;
 struct device_driver;
+struct device_node;
+struct dev_pm_ops;
 struct ks_kernel;
 struct bus_type {
     const char *name;
@@ -18,6 +20,8 @@ struct device_driver {
     const char *name;
     struct bus_type *bus;
     struct module *owner;
+    const char *mod_name;
+    const struct dev_pm_ops *pm;
     int (*probe)(struct device *dev);
     int (*remove)(struct device *dev);
     struct list_head ks_node;
@@ -29,6 +33,7 @@ struct device {
     struct device_driver *driver;
     void *driver_data;
     void *platform_data;
+    struct device_node *of_node;
     void (*release)(struct device *dev);
     u64 *dma_mask;
     u64 coherent_dma_mask;

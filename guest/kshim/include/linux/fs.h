@@ -2,6 +2,7 @@
 #define _LINUX_FS_H
 #include "kshim/types.h"
 #include <linux/fcntl.h>
+#include <linux/ioctl.h>
 #include <linux/ktime.h>
 #include <linux/wait.h>
 #include <linux/poll.h>

@@ -1,0 +1,12 @@
+/* Device ID tables that drivers match on (<linux/mod_devicetable.h>). */
+#ifndef _LINUX_MOD_DEVICETABLE_H
+#define _LINUX_MOD_DEVICETABLE_H
+#include "kshim/types.h"
+
+/* A VIO device matches when its device_type starts with `type` and `compat` is one of its
+ * "compatible" strings. A table ends with an entry whose type is empty. */
+struct vio_device_id {
+    char type[32];
+    char compat[32];
+};
+#endif
