@@ -1,0 +1,244 @@
+/* VMC scenarios end to end: the unmodified ibmvmc driver in a ppc64 partition, the CRQ
+ * facility and the VMC hypervisor with its simulated HMC, and an HMC agent process. Each
+ * scenario runs with the monitors live and records a trace; `chansim check`'s offline pass
+ * over that trace must reach the same verdicts. Faulty hypervisor scripts are caught by rule
+ * ID; the driver's own bugs by the kernel shim. */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cs_machine.h"
+#include "cs_monitor.h"
+#include "cs_monitor_live.h"
+#include "cs_sc_run.h"
+#include "cs_test.h"
+#include "cs_trace.h"
+#include "crq_family.h"
+#include "kshim/kernel.h"
+
+#define DATA(f) TESTDATA_DIR "/" f
+
+struct verdicts {
+    char rules[64][8];
+    unsigned n;
+};
+
+static void add_rule(struct verdicts *v, const char *rule)
+{
+    if (v->n < 64)
+        snprintf(v->rules[v->n++], sizeof(v->rules[0]), "%s", rule);
+}
+
+static int has_rule(const struct verdicts *v, const char *rule)
+{
+    for (unsigned i = 0; i < v->n; i++)
+        if (strcmp(v->rules[i], rule) == 0)
+            return 1;
+    return 0;
+}
+
+struct outcome {
+    struct crq_vmc_device dev;
+    struct vmc_hv_stats hv;
+    struct ks_kernel_stats ks;
+    struct ks_finding_record kfirst[KS_FINDING_KINDS];
+    uint64_t protocol_findings;
+    struct verdicts live, offline;
+    struct cs_run_summary run;
+};
+
+static void collect(void *ctx, const struct cs_finding *f)
+{
+    add_rule(ctx, f->rule);
+}
+
+static int run_scenario(const char *platform, const char *trace_dir, struct outcome *o,
+                        cs_error *err)
+{
+    memset(o, 0, sizeof(*o));
+    const struct cs_family *fams[] = {&crq_family};
+    struct cs_platform *p = NULL;
+    cs_trace_writer *tw = NULL;
+    struct cs_machine *m = NULL;
+    int rc = -1;
+    if (cs_platform_load(platform, NULL, &p, err) < 0)
+        return -1;
+    if (cs_trace_writer_open(&tw, trace_dir, p->clock_hz, err) < 0)
+        goto out;
+    if (cs_machine_build(p, fams, 1, tw, &m, err) < 0)
+        goto out;
+    struct cs_monitor_hub *hub;
+    if (cs_monitor_attach_live(m, &hub, err) < 0)
+        goto out;
+    struct crq_vmc_device *const *devs;
+    ck_assert_uint_eq(crq_vmc_devices(&devs), 1);
+    ks_kernel_set_console_level(devs[0]->kernel, -1);
+    struct cs_run_opts ro = {2000000000ull};
+    if (cs_sc_run(m, &ro, &o->run, err) < 0)
+        goto out;
+    cs_monitor_finish_live(m, hub);
+    o->protocol_findings = m->protocol_findings;
+    o->dev = *devs[0];
+    vmc_hv_stats(devs[0]->hv, &o->hv);
+    ks_kernel_stats(devs[0]->kernel, &o->ks);
+    size_t n;
+    const struct ks_finding_record *f = ks_kernel_findings(devs[0]->kernel, &n);
+    for (size_t i = n; i-- > 0;)
+        o->kfirst[f[i].kind] = f[i];
+    rc = 0;
+out:
+    cs_machine_free(m);
+    if (tw && cs_trace_writer_close(tw, err) < 0)
+        rc = -1;
+    cs_platform_free(p);
+    return rc;
+}
+
+/* The live findings are logged on the "sim" channel as "rule <ID> broken on ..."; the
+ * offline pass runs the same monitors over the trace, as `chansim check` does. */
+static void verdicts_from_trace(const char *dir, struct verdicts *live, struct verdicts *off)
+{
+    cs_error err = {0};
+    cs_trace_reader *r;
+    ck_assert_msg(cs_trace_reader_open(&r, dir, &err) == 0, "%s", err.msg);
+    struct cs_monitor_hub *hub = cs_monitor_hub_new(collect, off);
+    for (size_t i = 0; i < cs_trace_reader_channels(r); i++)
+        cs_monitor_hub_channel(hub, (uint16_t)i, cs_trace_reader_channel_name(r, i),
+                               cs_trace_reader_channel_family(r, i));
+    struct cs_trace_event ev;
+    uint64_t last = 0;
+    int got;
+    while ((got = cs_trace_reader_next(r, &ev, &err)) == 1) {
+        last = ev.cycles;
+        if (ev.type == CS_TRACE_LOG) {
+            char rule[8];
+            if (sscanf((const char *)ev.payload, "rule %7s broken", rule) == 1)
+                add_rule(live, rule);
+            continue;
+        }
+        struct cs_mon_msg m = {ev.cycles, ev.channel, ev.dir, ev.kind, ev.len, ev.payload};
+        cs_monitor_hub_msg(hub, &m);
+    }
+    ck_assert_int_eq(got, 0);
+    cs_monitor_hub_finish(hub, last);
+    cs_monitor_hub_free(hub);
+    cs_trace_reader_close(r);
+}
+
+static void scenario(const char *name, struct outcome *o)
+{
+    char platform[512], dir[512];
+    snprintf(platform, sizeof(platform), "%s/vmc-%s.xml", TESTDATA_DIR, name);
+    const char *tmp = getenv("CHANSIM_TEST_TMP");
+    snprintf(dir, sizeof(dir), "%s/vmc-%s-%d", tmp ? tmp : "/tmp", name, (int)getpid());
+    cs_error err = {0};
+    ck_assert_msg(run_scenario(platform, dir, o, &err) == 0, "%s: %s", name, err.msg);
+    verdicts_from_trace(dir, &o->live, &o->offline);
+    /* the offline check reproduces the live verdicts, rule for rule */
+    ck_assert_uint_eq(o->live.n, o->protocol_findings);
+    ck_assert_uint_eq(o->offline.n, o->live.n);
+    for (unsigned i = 0; i < o->live.n; i++)
+        ck_assert_str_eq(o->offline.rules[i], o->live.rules[i]);
+}
+
+/* ibmvmc_write copies from user space while holding hmc->lock (upstream 6.1): a real K1, one
+ * per message written. Nothing else may be found. */
+static void expect_only_known_driver_bug(const struct outcome *o, uint64_t writes)
+{
+    ck_assert_uint_eq(o->ks.findings[KS_SLEEP_IN_ATOMIC], writes);
+    ck_assert_uint_eq(o->ks.total_findings, writes);
+    if (writes) {
+        cs_assert_contains(o->kfirst[KS_SLEEP_IN_ATOMIC].file, "drivers/misc/ibmvmc.c");
+        cs_assert_contains(o->kfirst[KS_SLEEP_IN_ATOMIC].msg, "copy_from_user");
+    }
+}
+
+START_TEST(session_with_real_driver)
+{
+    static struct outcome o;
+    scenario("session", &o);
+    const struct vmc_app_result *r = &o.dev.result;
+    ck_assert(r->done);
+    ck_assert_int_eq(r->open_rc, 0);
+    ck_assert_int_eq(r->sethmcid_rc, 0);
+    ck_assert_msg(r->errors == 0, "agent error %d", r->last_error);
+    ck_assert_uint_eq(r->sent, 16);
+    ck_assert_uint_eq(r->received, 16);
+    ck_assert_uint_eq(r->mismatched, 0);
+    ck_assert_uint_eq(o.hv.opened, 1);
+    ck_assert_uint_eq(o.hv.closed, 1);
+    ck_assert_uint_eq(o.hv.signals_in, 16);
+    ck_assert_uint_eq(o.hv.signals_out, 16);
+    ck_assert_uint_eq(o.protocol_findings, 0);
+    expect_only_known_driver_bug(&o, 16);
+    ck_assert(o.run.idle);
+}
+END_TEST
+
+START_TEST(reverse_hmc_three_sessions)
+{
+    static struct outcome o;
+    scenario("reverse", &o);
+    const struct vmc_app_result *r = &o.dev.result;
+    ck_assert(r->done);
+    ck_assert_msg(r->errors == 0, "agent error %d", r->last_error);
+    ck_assert_uint_eq(r->received, 24);
+    ck_assert_uint_eq(r->mismatched, 0);
+    ck_assert_uint_eq(o.hv.opened, 3);
+    ck_assert_uint_eq(o.hv.closed, 3);
+    ck_assert_uint_eq(o.protocol_findings, 0);
+    expect_only_known_driver_bug(&o, 24);
+}
+END_TEST
+
+static void expect_fault(const char *name, const char *rule)
+{
+    static struct outcome o;
+    scenario(name, &o);
+    ck_assert_msg(has_rule(&o.live, rule), "%s: rule %s not reported (%u findings%s%s)", name,
+                  rule, o.live.n, o.live.n ? ", first " : "", o.live.n ? o.live.rules[0] : "");
+    ck_assert_uint_gt(o.protocol_findings, 0);
+}
+
+START_TEST(hv_cap_max_hmc_zero)
+{
+    expect_fault("cap-max-hmc-0", "V2");
+}
+END_TEST
+
+START_TEST(hv_double_cap_resp)
+{
+    expect_fault("double-cap-resp", "V2");
+}
+END_TEST
+
+START_TEST(hv_signal_partition_buffer)
+{
+    expect_fault("signal-partition-buffer", "V6");
+}
+END_TEST
+
+START_TEST(hv_payload_before_init)
+{
+    expect_fault("payload-before-init", "C7"); /* the CRQ rule speaks first */
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("vmc-session");
+    TCase *ok = tcase_create("scenarios");
+    tcase_set_timeout(ok, 120);
+    tcase_add_test(ok, session_with_real_driver);
+    tcase_add_test(ok, reverse_hmc_three_sessions);
+    suite_add_tcase(s, ok);
+    TCase *bad = tcase_create("faulty hypervisor");
+    tcase_set_timeout(bad, 120);
+    tcase_add_test(bad, hv_cap_max_hmc_zero);
+    tcase_add_test(bad, hv_double_cap_resp);
+    tcase_add_test(bad, hv_signal_partition_buffer);
+    tcase_add_test(bad, hv_payload_before_init);
+    suite_add_tcase(s, bad);
+    return s;
+}
+
+CS_TEST_MAIN(suite)
