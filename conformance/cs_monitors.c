@@ -2,8 +2,9 @@
 #include <string.h>
 
 #include "cs_monitor.h"
+#include "crq/crq_monitor.h"
 
-static const struct cs_monitor_class *const classes[] = {NULL};
+static const struct cs_monitor_class *const classes[] = {&crq_monitor_class, NULL};
 
 const struct cs_monitor_class *cs_monitor_class_for(const char *family)
 {

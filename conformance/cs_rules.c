@@ -35,6 +35,87 @@ static const struct cs_rule catalog[] = {
      CS_SEV_ERROR},
     {"K10", "kshim", "A driver does not write past the end of an allocation.",
      "SLUB red zones (slub_debug=Z); KASAN", CS_SEV_ERROR},
+    /* CRQ facility and VMC protocol (conformance/crq, crq-vmc.md §2.7) */
+    {"C1", "crq",
+     "Every element written into a CRQ has header 0x80, 0xC0 or 0xFF, and the hypervisor never "
+     "writes into a slot the partition has not consumed (a full queue gives H_DROPPED instead).",
+     "crq-vmc.md §1.2, §2.7 C1; PAPR", CS_SEV_ERROR},
+    {"C2", "crq",
+     "The hypervisor writes the partition's queue only while one is registered, with its "
+     "registered size, in strict ring order starting at slot 0 after each registration.",
+     "crq-vmc.md §1.2, §2.7 C2; PAPR", CS_SEV_ERROR},
+    {"C3", "crq", "The consumer clears only slots holding an element, oldest first in ring order.",
+     "crq-vmc.md §1.2, §2.7 C3; PAPR", CS_SEV_ERROR},
+    {"C4", "crq",
+     "H_SEND_CRQ returns H_SUCCESS, H_CLOSED, H_DROPPED, H_PARAMETER or H_BUSY, with H_CLOSED "
+     "while the partner is gone and H_PARAMETER for another unit; a hypervisor send into the "
+     "partition's queue fails only with H_CLOSED when no enabled queue is registered or H_DROPPED "
+     "when the next slot is still in use.",
+     "crq-vmc.md §1.2, §1.3, §2.7 C4; PAPR", CS_SEV_ERROR},
+    {"C5", "crq",
+     "H_REG_CRQ returns H_PARAMETER for a queue not 4 KiB aligned or not 4 KiB to 256 MiB in 4 KiB "
+     "steps, H_RESOURCE while a queue is registered, and otherwise H_SUCCESS, H_CLOSED "
+     "(registered, partner absent) or H_PARAMETER (queue outside the DMA window).",
+     "crq-vmc.md §1.3, §2.7 C5; PAPR; QEMU spapr_vio.c", CS_SEV_ERROR},
+    {"C6", "crq",
+     "After a side frees its queue nothing is written into it and that side sends no payload until "
+     "it registers and initialises again, and its partner gets one partner-deregistered event "
+     "(0xFF/0x02) for it.",
+     "crq-vmc.md §1.3, §1.5, §2.7 C6; ibmvmc.rst", CS_SEV_ERROR},
+    {"C7", "crq",
+     "After each registration or transport event, payload (0x80) flows only once an INIT has been "
+     "answered by INIT COMPLETE, and INIT COMPLETE is only sent in answer to an INIT from the "
+     "other side.",
+     "crq-vmc.md §1.4, §2.7 C7; Linux CRQ drivers", CS_SEV_ERROR},
+    {"C8", "crq",
+     "The adapter interrupt is raised only while enabled by H_VIO_SIGNAL(unit, 1), once for each "
+     "element written while enabled.",
+     "crq-vmc.md §1.3, §2.7 C8; PAPR", CS_SEV_ERROR},
+    {"C9", "crq",
+     "After a migration event (0xFF/0x06), no H_SEND_CRQ succeeds until H_ENABLE_CRQ has returned "
+     "H_SUCCESS.",
+     "crq-vmc.md §1.3, §1.5, §2.7 C9; PAPR", CS_SEV_ERROR},
+    {"V1", "crq",
+     "The hypervisor sends no HMC interface message (ADD_BUF, REM_BUF, OPEN_RESP, CLOSE_RESP, "
+     "SIGNAL) before it has answered the partition's CAP with CAP_RESP.",
+     "crq-vmc.md §2.4, §2.7 V1; ibmvmc.c ibmvmc_send_capabilities", CS_SEV_ERROR},
+    {"V2", "crq",
+     "Each CAP is answered by exactly one CAP_RESP, with version major 0x01 and max_hmc, pool_size "
+     "and max_mtu of at least 1.",
+     "crq-vmc.md §2.4, §2.6, §2.7 V2; ibmvmc.c", CS_SEV_ERROR},
+    {"V3", "crq",
+     "Every hypervisor HMC interface message has an index within the negotiated maximum, a "
+     "buffer_id below the negotiated pool size, and a session that is 0 or the index's current "
+     "session.",
+     "crq-vmc.md §2.5, §2.7 V3; ibmvmc.c ibmvmc_validate_hmc_session", CS_SEV_ERROR},
+    {"V4", "crq",
+     "The hypervisor never adds a buffer_id that is still live, and each ADD_BUF gets exactly one "
+     "ADD_BUF_RESP with its session, index and buffer_id.",
+     "crq-vmc.md §2.5, §2.7 V4; ibmvmc.c ibmvmc_add_buffer", CS_SEV_ERROR},
+    {"V5", "crq",
+     "Every OPEN gets one OPEN_RESP with its session and buffer_id, and a successful one only "
+     "after at least one ADD_BUF for that session.",
+     "crq-vmc.md §2.4, §2.6, §2.7 V5; ibmvmc.rst", CS_SEV_ERROR},
+    {"V6", "crq",
+     "The hypervisor signals only buffers it owns, on an HMC index whose OPEN succeeded, with "
+     "msg_len no larger than the negotiated MTU.",
+     "crq-vmc.md §2.5, §2.6, §2.7 V6; ibmvmc.c ibmvmc_recv_msg", CS_SEV_ERROR},
+    {"V7", "crq",
+     "The partition signals a buffer only after a successful H_COPY_RDMA of exactly msg_len bytes "
+     "to that buffer's LIOBA.",
+     "crq-vmc.md §2.5, §2.7 V7; ibmvmc.c ibmvmc_send_msg", CS_SEV_ERROR},
+    {"V8", "crq",
+     "Every CLOSE gets one CLOSE_RESP and none comes without a CLOSE, and REM_BUF never takes the "
+     "partition's last buffer of an HMC index.",
+     "crq-vmc.md §2.6, §2.7 V8; ibmvmc.rst", CS_SEV_ERROR},
+    {"V9", "crq",
+     "The hypervisor keeps at most crq_size/2 unconsumed messages in the partition's queue, "
+     "crq_size being the partition's CAP value.",
+     "crq-vmc.md §2.3, §2.6, §2.7 V9; ibmvmc.rst", CS_SEV_ERROR},
+    {"V10", "crq",
+     "H_COPY_RDMA from the partition goes into a buffer the partition owns, and to the partition "
+     "comes from within msg_len of a buffer the hypervisor has just signalled.",
+     "crq-vmc.md §2.5, §2.7 V10; ibmvmc.c", CS_SEV_ERROR},
     {NULL, NULL, NULL, NULL, CS_SEV_ERROR},
 };
 

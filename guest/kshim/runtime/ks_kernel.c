@@ -211,7 +211,9 @@ void ks_report(enum ks_finding f, const char *file, int line, const char *fmt, .
                 r.msg);
         return;
     }
-    if (k->nfindings == k->capfindings) {
+    /* Every finding is counted and traced; the first KS_MAX_FINDING_RECORDS are also kept for
+     * the harness, so that a driver repeating a bug a million times costs no memory. */
+    if (k->nfindings == k->capfindings && k->capfindings < KS_MAX_FINDING_RECORDS) {
         k->capfindings = k->capfindings ? 2 * k->capfindings : 16;
         k->findings = realloc(k->findings, k->capfindings * sizeof(*k->findings));
         if (!k->findings)
@@ -222,7 +224,8 @@ void ks_report(enum ks_finding f, const char *file, int line, const char *fmt, .
     for (size_t i = 0; i < k->nfindings && first; i++)
         first = !(k->findings[i].kind == f && k->findings[i].line == line &&
                   k->findings[i].file == file);
-    k->findings[k->nfindings++] = r;
+    if (k->nfindings < k->capfindings)
+        k->findings[k->nfindings++] = r;
     k->counts[f]++;
     k->m->driver_findings++;
     char text[512];
