@@ -34,6 +34,8 @@ struct crq_facility {
     crq_dma_check_fn dma_check;
     void *dma_ctx;
     struct crq_costs costs;
+    uint8_t *rec; /* H_COPY_RDMA record, reused: one copy per call is enough */
+    size_t rec_cap;
 };
 
 int crq_facility_create(struct cs_domain *dom, struct crq_facility **out, cs_error *err)
@@ -69,6 +71,7 @@ void crq_facility_free(struct crq_facility *f)
     for (size_t i = 0; i < f->n; i++)
         free(f->adapters[i]);
     free(f->adapters);
+    free(f->rec);
     free(f);
 }
 
@@ -353,16 +356,19 @@ static long h_copy_rdma(struct crq_facility *f, const unsigned long *a, uint64_t
     *cost += f->costs.rdma_per_kib * ((len + 1023) / 1024);
     /* Record the copy with its bytes on the adapter whose window the partition side is. */
     struct crq_adapter *ad = slocal ? sa : da;
-    uint8_t *rec = malloc(32 + len);
-    if (!rec)
-        abort();
+    if (f->rec_cap < 32 + len) {
+        f->rec_cap = 32 + len;
+        f->rec = realloc(f->rec, f->rec_cap);
+        if (!f->rec)
+            abort();
+    }
+    uint8_t *rec = f->rec;
     crq_put64(rec, a[1]);
     crq_put64(rec + 8, a[2]);
     crq_put64(rec + 16, a[3]);
     crq_put64(rec + 24, a[4]);
     memcpy(rec + 32, dst, len);
     tap(ad, slocal ? CS_TAP_TO_FW : CS_TAP_TO_GUEST, CRQ_K_RDMA, rec, (uint32_t)(32 + len));
-    free(rec);
     return H_SUCCESS;
 }
 

@@ -194,8 +194,8 @@ static void expect_fault(const char *name, const char *rule)
 {
     static struct outcome o;
     scenario(name, &o);
-    ck_assert_msg(has_rule(&o.live, rule), "%s: rule %s not reported (%u findings%s%s)", name,
-                  rule, o.live.n, o.live.n ? ", first " : "", o.live.n ? o.live.rules[0] : "");
+    ck_assert_msg(has_rule(&o.live, rule), "%s: rule %s not reported (%u findings%s%s)", name, rule,
+                  o.live.n, o.live.n ? ", first " : "", o.live.n ? o.live.rules[0] : "");
     ck_assert_uint_gt(o.protocol_findings, 0);
 }
 

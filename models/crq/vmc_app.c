@@ -28,9 +28,13 @@ struct app {
     struct vmc_app_result *res;
 };
 
-static uint8_t pattern(unsigned msg, uint32_t i)
+/* Message m: every byte (m * 31 + 1), with m stamped into its first bytes so that a message
+ * answered out of order or from the wrong buffer is seen. */
+static void fill(uint8_t *b, uint32_t n, unsigned m)
 {
-    return (uint8_t)(msg * 31u + i * 7u + 1u);
+    memset(b, (int)(uint8_t)(m * 31u + 1u), n);
+    for (uint32_t i = 0; i < n && i < sizeof(m); i++)
+        b[i] = (uint8_t)(m >> (8 * i));
 }
 
 static void fail(struct vmc_app_result *r, long rc)
@@ -79,13 +83,13 @@ static int open_session(struct ks_uproc *p, struct vmc_app_result *r, uint8_t *i
     return fd;
 }
 
-static void exchange(struct ks_uproc *p, struct app *a, int fd, uint8_t *out, uint8_t *in)
+static void exchange(struct ks_uproc *p, struct app *a, int fd, uint8_t *out, uint8_t *in,
+                     uint8_t *want)
 {
     struct vmc_app_result *r = a->res;
     uint32_t n = a->cfg.size;
     for (unsigned m = 0; m < a->cfg.messages; m++) {
-        for (uint32_t i = 0; i < n; i++)
-            out[i] = pattern(m, i);
+        fill(out, n, m);
         /* The session opens asynchronously after SETHMCID: write says EBUSY until then. */
         ssize_t w = -EBUSY;
         for (int t = 0; t < 1000 && w == -EBUSY; t++) {
@@ -98,7 +102,9 @@ static void exchange(struct ks_uproc *p, struct app *a, int fd, uint8_t *out, ui
             return;
         }
         r->sent++;
-        int ready = ks_sys_poll(p, fd, POLLIN, 1000);
+        /* No timeout: a timed wait that is woken early stays queued in SystemC until it
+         * expires; a hypervisor that never answers shows as an agent that did not finish. */
+        int ready = ks_sys_poll(p, fd, POLLIN, -1);
         if (ready <= 0) {
             fail(r, -ETIMEDOUT);
             return;
@@ -109,13 +115,15 @@ static void exchange(struct ks_uproc *p, struct app *a, int fd, uint8_t *out, ui
             return;
         }
         r->received++;
-        for (uint32_t i = 0; i < n; i++) {
-            uint8_t want = a->cfg.expect == VMC_HMC_REVERSE ? pattern(m, n - 1 - i) : pattern(m, i);
-            if (in[i] != want) {
-                r->mismatched++;
-                break;
+        fill(want, n, m);
+        if (a->cfg.expect == VMC_HMC_REVERSE)
+            for (uint32_t i = 0; i < n / 2; i++) {
+                uint8_t t = want[i];
+                want[i] = want[n - 1 - i];
+                want[n - 1 - i] = t;
             }
-        }
+        if (memcmp(in, want, n) != 0)
+            r->mismatched++;
     }
 }
 
@@ -127,7 +135,9 @@ static void app_main(struct ks_uproc *p, void *arg)
     uint8_t *id = ks_umalloc(p, 32);
     uint8_t *out = ks_umalloc(p, a->cfg.size);
     uint8_t *in = ks_umalloc(p, a->cfg.size);
-    if (!id || !out || !in) {
+    uint8_t *want = malloc(a->cfg.size);
+    if (!id || !out || !in || !want) {
+        free(want);
         fail(r, -ENOMEM);
         r->done = 1;
         free(a);
@@ -138,13 +148,14 @@ static void app_main(struct ks_uproc *p, void *arg)
         int fd = open_session(p, r, id);
         if (fd < 0)
             break;
-        exchange(p, a, fd, out, in);
+        exchange(p, a, fd, out, in, want);
         r->close_rc = ks_sys_close(p, fd);
         /* the CLOSE_RESP frees the slot asynchronously */
         ks_sys_sleep_ms(p, 1);
     }
     r->end_ns = ks_now_ns();
     r->done = 1;
+    free(want);
     free(a);
 }
 

@@ -150,6 +150,8 @@ int dev_set_name(struct device *dev, const char *fmt, ...)
 
 void ks_dev_printk(int level, const struct device *dev, const char *fmt, ...)
 {
+    if (!ks_log_enabled(level))
+        return; /* not even formatted: dev_dbg on a hot path costs nothing */
     char text[1024];
     int n =
         snprintf(text, sizeof(text), "%s %s: ", dev && dev->driver ? dev->driver->name : "device",

@@ -57,6 +57,7 @@ struct ks_kernel {
     struct cs_machine *m;
     uint16_t channel;
     int console_level;
+    int log_level; /* messages above it (pr_debug) are dropped unformatted */
     /* memory: heap [heap_lo, heap_hi) of the domain's memory in pages and small blocks */
     struct ks_mem *mem;
     struct page *pages; /* one per page of guest memory */
@@ -111,6 +112,9 @@ struct ks_kernel *ks_kernel_for_addr(const void *p);
 void ks_kernel_register(struct ks_kernel *k);
 void ks_kernel_unregister(struct ks_kernel *k);
 int ks_dma_report_leaks(struct ks_kernel *k, const char *module);
+
+/* Is a message of this printk level kept by the current kernel? */
+int ks_log_enabled(int level);
 
 /* A source path as findings show it (kernel-relative for upstream files). */
 const char *ks_display_path(const char *file);

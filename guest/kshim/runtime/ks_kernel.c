@@ -202,36 +202,41 @@ void ks_report(enum ks_finding f, const char *file, int line, const char *fmt, .
 {
     struct ks_kernel *k = ks_current_kernel();
     struct ks_finding_record r = {.kind = f, .file = file, .line = line};
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(r.msg, sizeof(r.msg), fmt, ap);
-    va_end(ap);
+    /* A bug on a hot path repeats at one place thousands of times: its text is made once. */
+    const struct ks_finding_record *seen = NULL;
+    for (size_t i = 0; k && i < k->nfindings && !seen; i++)
+        if (k->findings[i].kind == f && k->findings[i].line == line && k->findings[i].file == file)
+            seen = &k->findings[i];
+    if (seen) {
+        memcpy(r.msg, seen->msg, sizeof(r.msg));
+    } else {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(r.msg, sizeof(r.msg), fmt, ap);
+        va_end(ap);
+    }
     if (!k) {
         fprintf(stderr, "chansim: driver finding %s %s:%d: %s\n", ks_finding_id(f), file, line,
                 r.msg);
         return;
     }
-    /* Every finding is counted and traced; the first KS_MAX_FINDING_RECORDS are also kept for
-     * the harness, so that a driver repeating a bug a million times costs no memory. */
-    if (k->nfindings == k->capfindings && k->capfindings < KS_MAX_FINDING_RECORDS) {
+    /* Every finding is counted and traced; the first KS_MAX_FINDING_RECORDS distinct ones are
+     * also kept for the harness, so that a driver repeating a bug costs no memory. */
+    if (!seen && k->nfindings == k->capfindings && k->capfindings < KS_MAX_FINDING_RECORDS) {
         k->capfindings = k->capfindings ? 2 * k->capfindings : 16;
         k->findings = realloc(k->findings, k->capfindings * sizeof(*k->findings));
         if (!k->findings)
             abort();
     }
-    /* Every finding goes into the trace; the console shows each place once. */
-    int first = 1;
-    for (size_t i = 0; i < k->nfindings && first; i++)
-        first = !(k->findings[i].kind == f && k->findings[i].line == line &&
-                  k->findings[i].file == file);
-    if (k->nfindings < k->capfindings)
+    if (!seen && k->nfindings < k->capfindings)
         k->findings[k->nfindings++] = r;
     k->counts[f]++;
     k->m->driver_findings++;
     char text[512];
     snprintf(text, sizeof(text), "driver finding %s: %s:%d: %s", ks_finding_id(f),
              ks_display_path(file), line, r.msg);
-    log_line(k, 3, text, first);
+    /* Every finding goes into the trace; the console shows each place once. */
+    log_line(k, 3, text, !seen);
 }
 
 /* ---- kernel log ----------------------------------------------------------------------- */
@@ -270,6 +275,8 @@ int printk(const char *fmt, ...)
             level = fmt[1] - '0';
         fmt += 2;
     }
+    if (!ks_log_enabled(level))
+        return 0;
     va_list ap;
     va_start(ap, fmt);
     ks_vlog(level, fmt, ap);
@@ -446,6 +453,7 @@ int ks_kernel_create(struct cs_domain *dom, const char *name, struct ks_kernel *
     k->dom = dom;
     k->m = dom->machine;
     k->console_level = 4;
+    k->log_level = 6; /* as a kernel without dynamic debug: pr_debug/dev_dbg are off */
     k->next_pid = 2;
     INIT_LIST_HEAD(&k->misc);
     INIT_LIST_HEAD(&k->dma_maps);
@@ -485,6 +493,17 @@ void ks_kernel_destroy(struct ks_kernel *k)
 void ks_kernel_set_console_level(struct ks_kernel *k, int level)
 {
     k->console_level = level;
+}
+
+void ks_kernel_set_log_level(struct ks_kernel *k, int level)
+{
+    k->log_level = level;
+}
+
+int ks_log_enabled(int level)
+{
+    struct ks_kernel *k = ks_current_kernel();
+    return !k || level <= k->log_level;
 }
 
 const struct ks_finding_record *ks_kernel_findings(const struct ks_kernel *k, size_t *n)

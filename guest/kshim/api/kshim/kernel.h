@@ -49,10 +49,15 @@ int ks_kernel_boot(struct ks_kernel *k, const char *const *modules, size_t n, cs
 int ks_module_load(struct ks_kernel *k, const char *module);
 int ks_module_unload(struct ks_kernel *k, const char *module);
 
+/* One record per distinct finding (kind and place), the first 1024 of them; ks_kernel_stats
+ * counts every occurrence. */
 const struct ks_finding_record *ks_kernel_findings(const struct ks_kernel *k, size_t *n);
 void ks_kernel_stats(const struct ks_kernel *k, struct ks_kernel_stats *s);
 /* Kernel log lines at `level` or more severe also go to stderr (default: warnings). */
 void ks_kernel_set_console_level(struct ks_kernel *k, int level);
+/* Messages up to `level` are kept in the trace (default 6, info: pr_debug and dev_dbg are off,
+ * as without dynamic debug; 7 turns them on). */
+void ks_kernel_set_log_level(struct ks_kernel *k, int level);
 
 /* Simulated user processes: each runs fn in a task of its own. Buffers passed to the
  * system calls must come from ks_umalloc: they live in the domain's memory like user pages,
