@@ -1,7 +1,7 @@
 /* The CRQ channel family: a PAPR VIO VMC device of a ppc64 domain, i.e.
  *
  *   <chansim:vio model='ibmvmc' reg='0x30000002' [messages='8'] [size='4096'] [sessions='1']
- *                [hmc='echo|reverse'] [max-hmc='1'] [pool='8'] [mtu='4096']
+ *                [hmc='echo|reverse'] [max-hmc='1'] [pool='8'] [mtu='4096'] [hv-restart='N']
  *                [hv-fault='cap-max-hmc-0,signal-partition-buffer,payload-before-init,
  *                           double-cap-resp']/>
  *
@@ -166,6 +166,8 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
     rc |= rc ? 0 : attr_u64(dev, "mtu", 4096, 4096, 16384, &v, err);
     cfg.mtu = (uint32_t)v;
     rc |= rc ? 0 : parse_faults(dev, &cfg.faults, err);
+    rc |= rc ? 0 : attr_u64(dev, "hv-restart", 0, 0, UINT32_MAX, &v, err);
+    cfg.restart_after = (uint32_t)v;
     const char *hmc = cs_device_attr(dev, "hmc");
     if (!rc && hmc && strcmp(hmc, "echo") != 0 && strcmp(hmc, "reverse") != 0)
         rc = cs_error_set(err, "%s: hmc='%s': expected echo or reverse", dev->where, hmc);
@@ -233,11 +235,11 @@ static void report(FILE *out)
         vmc_hv_stats(d->hv, &st);
         fprintf(out,
                 "vmc %-22s %llu/%u messages of %u bytes echoed%s, %llu sessions opened, "
-                "%llu closed%s\n",
+                "%llu closed, %llu hypervisor restarts%s\n",
                 d->name, (unsigned long long)(r->received - r->mismatched),
                 d->app.messages * (d->app.sessions ? d->app.sessions : 1), d->app.size,
                 r->mismatched ? " (some corrupted)" : "", (unsigned long long)st.opened,
-                (unsigned long long)st.closed,
+                (unsigned long long)st.closed, (unsigned long long)st.restarts,
                 r->done ? (r->errors ? ", agent saw errors" : "") : ", agent did not finish");
     }
 }

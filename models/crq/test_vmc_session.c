@@ -190,6 +190,24 @@ START_TEST(reverse_hmc_three_sessions)
 }
 END_TEST
 
+START_TEST(hypervisor_restarts_under_the_driver)
+{
+    static struct outcome o;
+    scenario("restart", &o);
+    const struct vmc_app_result *r = &o.dev.result;
+    ck_assert(r->done);
+    ck_assert_msg(r->errors == 0, "agent error %d", r->last_error);
+    /* every 7th message is lost with the hypervisor; the agent reconnects and sends again */
+    ck_assert_uint_eq(o.hv.restarts, 2);
+    ck_assert_uint_eq(r->recoveries, 2);
+    ck_assert_uint_eq(r->received, 20);
+    ck_assert_uint_eq(r->mismatched, 0);
+    ck_assert_uint_eq(o.hv.opened, 3);
+    ck_assert_uint_eq(o.protocol_findings, 0);
+    expect_only_known_driver_bug(&o, 22);
+}
+END_TEST
+
 static void expect_fault(const char *name, const char *rule)
 {
     static struct outcome o;
@@ -230,6 +248,7 @@ static Suite *suite(void)
     tcase_set_timeout(ok, 120);
     tcase_add_test(ok, session_with_real_driver);
     tcase_add_test(ok, reverse_hmc_three_sessions);
+    tcase_add_test(ok, hypervisor_restarts_under_the_driver);
     suite_add_tcase(s, ok);
     TCase *bad = tcase_create("faulty hypervisor");
     tcase_set_timeout(bad, 120);

@@ -83,13 +83,15 @@ static int open_session(struct ks_uproc *p, struct vmc_app_result *r, uint8_t *i
     return fd;
 }
 
-static void exchange(struct ks_uproc *p, struct app *a, int fd, uint8_t *out, uint8_t *in,
-                     uint8_t *want)
+/* Exchange messages from *m on; returns 0 when all are done, or the error that broke the
+ * session (-EBADFD when the channel was reset under it). */
+static long exchange(struct ks_uproc *p, struct app *a, int fd, unsigned *m, uint8_t *out,
+                     uint8_t *in, uint8_t *want)
 {
     struct vmc_app_result *r = a->res;
     uint32_t n = a->cfg.size;
-    for (unsigned m = 0; m < a->cfg.messages; m++) {
-        fill(out, n, m);
+    for (; *m < a->cfg.messages; (*m)++) {
+        fill(out, n, *m);
         /* The session opens asynchronously after SETHMCID: write says EBUSY until then. */
         ssize_t w = -EBUSY;
         for (int t = 0; t < 1000 && w == -EBUSY; t++) {
@@ -97,25 +99,19 @@ static void exchange(struct ks_uproc *p, struct app *a, int fd, uint8_t *out, ui
             if (w == -EBUSY)
                 ks_sys_sleep_ms(p, 1);
         }
-        if (w != (ssize_t)n) {
-            fail(r, w < 0 ? w : -EIO);
-            return;
-        }
+        if (w != (ssize_t)n)
+            return w < 0 ? w : -EIO;
         r->sent++;
-        /* No timeout: a timed wait that is woken early stays queued in SystemC until it
-         * expires; a hypervisor that never answers shows as an agent that did not finish. */
-        int ready = ks_sys_poll(p, fd, POLLIN, -1);
-        if (ready <= 0) {
-            fail(r, -ETIMEDOUT);
-            return;
-        }
+        /* A readiness check, then a blocking read: ibmvmc's poll never reports a channel
+         * reset (it only ever says POLLIN), so an agent waiting in poll would hang there,
+         * while a waiting read returns EBADFD. */
+        if (ks_sys_poll(p, fd, POLLIN, 0) < 0)
+            return -EIO;
         ssize_t got = ks_sys_read(p, fd, in, n);
-        if (got != (ssize_t)n) {
-            fail(r, got < 0 ? got : -EIO);
-            return;
-        }
+        if (got != (ssize_t)n)
+            return got < 0 ? got : -EIO;
         r->received++;
-        fill(want, n, m);
+        fill(want, n, *m);
         if (a->cfg.expect == VMC_HMC_REVERSE)
             for (uint32_t i = 0; i < n / 2; i++) {
                 uint8_t t = want[i];
@@ -125,6 +121,7 @@ static void exchange(struct ks_uproc *p, struct app *a, int fd, uint8_t *out, ui
         if (memcmp(in, want, n) != 0)
             r->mismatched++;
     }
+    return 0;
 }
 
 static void app_main(struct ks_uproc *p, void *arg)
@@ -145,11 +142,25 @@ static void app_main(struct ks_uproc *p, void *arg)
     }
     memcpy(id, "chansim-hmc-0001", 16);
     for (unsigned s = 0; s < (a->cfg.sessions ? a->cfg.sessions : 1); s++) {
+        unsigned m = 0;
         int fd = open_session(p, r, id);
+        while (fd >= 0) {
+            long rc = exchange(p, a, fd, &m, out, in, want);
+            if (rc == -EBADFD && r->recoveries < 100) {
+                /* the hypervisor reset the channel: the message in flight is lost; open a
+                 * new session and carry on, as an HMC agent reconnects */
+                r->recoveries++;
+                ks_sys_close(p, fd);
+                fd = open_session(p, r, id);
+                continue;
+            }
+            if (rc)
+                fail(r, rc);
+            r->close_rc = ks_sys_close(p, fd);
+            break;
+        }
         if (fd < 0)
             break;
-        exchange(p, a, fd, out, in, want);
-        r->close_rc = ks_sys_close(p, fd);
         /* the CLOSE_RESP frees the slot asynchronously */
         ks_sys_sleep_ms(p, 1);
     }

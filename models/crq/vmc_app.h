@@ -21,7 +21,8 @@ struct vmc_app_result {
     int done;
     int open_rc, sethmcid_rc, close_rc;
     uint64_t sent, received, mismatched, errors;
-    int last_error; /* the first failing call's negative errno */
+    uint64_t recoveries; /* sessions re-opened after the channel was reset under them */
+    int last_error;      /* the first failing call's negative errno */
     uint64_t start_ns, end_ns;
 };
 

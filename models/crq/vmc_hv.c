@@ -35,6 +35,7 @@ struct vmc_hv {
     uint8_t *mem; /* the buffers: index-major, pool, mtu each */
     uint64_t mem_len;
     int registered, init_done, caps_done;
+    int down; /* failed: the partition's sends are refused until our INIT is out */
     uint8_t max_hmc;
     uint16_t pool;
     uint32_t mtu;
@@ -96,13 +97,17 @@ static void pump(void *arg)
             hv->st.deferred++;
             break;
         }
-        long rc = crq_send(hv->a, hv->out[hv->out_head]);
+        const uint8_t *e = hv->out[hv->out_head];
+        long rc = e[0] == CRQ_HDR_EVENT ? crq_transport_event(hv->a, e[1]) : crq_send(hv->a, e);
         if (rc == H_DROPPED) {
             hv->st.deferred++;
             break;
         }
-        if (rc == H_SUCCESS)
+        if (rc == H_SUCCESS) {
             hv->st.sent++;
+            if (e[0] == CRQ_HDR_INIT && e[1] == CRQ_INIT)
+                hv->down = 0; /* back: the partition may talk to us again */
+        }
         hv->out_head = (hv->out_head + 1) % OUT_QUEUE;
         hv->out_len--;
     }
@@ -226,6 +231,22 @@ static void on_open(struct vmc_hv *hv, const uint8_t *e)
     }
 }
 
+static void reset(struct vmc_hv *hv);
+
+/* The hypervisor side fails and comes back: the partition learns of it by a transport event
+ * (partner failed), everything in flight is lost, and the hypervisor opens the channel again
+ * with its own INIT (obligation 1). */
+static void fail_and_recover(struct vmc_hv *hv)
+{
+    reset(hv);
+    hv->down = 1;
+    hv->st.restarts++;
+    uint8_t ev[16] = {CRQ_HDR_EVENT, CRQ_EV_PARTNER_FAILED};
+    uint8_t init[16] = {CRQ_HDR_INIT, CRQ_INIT};
+    enqueue(hv, ev);
+    enqueue(hv, init);
+}
+
 static void on_signal(struct vmc_hv *hv, const uint8_t *e)
 {
     unsigned index = VMC_INDEX(e), b = VMC_BUFFER_ID(e);
@@ -237,6 +258,10 @@ static void on_signal(struct vmc_hv *hv, const uint8_t *e)
     }
     hv->hmc[index].buf[b].owner = OWN_HV;
     hv->st.signals_in++;
+    if (hv->cfg.restart_after && hv->st.signals_in % hv->cfg.restart_after == 0) {
+        fail_and_recover(hv);
+        return;
+    }
     hmc_answer(hv, index, b, len);
 }
 
@@ -270,6 +295,8 @@ static void reset(struct vmc_hv *hv)
 static long receive(void *ctx, const uint8_t e[16])
 {
     struct vmc_hv *hv = ctx;
+    if (hv->down)
+        return H_CLOSED; /* failed: nobody on this side until our INIT is out */
     hv->st.received++;
     if (e[0] == CRQ_HDR_INIT) {
         if (e[1] == CRQ_INIT) {

@@ -36,6 +36,9 @@ struct vmc_hv_config {
     uint32_t drc_index;   /* H_REQUEST_VMC answer */
     enum vmc_hmc_mode hmc;
     uint32_t faults; /* enum vmc_fault bits */
+    /* > 0: after this many HMC messages the hypervisor fails (transport event 0x01, the
+     * message is lost), comes back and sends INIT, as after a service processor reset. */
+    uint32_t restart_after;
 };
 
 void vmc_hv_default_config(struct vmc_hv_config *c);
@@ -48,6 +51,7 @@ struct vmc_hv_stats {
     uint64_t opened, closed;
     uint64_t deferred; /* sends held back (queue half full, or full) */
     uint64_t rejected; /* partition messages refused as malformed */
+    uint64_t restarts; /* failures and recoveries of the hypervisor side */
 };
 
 struct vmc_hv;
