@@ -138,6 +138,7 @@ static void release_device(void *arg)
         if (devices[i] == d)
             devices[i] = devices[--ndevices];
     vmc_hv_free(d->hv);
+    vmc_app_free(d->agent);
     free(d);
 }
 
@@ -214,7 +215,7 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
     }
     d->kernel = cd->k;
     if (d->app.messages || d->app.sessions)
-        vmc_app_start(cd->k, &d->app, &d->result);
+        d->agent = vmc_app_start(cd->k, &d->app, &d->result);
     if (ndevices < sizeof(devices) / sizeof(devices[0]))
         devices[ndevices++] = d;
     return 0;

@@ -17,6 +17,7 @@ struct crq_vmc_device {
     struct ks_kernel *kernel;
     struct vmc_app_config app;
     struct vmc_app_result result;
+    struct vmc_app *agent;
 };
 
 /* The VMC devices of the current machine (for the run summary and tests). */

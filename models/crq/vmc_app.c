@@ -23,9 +23,10 @@ struct vmc_query {
     int vmc_drc_index;
 };
 
-struct app {
+struct vmc_app {
     struct vmc_app_config cfg;
     struct vmc_app_result *res;
+    uint8_t *want; /* the expected answer, host memory */
 };
 
 /* Message m: every byte (m * 31 + 1), with m stamped into its first bytes so that a message
@@ -85,7 +86,7 @@ static int open_session(struct ks_uproc *p, struct vmc_app_result *r, uint8_t *i
 
 /* Exchange messages from *m on; returns 0 when all are done, or the error that broke the
  * session (-EBADFD when the channel was reset under it). */
-static long exchange(struct ks_uproc *p, struct app *a, int fd, unsigned *m, uint8_t *out,
+static long exchange(struct ks_uproc *p, struct vmc_app *a, int fd, unsigned *m, uint8_t *out,
                      uint8_t *in, uint8_t *want)
 {
     struct vmc_app_result *r = a->res;
@@ -126,18 +127,16 @@ static long exchange(struct ks_uproc *p, struct app *a, int fd, unsigned *m, uin
 
 static void app_main(struct ks_uproc *p, void *arg)
 {
-    struct app *a = arg;
+    struct vmc_app *a = arg;
     struct vmc_app_result *r = a->res;
     r->start_ns = ks_now_ns();
     uint8_t *id = ks_umalloc(p, 32);
     uint8_t *out = ks_umalloc(p, a->cfg.size);
     uint8_t *in = ks_umalloc(p, a->cfg.size);
-    uint8_t *want = malloc(a->cfg.size);
-    if (!id || !out || !in || !want) {
-        free(want);
+    uint8_t *want = a->want;
+    if (!id || !out || !in) {
         fail(r, -ENOMEM);
         r->done = 1;
-        free(a);
         return;
     }
     memcpy(id, "chansim-hmc-0001", 16);
@@ -166,18 +165,25 @@ static void app_main(struct ks_uproc *p, void *arg)
     }
     r->end_ns = ks_now_ns();
     r->done = 1;
-    free(want);
-    free(a);
 }
 
-void vmc_app_start(struct ks_kernel *k, const struct vmc_app_config *cfg,
-                   struct vmc_app_result *res)
+struct vmc_app *vmc_app_start(struct ks_kernel *k, const struct vmc_app_config *cfg,
+                              struct vmc_app_result *res)
 {
-    struct app *a = calloc(1, sizeof(*a));
-    if (!a)
+    struct vmc_app *a = calloc(1, sizeof(*a));
+    if (!a || !(a->want = malloc(cfg->size ? cfg->size : 1)))
         abort();
     a->cfg = *cfg;
     a->res = res;
     memset(res, 0, sizeof(*res));
     ks_uproc_spawn(k, "hmc-agent", app_main, a);
+    return a;
+}
+
+void vmc_app_free(struct vmc_app *a)
+{
+    if (!a)
+        return;
+    free(a->want);
+    free(a);
 }

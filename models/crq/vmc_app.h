@@ -26,8 +26,13 @@ struct vmc_app_result {
     uint64_t start_ns, end_ns;
 };
 
-/* Start the application in kernel k; results appear in *res when it has finished. */
-void vmc_app_start(struct ks_kernel *k, const struct vmc_app_config *cfg,
-                   struct vmc_app_result *res);
+struct vmc_app;
+
+/* Start the application in kernel k; results appear in *res when it has finished. The
+ * application's host memory belongs to the caller (vmc_app_free, after the run): a run may
+ * end with the process still in the middle of its work. */
+struct vmc_app *vmc_app_start(struct ks_kernel *k, const struct vmc_app_config *cfg,
+                              struct vmc_app_result *res);
+void vmc_app_free(struct vmc_app *a);
 
 #endif
