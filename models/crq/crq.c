@@ -339,7 +339,7 @@ static uint8_t *window(struct crq_facility *f, uint64_t liobn, uint64_t ioba, ui
     return NULL;
 }
 
-static long h_copy_rdma(struct crq_facility *f, const unsigned long *a, uint64_t *cost)
+static long h_copy_rdma(struct crq_facility *f, const unsigned long *a)
 {
     uint64_t len = a[0];
     if (len > CRQ_MAX_RDMA)
@@ -353,7 +353,6 @@ static long h_copy_rdma(struct crq_facility *f, const unsigned long *a, uint64_t
     if (!dst)
         return H_DEST_PARM;
     memmove(dst, src, len);
-    *cost += f->costs.rdma_per_kib * ((len + 1023) / 1024);
     /* Record the copy with its bytes on the adapter whose window the partition side is. */
     struct crq_adapter *ad = slocal ? sa : da;
     if (f->rec_cap < 32 + len) {
@@ -438,7 +437,7 @@ long crq_hcall(struct crq_facility *f, unsigned long opcode, const unsigned long
             crq_put64(rec + 8 + 8 * i, args[i]);
         tap(ad, CS_TAP_TO_FW, CRQ_K_HCALL, rec, 8 + 8 * n);
     }
-    uint64_t cost = f->costs.hcall;
+    uint64_t cost = crq_hcall_cost(&f->costs, opcode, args, nargs);
     long rc;
     if (nargs < want) {
         rc = H_PARAMETER;
@@ -451,7 +450,6 @@ long crq_hcall(struct crq_facility *f, unsigned long opcode, const unsigned long
             rc = h_free_crq(f, args);
             break;
         case H_SEND_CRQ:
-            cost = f->costs.send;
             rc = h_send_crq(f, args);
             break;
         case H_VIO_SIGNAL:
@@ -461,8 +459,7 @@ long crq_hcall(struct crq_facility *f, unsigned long opcode, const unsigned long
             rc = h_enable_crq(f, args);
             break;
         case H_COPY_RDMA:
-            cost = f->costs.rdma;
-            rc = h_copy_rdma(f, args, &cost);
+            rc = h_copy_rdma(f, args);
             break;
         case H_REQUEST_VMC:
             rc = h_request_vmc(f, rets);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cs_machine.h"
+#include "crq_replay.h"
 #include "crq_timing.h"
 #include "kshim/domain.h"
 #include "kshim/kernel.h"
@@ -58,7 +59,10 @@ static void release_domain(void *arg)
     memset(d, 0, sizeof(*d));
 }
 
-static struct crq_domain *domain_of(struct cs_domain *dom, cs_error *err)
+/* The domain's CRQ state: the facility (absent when a recorded hypervisor answers) and, unless
+ * a recorded partition plays the guest side, the kernel running ibmvmc. */
+static struct crq_domain *domain_of(struct cs_domain *dom, int with_kernel, int with_facility,
+                                    cs_error *err)
 {
     struct crq_domain *free_slot = NULL;
     for (size_t i = 0; i < sizeof(domains) / sizeof(domains[0]); i++) {
@@ -71,18 +75,23 @@ static struct crq_domain *domain_of(struct cs_domain *dom, cs_error *err)
         cs_error_set(err, "domain '%s': too many CRQ partitions", dom->desc->name);
         return NULL;
     }
-    struct ks_kernel *k = ks_domain_kernel(dom, err);
-    if (!k || crq_facility_create(dom, &free_slot->f, err) < 0)
+    struct crq_domain *d = free_slot;
+    if (with_facility && crq_facility_create(dom, &d->f, err) < 0)
         return NULL;
-    free_slot->dom = dom;
-    free_slot->k = k;
-    crq_facility_set_dma_check(free_slot->f, dma_mapped, k);
-    ks_kernel_set_hcall_handler(k, hcall, free_slot->f);
-    cs_machine_on_teardown(dom->machine, release_domain, free_slot);
+    d->dom = dom;
+    cs_machine_on_teardown(dom->machine, release_domain, d);
+    if (!with_kernel)
+        return d;
+    if (!(d->k = ks_domain_kernel(dom, err)))
+        return NULL;
+    if (d->f) {
+        crq_facility_set_dma_check(d->f, dma_mapped, d->k);
+        ks_kernel_set_hcall_handler(d->k, hcall, d->f);
+    }
     const char *mods[] = {"ibmvmc"};
-    if (ks_kernel_boot(k, mods, 1, err) < 0)
+    if (ks_kernel_boot(d->k, mods, 1, err) < 0)
         return NULL;
-    return free_slot;
+    return d;
 }
 
 static int attr_u64(const struct cs_device_desc *dev, const char *name, uint64_t def, uint64_t min,
@@ -182,18 +191,32 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
     }
     cs_machine_on_teardown(dom->machine, release_device, d);
 
-    struct crq_domain *cd = domain_of(dom, err);
+    struct crq_replay *rp = crq_replay_active();
+    int replay_fw = rp && crq_replay_mode(rp) == CRQ_REPLAY_FIRMWARE;
+    int replay_guest = rp && crq_replay_mode(rp) == CRQ_REPLAY_GUEST;
+    struct crq_domain *cd = domain_of(dom, !replay_guest, !replay_fw, err);
     if (!cd)
         return -1;
     uint32_t unit = dev->addr.vio.reg;
     uint64_t local = LOCAL_LIOBN_BASE + cd->adapters, remote = REMOTE_LIOBN_BASE + cd->adapters;
     cd->adapters++;
     snprintf(d->name, sizeof(d->name), "%s.vmc-%x", dom->desc->name, unit);
-    if (vmc_hv_create(cd->f, d->name, unit, local, remote, &cfg, &d->hv, err) < 0) {
-        cs_error_prefix(err, "%s", dev->where);
-        return -1;
+    unsigned irq;
+    if (replay_fw) {
+        /* the recorded hypervisor answers this device's hcalls */
+        irq = cs_irq_alloc(&dom->irqs, d->name);
+        ks_kernel_set_hcall_handler(cd->k, crq_replay_hcall, rp);
+        if (crq_replay_bind_firmware(rp, dom, d->name, unit, irq, err) < 0)
+            return -1;
+    } else {
+        if (vmc_hv_create(cd->f, d->name, unit, local, remote, &cfg, &d->hv, err) < 0) {
+            cs_error_prefix(err, "%s", dev->where);
+            return -1;
+        }
+        irq = crq_adapter_irq(vmc_hv_adapter(d->hv));
+        if (replay_guest) /* the recorded partition drives the model: no kernel, no driver */
+            return crq_replay_bind_guest(rp, dom, d->name, cd->f, vmc_hv_adapter(d->hv), err);
     }
-    struct crq_adapter *a = vmc_hv_adapter(d->hv);
     /* ibm,my-dma-window: local LIOBN, address, size; remote LIOBN, address, size — one
      * 32-bit cell each, as ibm,#dma-address-cells and ibm,#dma-size-cells say; big-endian. */
     uint8_t window[24];
@@ -208,8 +231,7 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
     const struct ks_dt_prop props[] = {{"ibm,my-dma-window", window, (int)sizeof(window)},
                                        {"ibm,#dma-address-cells", one, 4},
                                        {"ibm,#dma-size-cells", one, 4}};
-    if (ks_vio_device_add(cd->k, "vmc", "ibm,vmc", "IBM,vmc", unit, crq_adapter_irq(a), props, 3,
-                          err) < 0) {
+    if (ks_vio_device_add(cd->k, "vmc", "ibm,vmc", "IBM,vmc", unit, irq, props, 3, err) < 0) {
         cs_error_prefix(err, "%s", dev->where);
         return -1;
     }
@@ -232,8 +254,9 @@ static void report(FILE *out)
     for (size_t i = 0; i < ndevices; i++) {
         const struct crq_vmc_device *d = devices[i];
         const struct vmc_app_result *r = &d->result;
-        struct vmc_hv_stats st;
-        vmc_hv_stats(d->hv, &st);
+        struct vmc_hv_stats st = {0};
+        if (d->hv)
+            vmc_hv_stats(d->hv, &st);
         fprintf(out,
                 "vmc %-22s %llu/%u messages of %u bytes echoed%s, %llu sessions opened, "
                 "%llu closed, %llu hypervisor restarts%s\n",

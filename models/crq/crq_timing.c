@@ -39,3 +39,16 @@ int crq_costs_load(struct crq_costs *c, const struct cs_domain *dom, cs_error *e
         return -1;
     return 0;
 }
+
+uint64_t crq_hcall_cost(const struct crq_costs *c, unsigned long opcode, const unsigned long *args,
+                        unsigned nargs)
+{
+    switch (opcode) {
+    case 0x108: /* H_SEND_CRQ */
+        return c->send;
+    case 0x110: /* H_COPY_RDMA */
+        return c->rdma + (nargs ? c->rdma_per_kib * ((args[0] + 1023) / 1024) : 0);
+    default:
+        return c->hcall;
+    }
+}

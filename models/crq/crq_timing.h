@@ -23,6 +23,10 @@ struct crq_costs {
     uint64_t hv_response;  /* the hypervisor endpoint's turnaround before it answers */
 };
 
+/* Cycles an hcall takes, as the facility charges it. */
+uint64_t crq_hcall_cost(const struct crq_costs *c, unsigned long opcode, const unsigned long *args,
+                        unsigned nargs);
+
 /* Read the domain's (possibly overridden) costs. */
 int crq_costs_load(struct crq_costs *c, const struct cs_domain *dom, cs_error *err);
 

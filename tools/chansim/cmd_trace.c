@@ -19,10 +19,13 @@ static const char check_usage[] =
     "rule catalog over it. Exit status 1 when a rule is broken, 2 when the trace is unreadable.\n";
 
 static const char convert_usage[] =
-    "usage: chansim convert TRACE --to jsonl [-o FILE]\n"
+    "usage: chansim convert TRACE --to jsonl|pcapng [-o FILE]\n"
     "\n"
-    "Writes the events of the trace directory TRACE as JSON Lines (one object per event, see\n"
-    "docs/trace-format.md) to FILE, or to standard output. FILE appears only when complete.\n";
+    "Writes the events of the trace directory TRACE to FILE, or to standard output. FILE\n"
+    "appears only when complete. Formats (docs/trace-format.md):\n"
+    "  jsonl   JSON Lines, one object per event\n"
+    "  pcapng  a capture for Wireshark/tshark, one packet per event; decode it with\n"
+    "          tools/wireshark/chansim.lua (tshark -X lua_script:chansim.lua -r FILE)\n";
 
 static int want_help(int argc, char **argv)
 {
@@ -118,9 +121,18 @@ int cmd_convert(int argc, char **argv)
         fputs(convert_usage, stderr);
         return CS_EXIT_USAGE;
     }
-    if (!to || strcmp(to, "jsonl") != 0)
-        return cli_fail("convert", "--to %s: supported output formats: jsonl",
+    int (*export)(const char *, FILE *, cs_error *) = NULL;
+    if (to && strcmp(to, "jsonl") == 0)
+        export = cs_trace_to_jsonl;
+    else if (to && strcmp(to, "pcapng") == 0)
+        export = cs_trace_to_pcapng;
+    else
+        return cli_fail("convert", "--to %s: supported output formats: jsonl, pcapng",
                         to ? to : "(missing)");
+    /* A binary capture on a terminal is only noise and can upset it. */
+    if (export == cs_trace_to_pcapng && !outp && isatty(STDOUT_FILENO))
+        return cli_fail("convert", "--to pcapng: standard output is a terminal; give -o FILE "
+                                   "or redirect it");
 
     /* Write beside the target and rename on success, so that a failed conversion never leaves
      * a file that looks complete. */
@@ -134,7 +146,7 @@ int cmd_convert(int argc, char **argv)
             return cli_fail("convert", "%s: cannot create: %s", outp, strerror(errno));
     }
     cs_error err = {0};
-    int rc = cs_trace_to_jsonl(argv[optind], out, &err);
+    int rc = export(argv[optind], out, &err);
     if (rc == 0 && err.set)
         fprintf(stderr, "chansim convert: warning: %s\n", err.msg);
     if (outp) {
@@ -154,13 +166,6 @@ int cmd_convert(int argc, char **argv)
         rc = -1;
     }
     return rc < 0 ? cli_fail("convert", "%s", err.msg) : CS_EXIT_OK;
-}
-
-int cmd_replay(int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    return cli_fail("replay", "not available yet: trace replay is not part of this build");
 }
 
 int cmd_rules(int argc, char **argv)
