@@ -3,12 +3,19 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cs_machine.h"
 #include "cs_monitor.h"
 
+#define CONSOLE_PER_RULE 5
+
 struct live {
     struct cs_machine *m;
+    struct {
+        char rule[8];
+        uint64_t n;
+    } shown[64]; /* findings printed per rule: a broken rule repeats, the console need not */
     struct cs_monitor_hub *hub;
     uint8_t *declared; /* per channel: told to the hub */
     uint16_t ndeclared;
@@ -20,8 +27,18 @@ static void on_finding(void *ctx, const struct cs_finding *f)
     l->m->protocol_findings++;
     cs_tap_log(&l->m->tap, l->m->sim_channel, 3, "rule %s broken on %s: %s", f->rule,
                f->channel_name, f->msg);
-    fprintf(stderr, "chansim: rule %s broken on channel %s at cycle %" PRIu64 ": %s\n", f->rule,
-            f->channel_name, f->cycle, f->msg);
+    size_t i = 0;
+    while (i < 64 && l->shown[i].rule[0] && strcmp(l->shown[i].rule, f->rule) != 0)
+        i++;
+    if (i < 64 && !l->shown[i].rule[0])
+        snprintf(l->shown[i].rule, sizeof(l->shown[i].rule), "%s", f->rule);
+    uint64_t n = i < 64 ? ++l->shown[i].n : CONSOLE_PER_RULE + 1;
+    if (n <= CONSOLE_PER_RULE)
+        fprintf(stderr, "chansim: rule %s broken on channel %s at cycle %" PRIu64 ": %s\n", f->rule,
+                f->channel_name, f->cycle, f->msg);
+    if (n == CONSOLE_PER_RULE)
+        fprintf(stderr, "chansim: further breaches of rule %s are counted and traced only\n",
+                f->rule);
 }
 
 /* Channels are added while families attach; the hub learns of each at its first message. */

@@ -57,6 +57,7 @@ struct crq_replay {
     unsigned irq;
     uint32_t unit;
     uint64_t queue_base, queue_len;
+    uint32_t oldest, outstanding; /* firmware mode: slots written and not yet seen consumed */
     struct crq_costs costs;
     struct crq_facility *f; /* guest mode: the model under test */
     struct crq_adapter *a;
@@ -420,11 +421,24 @@ static void release_firmware(struct crq_replay *r, const struct item *it)
                     "the driver has no queue registered where the recording had one");
             return;
         }
+        /* as the facility does: note the slots the driver handed back, in ring order */
+        uint32_t entries = (uint32_t)(r->queue_len / 16);
+        while (r->outstanding && entries) {
+            uint8_t *o = cs_gmem_ptr(&r->dom->mem, r->queue_base + 16ull * r->oldest, 16);
+            if (!o || __atomic_load_n(&o[0], __ATOMIC_ACQUIRE))
+                break;
+            uint8_t b[4];
+            crq_put32(b, r->oldest);
+            tap(r, CS_TAP_TO_FW, CRQ_K_CONSUMED, b, sizeof(b));
+            r->oldest = (r->oldest + 1) % entries;
+            r->outstanding--;
+        }
         if (s[0]) {
             diverge(r, cs_sched_now(r->m->sched), it, 0, 0, NULL, 0,
                     "the driver has not consumed this slot yet");
             return;
         }
+        r->outstanding++;
         memcpy(s + 1, it->p + 9, 15);
         __atomic_store_n(&s[0], it->p[8], __ATOMIC_RELEASE);
         tap(r, it->dir, it->kind, it->p, it->len);
@@ -551,6 +565,7 @@ long crq_replay_hcall(void *ctx, unsigned long opcode, const unsigned long *args
     if (opcode == H_REG_CRQ && nargs >= 3) {
         r->queue_base = args[1];
         r->queue_len = args[2];
+        r->oldest = r->outstanding = 0;
     } else if (opcode == H_FREE_CRQ) {
         r->queue_base = 0;
     }
