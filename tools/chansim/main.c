@@ -19,8 +19,9 @@ static const char usage[] =
     "  run [PLATFORM]      simulate a platform (libvirt domain XML; default: the built-in one)\n"
     "  check TRACE         check a recorded trace against the protocol rules\n"
     "  convert TRACE       convert a trace (--to jsonl)\n"
-    "  replay TRACE        replay a recorded trace against drivers or models\n"
+    "  replay TRACE        replay a recorded trace against a driver or a model\n"
     "  rules               list the protocol rule catalog\n"
+    "  suite NAME          run a conformance suite (--junit, --tap; --list lists them)\n"
     "\n"
     "  chansim <command> --help    options of a command\n"
     "  chansim --version\n"
@@ -85,7 +86,8 @@ int main(int argc, char **argv)
                 {"check", cmd_check},
                 {"convert", cmd_convert},
                 {"replay", cmd_replay},
-                {"rules", cmd_rules}};
+                {"rules", cmd_rules},
+                {"suite", cmd_suite}};
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
         if (strcmp(sub, cmds[i].name) == 0)
             return cmds[i].fn(argc - 1, argv + 1);

@@ -104,7 +104,10 @@ START_TEST(help_version_and_usage_errors)
     cs_assert_contains(r.err, "--until 'soon'");
     CHANSIM("replay", "x");
     ck_assert_int_eq(r.status, 2);
-    cs_assert_contains(r.err, "not available yet");
+    cs_assert_contains(r.err, "--mode firmware or --mode guest is required");
+    CHANSIM("replay", tmp_path("no-trace"), "--mode", "guest");
+    ck_assert_int_eq(r.status, 2);
+    cs_assert_contains(r.err, "no-trace");
     CHANSIM("rules");
     ck_assert_int_eq(r.status, 0);
 }
