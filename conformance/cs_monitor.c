@@ -11,10 +11,20 @@ struct cs_monitor_ctx {
     char name[64];
 };
 
+/* The context is allocated on its own: monitors keep a pointer to it while the channel array
+ * grows. */
 struct chan {
     const struct cs_monitor_class *cls; /* NULL: no monitor for this family */
     void *mon;
-    struct cs_monitor_ctx ctx;
+    struct cs_monitor_ctx *ctx;
+};
+
+/* Per rule: the count and a copy of the first finding. */
+struct rule_tally {
+    char rule[16];
+    uint64_t count;
+    char channel[64];
+    struct cs_finding first;
 };
 
 struct cs_monitor_hub {
@@ -23,6 +33,8 @@ struct cs_monitor_hub {
     cs_finding_fn fn;
     void *fn_ctx;
     uint64_t findings;
+    struct rule_tally *tally;
+    size_t ntally;
 };
 
 struct cs_monitor_hub *cs_monitor_hub_new(cs_finding_fn fn, void *ctx)
@@ -46,11 +58,15 @@ void cs_monitor_hub_channel(struct cs_monitor_hub *h, uint16_t id, const char *n
         h->n = (size_t)id + 1;
     }
     struct chan *c = &h->chans[id];
-    c->ctx.hub = h;
-    c->ctx.channel = id;
-    snprintf(c->ctx.name, sizeof(c->ctx.name), "%s", name);
+    if (c->mon)
+        c->cls->destroy(c->mon);
+    if (!c->ctx && !(c->ctx = calloc(1, sizeof(*c->ctx))))
+        abort();
+    c->ctx->hub = h;
+    c->ctx->channel = id;
+    snprintf(c->ctx->name, sizeof(c->ctx->name), "%s", name);
     c->cls = cs_monitor_class_for(family);
-    c->mon = c->cls ? c->cls->create(&c->ctx, c->ctx.name) : NULL;
+    c->mon = c->cls ? c->cls->create(c->ctx, c->ctx->name) : NULL;
 }
 
 void cs_monitor_hub_msg(struct cs_monitor_hub *h, const struct cs_mon_msg *m)
@@ -70,9 +86,72 @@ void cs_monitor_report(struct cs_monitor_ctx *ctx, const char *rule, uint64_t cy
     va_start(ap, fmt);
     vsnprintf(f.msg, sizeof(f.msg), fmt, ap);
     va_end(ap);
-    ctx->hub->findings++;
-    if (ctx->hub->fn)
-        ctx->hub->fn(ctx->hub->fn_ctx, &f);
+    struct cs_monitor_hub *h = ctx->hub;
+    h->findings++;
+    /* Findings are rare and rules few: a linear search keeps this simple. */
+    struct rule_tally *t = NULL;
+    for (size_t i = 0; i < h->ntally && !t; i++)
+        if (strcmp(h->tally[i].rule, rule) == 0)
+            t = &h->tally[i];
+    if (!t) {
+        h->tally = realloc(h->tally, (h->ntally + 1) * sizeof(*h->tally));
+        if (!h->tally)
+            abort();
+        t = &h->tally[h->ntally++];
+        memset(t, 0, sizeof(*t));
+        snprintf(t->rule, sizeof(t->rule), "%s", rule);
+        snprintf(t->channel, sizeof(t->channel), "%s", ctx->name);
+        t->first = f;
+    }
+    t->count++;
+    if (h->fn)
+        h->fn(h->fn_ctx, &f);
+}
+
+void cs_monitor_hub_findings_by_rule(const struct cs_monitor_hub *h, cs_rule_findings_fn fn,
+                                     void *ctx)
+{
+    for (size_t i = 0; i < h->ntally; i++) {
+        struct cs_finding first = h->tally[i].first;
+        first.rule = h->tally[i].rule;
+        first.channel_name = h->tally[i].channel;
+        fn(ctx, h->tally[i].rule, h->tally[i].count, &first);
+    }
+}
+
+struct coverage_sum {
+    struct {
+        const char *rule;
+        uint64_t checks;
+    } * r;
+    size_t n;
+};
+
+static void add_coverage(void *ctx, const char *rule, uint64_t checks)
+{
+    struct coverage_sum *s = ctx;
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->r[i].rule, rule) == 0) {
+            s->r[i].checks += checks;
+            return;
+        }
+    s->r = realloc(s->r, (s->n + 1) * sizeof(*s->r));
+    if (!s->r)
+        abort();
+    s->r[s->n].rule = rule;
+    s->r[s->n].checks = checks;
+    s->n++;
+}
+
+void cs_monitor_hub_coverage(const struct cs_monitor_hub *h, cs_coverage_fn cb, void *ctx)
+{
+    struct coverage_sum s = {NULL, 0};
+    for (size_t i = 0; i < h->n; i++)
+        if (h->chans[i].mon && h->chans[i].cls->coverage)
+            h->chans[i].cls->coverage(h->chans[i].mon, add_coverage, &s);
+    for (size_t i = 0; i < s.n; i++)
+        cb(ctx, s.r[i].rule, s.r[i].checks);
+    free(s.r);
 }
 
 void cs_monitor_hub_finish(struct cs_monitor_hub *h, uint64_t cycle)
@@ -91,9 +170,12 @@ void cs_monitor_hub_free(struct cs_monitor_hub *h)
 {
     if (!h)
         return;
-    for (size_t i = 0; i < h->n; i++)
+    for (size_t i = 0; i < h->n; i++) {
         if (h->chans[i].mon)
             h->chans[i].cls->destroy(h->chans[i].mon);
+        free(h->chans[i].ctx);
+    }
     free(h->chans);
+    free(h->tally);
     free(h);
 }

@@ -32,6 +32,9 @@ struct cs_monitor_ctx; /* handed to a monitor so it can report */
 void cs_monitor_report(struct cs_monitor_ctx *ctx, const char *rule, uint64_t cycle,
                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Rule coverage: `checks` is how many times the rule's check was evaluated, breached or not. */
+typedef void (*cs_coverage_fn)(void *ctx, const char *rule, uint64_t checks);
+
 struct cs_monitor_class {
     const char *family;
     void *(*create)(struct cs_monitor_ctx *ctx, const char *channel_name);
@@ -39,6 +42,10 @@ struct cs_monitor_class {
     /* end of the run or trace: checks on what is still outstanding */
     void (*finish)(void *mon, uint64_t cycle);
     void (*destroy)(void *mon);
+    /* Optional: call cb once for every rule the monitor checks, with its count so far (0 for a
+     * rule it knows but never had occasion to check). Suites use it to show what a scenario
+     * exercised. */
+    void (*coverage)(void *mon, cs_coverage_fn cb, void *ctx);
 };
 
 /* The monitor classes compiled into chansim (cs_monitors.c). */
@@ -57,6 +64,17 @@ void cs_monitor_hub_channel(struct cs_monitor_hub *h, uint16_t id, const char *n
 void cs_monitor_hub_msg(struct cs_monitor_hub *h, const struct cs_mon_msg *m);
 void cs_monitor_hub_finish(struct cs_monitor_hub *h, uint64_t cycle);
 uint64_t cs_monitor_hub_findings(const struct cs_monitor_hub *h);
+
+/* Findings per rule ID, in order of each rule's first finding: the count and the first
+ * finding (its strings live as long as the hub). */
+typedef void (*cs_rule_findings_fn)(void *ctx, const char *rule, uint64_t count,
+                                    const struct cs_finding *first);
+void cs_monitor_hub_findings_by_rule(const struct cs_monitor_hub *h, cs_rule_findings_fn fn,
+                                     void *ctx);
+
+/* Coverage summed over every channel's monitor: cb once per rule, in the order the monitors
+ * name them. Rules of monitor classes without coverage do not appear. */
+void cs_monitor_hub_coverage(const struct cs_monitor_hub *h, cs_coverage_fn cb, void *ctx);
 void cs_monitor_hub_free(struct cs_monitor_hub *h);
 
 #endif

@@ -122,6 +122,33 @@ void cs_trace_reader_close(cs_trace_reader *r);
  * holds the truncation warning (err->set = 1) so the caller can show it. */
 int cs_trace_to_jsonl(const char *trace_dir, FILE *out, cs_error *err);
 
+/* pcapng export for Wireshark (docs/trace-format.md, "pcapng export"): one interface per
+ * channel (link type LINKTYPE_USER0, nanosecond timestamps), one packet per event: the 8-byte
+ * chansim pseudo-header below, then the message payload or the log text. */
+#define CS_PCAPNG_LINKTYPE 147 /* LINKTYPE_USER0; tools/wireshark/chansim.lua decodes it */
+#define CS_PCAPNG_PSEUDO_LEN 8
+#define CS_PCAPNG_MAGIC 0xC1 /* pseudo-header byte 0: chansim, layout version 1 */
+/* Largest packet kept whole: Wireshark refuses USER0 packets longer than 256 KiB, so longer
+ * ones are cut to this length (the original length stays in the packet record). */
+#define CS_PCAPNG_SNAPLEN 262144
+
+/* Pseudo-header byte 1: the channel family. */
+enum cs_pcapng_family {
+    CS_PCAPNG_FAMILY_OTHER = 0,
+    CS_PCAPNG_FAMILY_CRQ = 1,
+    CS_PCAPNG_FAMILY_CSS = 2,
+    CS_PCAPNG_FAMILY_VISOR = 3,
+};
+
+/* Pseudo-header byte 3: what the packet holds. */
+enum cs_pcapng_record {
+    CS_PCAPNG_RECORD_MSG = 0, /* chansim:msg; byte 2 direction, bytes 4-5 kind (big-endian) */
+    CS_PCAPNG_RECORD_LOG = 1, /* chansim:log; byte 2 level, data is the text without its NUL */
+};
+
+/* Same contract as cs_trace_to_jsonl(); memory does not grow with the trace. */
+int cs_trace_to_pcapng(const char *trace_dir, FILE *out, cs_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -29,9 +29,31 @@ struct copy {
     uint64_t dst, len;
 };
 
+/* Coverage: one counter per rule, bumped wherever that rule's check is evaluated, so that a
+ * suite can tell a rule that held from one that never had occasion to be checked. Rules about
+ * what must not happen after an event (C6 after a free or a partner's deregistration, C9 after
+ * a migration) count only once that event happened: before it they cannot be broken. */
+/* clang-format off */
+#define CRQ_RULES                                                                                  \
+    X(C1) X(C2) X(C3) X(C4) X(C5) X(C6) X(C7) X(C8) X(C9)                                          \
+    X(V1) X(V2) X(V3) X(V4) X(V5) X(V6) X(V7) X(V8) X(V9) X(V10)
+enum rule {
+#define X(id) R_##id,
+    CRQ_RULES
+#undef X
+    NRULES
+};
+static const char *const rule_ids[NRULES] = {
+#define X(id) #id,
+    CRQ_RULES
+#undef X
+};
+/* clang-format on */
+
 struct pending {
     uint64_t op;
     uint64_t args[6];
+    unsigned nargs; /* as recorded: traces imported from ftrace carry none */
     uint64_t cycle;
     int committed;    /* H_SEND_CRQ: the hypervisor acted on it before the return */
     uint8_t elem[16]; /* H_SEND_CRQ: word1, word2 as the hypervisor stores them */
@@ -85,6 +107,7 @@ struct vmc {
 
 struct mon {
     struct cs_monitor_ctx *ctx;
+    uint64_t checks[NRULES];
 
     struct pending pend[MAX_PENDING];
     unsigned npend;
@@ -145,6 +168,7 @@ static const char *vmc_type_name(uint8_t t)
 }
 
 #define REPORT(m, rule, cycle, ...) cs_monitor_report((m)->ctx, rule, cycle, __VA_ARGS__)
+#define CHECKED(m, r)               ((m)->checks[r]++)
 
 /* ---- queue slots ---------------------------------------------------------------------- */
 
@@ -332,6 +356,7 @@ static void vmc_partition_add_buf_resp(struct mon *m, const uint8_t *e, uint64_t
     struct vmc *v = &m->vmc;
     uint8_t index = VMC_INDEX(e), session = VMC_SESSION(e), status = VMC_STATUS(e);
     uint16_t id = VMC_BUFFER_ID(e);
+    CHECKED(m, R_V4);
     struct vbuf *b = buf_find(v, index, id);
     if (b && b->resp_pending) {
         if (b->session != session)
@@ -359,6 +384,7 @@ static void vmc_partition_signal(struct mon *m, const uint8_t *e, uint64_t cycle
     uint8_t index = VMC_INDEX(e);
     uint16_t id = VMC_BUFFER_ID(e);
     uint32_t len = VMC_VAR3(e);
+    CHECKED(m, R_V7);
     struct vbuf *b = buf_find(v, index, id);
     if (!b) {
         REPORT(m, "V7", cycle,
@@ -445,6 +471,7 @@ static void vmc_from_partition(struct mon *m, const uint8_t *e, uint64_t cycle)
 static void vmc_cap_resp(struct mon *m, const uint8_t *e, uint64_t cycle)
 {
     struct vmc *v = &m->vmc;
+    CHECKED(m, R_V2);
     if (!v->cap_pending) {
         REPORT(m, "V2", cycle, "CAP_RESP with no outstanding CAP");
         return;
@@ -477,6 +504,7 @@ static void vmc_hv_add_buf(struct mon *m, const uint8_t *e, uint64_t cycle)
     struct vmc *v = &m->vmc;
     uint8_t index = VMC_INDEX(e), session = VMC_SESSION(e);
     uint16_t id = VMC_BUFFER_ID(e);
+    CHECKED(m, R_V4);
     struct vbuf *b = buf_find(v, index, id);
     if (b) {
         REPORT(m, "V4", cycle,
@@ -503,6 +531,7 @@ static void vmc_hv_rem_buf(struct mon *m, const uint8_t *e, uint64_t cycle)
     struct vmc *v = &m->vmc;
     uint8_t index = VMC_INDEX(e);
     struct hmc *h = &v->hmc[index];
+    CHECKED(m, R_V8);
     uint32_t own = 0;
     for (size_t i = 0; i < v->nbufs; i++)
         if (v->bufs[i].index == index && v->bufs[i].owner == OWNER_PARTITION)
@@ -522,6 +551,7 @@ static void vmc_hv_open_resp(struct mon *m, const uint8_t *e, uint64_t cycle)
     uint8_t index = VMC_INDEX(e), session = VMC_SESSION(e), status = VMC_STATUS(e);
     uint16_t id = VMC_BUFFER_ID(e);
     struct hmc *h = &v->hmc[index];
+    CHECKED(m, R_V5);
     if (h->state != HMC_OPENING) {
         REPORT(m, "V5", cycle, "OPEN_RESP for index %u, which has no outstanding OPEN", index);
         return;
@@ -549,6 +579,7 @@ static void vmc_hv_close_resp(struct mon *m, const uint8_t *e, uint64_t cycle)
     struct vmc *v = &m->vmc;
     uint8_t index = VMC_INDEX(e);
     struct hmc *h = &v->hmc[index];
+    CHECKED(m, R_V8);
     if (!h->close_pending) {
         REPORT(m, "V8", cycle, "CLOSE_RESP for index %u, which has no outstanding CLOSE", index);
         return;
@@ -568,6 +599,7 @@ static void vmc_hv_signal(struct mon *m, const uint8_t *e, uint64_t cycle)
     uint8_t index = VMC_INDEX(e);
     uint16_t id = VMC_BUFFER_ID(e);
     uint32_t len = VMC_VAR3(e);
+    CHECKED(m, R_V6);
     struct vbuf *b = buf_find(v, index, id);
     if (v->hmc[index].state != HMC_READY)
         REPORT(m, "V6", cycle, "SIGNAL on index %u, whose OPEN has not succeeded", index);
@@ -595,6 +627,8 @@ static void vmc_from_hv(struct mon *m, const uint8_t *e, uint64_t cycle)
     if (!v->active)
         return;
     uint8_t type = e[1];
+    if (v->p_crq_size)
+        CHECKED(m, R_V9);
     if (v->p_crq_size && m->fcount > v->p_crq_size / 2u)
         REPORT(m, "V9", cycle,
                "%s leaves %" PRIu32 " unconsumed messages in the partition's queue, more than "
@@ -607,6 +641,7 @@ static void vmc_from_hv(struct mon *m, const uint8_t *e, uint64_t cycle)
     int has_id = type == VMC_ADD_BUF || type == VMC_OPEN_RESP || type == VMC_SIGNAL;
     if (!has_id && type != VMC_REM_BUF && type != VMC_CLOSE_RESP)
         return; /* not a hypervisor-to-partition type: the driver drops it */
+    CHECKED(m, R_V1);
     if (!v->caps_done) {
         REPORT(m, "V1", cycle, "hypervisor sent %s before the capabilities exchange completed",
                vmc_type_name(type));
@@ -615,6 +650,7 @@ static void vmc_from_hv(struct mon *m, const uint8_t *e, uint64_t cycle)
     uint8_t index = VMC_INDEX(e), session = VMC_SESSION(e);
     uint16_t id = VMC_BUFFER_ID(e);
     int answered_with_error = type == VMC_ADD_BUF || type == VMC_SIGNAL;
+    CHECKED(m, R_V3);
     if ((int)index > v->max_index) {
         REPORT(m, "V3", cycle, "%s for index %u, beyond the negotiated maximum index %d",
                vmc_type_name(type), index, v->max_index);
@@ -663,6 +699,7 @@ static int header_ok(uint8_t h)
 /* The partition's element reached the hypervisor. */
 static void partition_delivered(struct mon *m, const uint8_t *e, uint64_t cycle)
 {
+    CHECKED(m, R_C1);
     if (!header_ok(e[0])) {
         REPORT(m, "C1", cycle, "partition's H_SEND_CRQ delivered an element with header 0x%02x",
                e[0]);
@@ -672,6 +709,7 @@ static void partition_delivered(struct mon *m, const uint8_t *e, uint64_t cycle)
         if (e[1] == CRQ_INIT) {
             m->p_init++;
         } else if (e[1] == CRQ_INIT_COMPLETE) {
+            CHECKED(m, R_C7);
             if (!m->h_init) {
                 REPORT(m, "C7", cycle,
                        "partition sent INIT COMPLETE with no INIT from the hypervisor to answer");
@@ -684,6 +722,9 @@ static void partition_delivered(struct mon *m, const uint8_t *e, uint64_t cycle)
     }
     if (e[0] != CRQ_HDR_PAYLOAD)
         return;
+    if (m->freed)
+        CHECKED(m, R_C6);
+    CHECKED(m, R_C7);
     if (!m->hs_done) {
         if (m->freed)
             REPORT(m, "C6", cycle,
@@ -722,6 +763,7 @@ static int other_unit(const struct mon *m, const struct pending *p)
 static void reg_crq_ret(struct mon *m, const struct pending *p, int64_t rc, uint64_t cycle)
 {
     uint64_t ioba = p->args[1], len = p->args[2];
+    CHECKED(m, R_C5);
     if (other_unit(m, p)) {
         if (rc != H_PARAMETER)
             REPORT(m, "C5", cycle,
@@ -763,6 +805,7 @@ static void reg_crq_ret(struct mon *m, const struct pending *p, int64_t rc, uint
 
 static void send_crq_ret(struct mon *m, struct pending *p, int64_t rc, uint64_t cycle)
 {
+    CHECKED(m, R_C4);
     if (other_unit(m, p)) {
         if (rc != H_PARAMETER)
             REPORT(m, "C4", cycle,
@@ -783,6 +826,8 @@ static void send_crq_ret(struct mon *m, struct pending *p, int64_t rc, uint64_t 
                rc_name(rc), rc,
                m->partner_dereg ? CRQ_EV_PARTNER_DEREGISTERED : CRQ_EV_PARTNER_FAILED,
                m->gone_cycle);
+    if (m->migrated)
+        CHECKED(m, R_C9);
     if (rc == H_SUCCESS && m->migrated)
         REPORT(m, "C9", cycle,
                "H_SEND_CRQ succeeded after a migration event, before H_ENABLE_CRQ succeeded");
@@ -807,6 +852,7 @@ static void on_hcall(struct mon *m, const struct cs_mon_msg *msg)
     p->op = crq_be64(msg->payload);
     p->cycle = msg->cycle;
     unsigned nargs = (msg->len - 8) / 8;
+    p->nargs = nargs;
     for (unsigned i = 0; i < nargs && i < 6; i++)
         p->args[i] = crq_be64(msg->payload + 8 + 8 * i);
     if (p->op == H_SEND_CRQ) {
@@ -831,14 +877,26 @@ static void on_ret(struct mon *m, const struct cs_mon_msg *msg)
     struct pending p = m->pend[i];
     memmove(&m->pend[i], &m->pend[i + 1], sizeof(m->pend[0]) * (m->npend - i - 1));
     m->npend--;
+    /* A call recorded without its arguments (imported from ftrace, whose hcall tracepoints
+     * keep only the opcode) says nothing about the queue: no check depends on it. */
+    static const struct {
+        uint64_t op;
+        unsigned nargs;
+    } needs[] = {{H_REG_CRQ, 3},  {H_FREE_CRQ, 1},  {H_VIO_SIGNAL, 2},
+                 {H_SEND_CRQ, 3}, {H_COPY_RDMA, 5}, {H_ENABLE_CRQ, 1}};
+    for (size_t k = 0; k < sizeof(needs) / sizeof(needs[0]); k++)
+        if (needs[k].op == op && p.nargs < needs[k].nargs)
+            return;
     uint64_t cycle = msg->cycle;
     switch (op) {
     case H_REG_CRQ:
         reg_crq_ret(m, &p, rc, cycle);
         break;
     case H_FREE_CRQ:
-        if (rc == H_SUCCESS && !other_unit(m, &p))
+        if (rc == H_SUCCESS && !other_unit(m, &p)) {
+            CHECKED(m, R_C6); /* from here on nothing may be written into the queue */
             queue_free(m);
+        }
         break;
     case H_VIO_SIGNAL:
         if (m->vio_pending)
@@ -867,6 +925,7 @@ static void on_ret(struct mon *m, const struct cs_mon_msg *msg)
 
 static void irq_account_element(struct mon *m, uint32_t slot, uint64_t cycle)
 {
+    CHECKED(m, R_C8);
     /* The interrupt is raised right after the write (edge semantics): an element whose
      * interrupt has not come by the next write never got one. */
     if (m->irq_owed)
@@ -892,6 +951,7 @@ static void on_hv_init(struct mon *m, const uint8_t *e, uint64_t cycle)
     if (e[1] == CRQ_INIT) {
         m->h_init++;
     } else if (e[1] == CRQ_INIT_COMPLETE) {
+        CHECKED(m, R_C7);
         if (!m->p_init) {
             REPORT(m, "C7", cycle,
                    "hypervisor sent INIT COMPLETE with no INIT from the partition to answer");
@@ -905,6 +965,8 @@ static void on_hv_init(struct mon *m, const uint8_t *e, uint64_t cycle)
 static void on_event(struct mon *m, const uint8_t *e, uint64_t cycle)
 {
     uint8_t reason = e[1];
+    if (reason == CRQ_EV_PARTNER_DEREGISTERED)
+        CHECKED(m, R_C6);
     if (reason == CRQ_EV_PARTNER_DEREGISTERED && m->partner_dereg)
         REPORT(m, "C6", cycle,
                "second partner-deregistered event (0xFF/0x02) with no INIT from the partner "
@@ -915,8 +977,10 @@ static void on_event(struct mon *m, const uint8_t *e, uint64_t cycle)
         m->partner_dereg = reason == CRQ_EV_PARTNER_DEREGISTERED;
         m->gone_cycle = cycle;
     }
-    if (reason == CRQ_EV_MIGRATED)
+    if (reason == CRQ_EV_MIGRATED) {
+        CHECKED(m, R_C9);
         m->migrated = 1;
+    }
     /* Transport loss and migration restart the INIT exchange; ibmvmc restarts it on any
      * transport event and drops its whole VMC state. */
     if (reason == CRQ_EV_PARTNER_FAILED || reason == CRQ_EV_PARTNER_DEREGISTERED ||
@@ -934,6 +998,9 @@ static void on_element(struct mon *m, const struct cs_mon_msg *msg)
     const uint8_t *e = msg->payload + 8;
     commit_sends(m, cycle);
     irq_account_element(m, slot, cycle);
+    CHECKED(m, R_C2);
+    if (!m->registered && m->freed)
+        CHECKED(m, R_C6);
     if (!m->registered) {
         if (m->freed)
             REPORT(m, "C6", cycle,
@@ -955,6 +1022,7 @@ static void on_element(struct mon *m, const struct cs_mon_msg *msg)
         REPORT(m, "C2", cycle,
                "element written at slot %" PRIu32 ", the next slot in ring order is %" PRIu32, slot,
                m->next_slot);
+    CHECKED(m, R_C1);
     if (!header_ok(e[0]))
         REPORT(m, "C1", cycle, "element at slot %" PRIu32 " has header 0x%02x", slot, e[0]);
     else if (slot_busy(m, slot))
@@ -974,6 +1042,9 @@ static void on_element(struct mon *m, const struct cs_mon_msg *msg)
     } else if (e[0] == CRQ_HDR_EVENT) {
         on_event(m, e, cycle);
     } else if (e[0] == CRQ_HDR_PAYLOAD) {
+        if (m->partner_dereg)
+            CHECKED(m, R_C6);
+        CHECKED(m, R_C7);
         if (!m->hs_done) {
             if (m->partner_dereg)
                 REPORT(m, "C6", cycle,
@@ -992,6 +1063,7 @@ static void on_element(struct mon *m, const struct cs_mon_msg *msg)
 
 static void on_irq(struct mon *m, const struct cs_mon_msg *msg)
 {
+    CHECKED(m, R_C8);
     if (m->irq_owed) {
         m->irq_owed--;
     } else if (m->irq_maybe) {
@@ -1010,6 +1082,7 @@ static void on_consumed(struct mon *m, const struct cs_mon_msg *msg)
     if (msg->len < 4 || !m->registered)
         return;
     uint32_t slot = crq_be32(msg->payload);
+    CHECKED(m, R_C3);
     if (!slot_busy(m, slot)) {
         REPORT(m, "C3", msg->cycle,
                "slot %" PRIu32 " found cleared, but it held no unconsumed element", slot);
@@ -1039,6 +1112,8 @@ static void on_rdma(struct mon *m, const struct cs_mon_msg *msg)
         }
     if (!v->active || !v->caps_done)
         return;
+    if (msg->dir == 0 || msg->dir == 1)
+        CHECKED(m, R_V10);
     if (msg->dir == 0) {
         struct vbuf *b = NULL;
         for (size_t i = 0; i < v->nbufs && !b; i++)
@@ -1086,6 +1161,7 @@ static void on_hv_send_failed(struct mon *m, const struct cs_mon_msg *msg)
         m->partner_dereg = 0;
     }
     int closed = !m->registered || m->migrated;
+    CHECKED(m, R_C4);
     if (rc == H_CLOSED) {
         if (!closed)
             REPORT(m, "C4", msg->cycle,
@@ -1165,6 +1241,8 @@ static void mon_finish(void *p, uint64_t cycle)
 {
     struct mon *m = p;
     struct vmc *v = &m->vmc;
+    if (m->irq_owed)
+        CHECKED(m, R_C8);
     if (m->irq_owed && overdue(m->irq_owed_cycle, cycle))
         REPORT(m, "C8", cycle,
                "element at slot %" PRIu32 " (cycle %" PRIu64 ") was written with interrupts "
@@ -1172,16 +1250,25 @@ static void mon_finish(void *p, uint64_t cycle)
                m->irq_owed_slot, m->irq_owed_cycle);
     if (!v->active)
         return;
+    if (v->cap_pending)
+        CHECKED(m, R_V2);
     if (v->cap_pending && overdue(v->cap_cycle, cycle))
         REPORT(m, "V2", cycle, "CAP sent at cycle %" PRIu64 " was never answered", v->cap_cycle);
-    for (size_t i = 0; i < v->nbufs; i++)
+    for (size_t i = 0; i < v->nbufs; i++) {
+        if (v->bufs[i].resp_pending)
+            CHECKED(m, R_V4);
         if (v->bufs[i].resp_pending && overdue(v->bufs[i].cycle, cycle))
             REPORT(m, "V4", cycle,
                    "ADD_BUF for buffer %u of index %u at cycle %" PRIu64
                    " never got an ADD_BUF_RESP",
                    v->bufs[i].id, v->bufs[i].index, v->bufs[i].cycle);
+    }
     for (unsigned i = 0; i < 256; i++) {
         const struct hmc *h = &v->hmc[i];
+        if (h->state == HMC_OPENING)
+            CHECKED(m, R_V5);
+        if (h->close_pending)
+            CHECKED(m, R_V8);
         if (h->state == HMC_OPENING && overdue(h->open_cycle, cycle))
             REPORT(m, "V5", cycle, "OPEN for index %u at cycle %" PRIu64 " was never answered", i,
                    h->open_cycle);
@@ -1200,10 +1287,18 @@ static void mon_destroy(void *p)
     free(m);
 }
 
+static void mon_coverage(void *p, cs_coverage_fn cb, void *ctx)
+{
+    const struct mon *m = p;
+    for (int r = 0; r < NRULES; r++)
+        cb(ctx, rule_ids[r], m->checks[r]);
+}
+
 const struct cs_monitor_class crq_monitor_class = {
     .family = "crq",
     .create = mon_create,
     .on_msg = mon_on_msg,
     .finish = mon_finish,
     .destroy = mon_destroy,
+    .coverage = mon_coverage,
 };

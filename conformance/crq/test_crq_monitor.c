@@ -272,10 +272,57 @@ static void open_session(struct fx *f)
     hv(f, r.b);
 }
 
+/* What the hub says after the run: coverage and findings per rule. */
+static struct {
+    char rule[8];
+    uint64_t checks, findings;
+} cov[32];
+static size_t ncov;
+
+static size_t cov_slot(const char *rule)
+{
+    for (size_t i = 0; i < ncov; i++)
+        if (strcmp(cov[i].rule, rule) == 0)
+            return i;
+    ck_assert_uint_lt(ncov, sizeof(cov) / sizeof(cov[0]));
+    snprintf(cov[ncov].rule, sizeof(cov[ncov].rule), "%s", rule);
+    return ncov++;
+}
+
+static void on_coverage(void *ctx, const char *rule, uint64_t checks)
+{
+    (void)ctx;
+    cov[cov_slot(rule)].checks += checks;
+}
+
+static void on_rule_findings(void *ctx, const char *rule, uint64_t count,
+                             const struct cs_finding *first)
+{
+    (void)ctx;
+    ck_assert_str_eq(first->rule, rule);
+    ck_assert_ptr_nonnull(first->channel_name);
+    cov[cov_slot(rule)].findings += count;
+}
+
+static uint64_t checks_of(const char *rule)
+{
+    for (size_t i = 0; i < ncov; i++)
+        if (strcmp(cov[i].rule, rule) == 0)
+            return cov[i].checks;
+    return 0;
+}
+
 static void fx_end(struct fx *f, uint64_t extra)
 {
     cs_monitor_hub_finish(f->hub, f->cycle + extra);
     ck_assert_uint_eq(cs_monitor_hub_findings(f->hub), nfound);
+    ncov = 0;
+    cs_monitor_hub_coverage(f->hub, on_coverage, NULL);
+    cs_monitor_hub_findings_by_rule(f->hub, on_rule_findings, NULL);
+    uint64_t total = 0;
+    for (size_t i = 0; i < ncov; i++)
+        total += cov[i].findings;
+    ck_assert_uint_eq(total, nfound);
     cs_monitor_hub_free(f->hub);
 }
 
@@ -302,6 +349,8 @@ static void expect_only(struct fx *f, uint64_t extra, const char *rule)
     if (!ok)
         dump();
     ck_assert_msg(ok, "expected findings of rule %s only, got %zu findings", rule, nfound);
+    /* a breach is an evaluated check: coverage must count it */
+    ck_assert_msg(checks_of(rule) > 0, "rule %s broken but not counted as checked", rule);
 }
 
 #define SOON 1
@@ -1101,6 +1150,30 @@ START_TEST(v10_copy_from_unsignalled_buffer)
 }
 END_TEST
 
+/* Every rule of the monitor is listed; a conforming session exercises the common ones. */
+START_TEST(coverage_of_conforming_session)
+{
+    struct fx f;
+    fx_start(&f, "crq0");
+    open_session(&f);
+    copy_to_hv(&f, LIOBA2, 100);
+    struct el s = vmc_el(VMC_SIGNAL, 0, 0, 1, 0, 2, 100);
+    send(&f, s.b, H_SUCCESS, NULL);
+    struct el h1 = vmc_el(VMC_SIGNAL, 0, 0, 1, 0, 1, 50);
+    hv(&f, h1.b);
+    copy_from_hv(&f, LIOBA1, 50);
+    expect_none(&f, SOON);
+    ck_assert_uint_eq(ncov, 19);
+    static const char *const used[] = {"C1", "C2", "C3", "C4", "C5", "C7", "C8", "V1",
+                                       "V2", "V3", "V4", "V5", "V6", "V7", "V10"};
+    for (size_t i = 0; i < sizeof(used) / sizeof(used[0]); i++)
+        ck_assert_msg(checks_of(used[i]) > 0, "rule %s not exercised", used[i]);
+    ck_assert_uint_eq(checks_of("V8"), 0); /* no CLOSE, no REM_BUF */
+    ck_assert_uint_eq(checks_of("C6"), 0); /* no queue freed, no partner deregistered */
+    ck_assert_uint_eq(checks_of("C9"), 0); /* no migration */
+}
+END_TEST
+
 START_TEST(class_is_registered)
 {
     const struct cs_monitor_class *c = cs_monitor_class_for("crq");
@@ -1113,6 +1186,7 @@ static Suite *suite(void)
     Suite *s = suite_create("crq_monitor");
     TCase *ok = tcase_create("conforming");
     tcase_add_test(ok, class_is_registered);
+    tcase_add_test(ok, coverage_of_conforming_session);
     tcase_add_test(ok, conforming_vmc_session);
     tcase_add_test(ok, conforming_hypervisor_initiates);
     tcase_add_test(ok, conforming_full_queue_drops);

@@ -129,7 +129,10 @@ static void scenario(const char *name, struct outcome *o)
     char platform[512], dir[512];
     snprintf(platform, sizeof(platform), "%s/vmc-%s.xml", TESTDATA_DIR, name);
     const char *tmp = getenv("CHANSIM_TEST_TMP");
-    snprintf(dir, sizeof(dir), "%s/vmc-%s-%d", tmp ? tmp : "/tmp", name, (int)getpid());
+    (void)tmp;
+    char prefix[64];
+    snprintf(prefix, sizeof(prefix), "vmc-%s", name);
+    cs_test_tmpdir(dir, sizeof(dir), prefix);
     cs_error err = {0};
     ck_assert_msg(run_scenario(platform, dir, o, &err) == 0, "%s: %s", name, err.msg);
     verdicts_from_trace(dir, &o->live, &o->offline);

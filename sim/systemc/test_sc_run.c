@@ -98,8 +98,9 @@ START_TEST(same_platform_same_trace)
 {
     const char *tmp = getenv("CHANSIM_TEST_TMP");
     char a[512], b[512];
-    snprintf(a, sizeof(a), "%s/sc-run-%d-a", tmp ? tmp : "/tmp", (int)getpid());
-    snprintf(b, sizeof(b), "%s/sc-run-%d-b", tmp ? tmp : "/tmp", (int)getpid());
+    (void)tmp;
+    cs_test_tmpdir(a, sizeof(a), "sc-run-a");
+    cs_test_tmpdir(b, sizeof(b), "sc-run-b");
     run_in_child(a);
     run_in_child(b);
     /* Every file, metadata (with its UUID) and streams, is identical byte for byte. */

@@ -55,12 +55,10 @@ static void print_summary(const struct cs_platform *p, const struct cs_machine *
 
 int cmd_run(int argc, char **argv)
 {
-    static const struct option opts[] = {{"connect", required_argument, 0, 'c'},
-                                         {"trace", required_argument, 0, 't'},
-                                         {"until", required_argument, 0, 'u'},
-                                         {"strict", no_argument, 0, 's'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"connect", required_argument, 0, 'c'}, {"trace", required_argument, 0, 't'},
+        {"until", required_argument, 0, 'u'},   {"strict", no_argument, 0, 's'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     const char *uri = NULL, *trace_dir = NULL;
     struct cs_run_opts ro = {0};
     int strict = 0;

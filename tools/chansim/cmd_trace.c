@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "export_vcd.h"
 #include "cs_monitor.h"
+#include "cs_ftrace_import.h"
 #include "cs_rules.h"
 #include "cs_trace.h"
 
@@ -19,13 +21,20 @@ static const char check_usage[] =
     "rule catalog over it. Exit status 1 when a rule is broken, 2 when the trace is unreadable.\n";
 
 static const char convert_usage[] =
-    "usage: chansim convert TRACE --to jsonl|pcapng [-o FILE]\n"
+    "usage: chansim convert TRACE --to jsonl|pcapng|vcd [-o FILE]\n"
     "\n"
     "Writes the events of the trace directory TRACE to FILE, or to standard output. FILE\n"
     "appears only when complete. Formats (docs/trace-format.md):\n"
     "  jsonl   JSON Lines, one object per event\n"
+    "  vcd     waveforms for GTKWave: CRQ queue occupancy, interrupt lines, queue state\n"
     "  pcapng  a capture for Wireshark/tshark, one packet per event; decode it with\n"
-    "          tools/wireshark/chansim.lua (tshark -X lua_script:chansim.lua -r FILE)\n";
+    "          tools/wireshark/chansim.lua (tshark -X lua_script:chansim.lua -r FILE)\n"
+    "\n"
+    "       chansim convert --from ftrace FILE -o TRACE\n"
+    "\n"
+    "Imports Linux ftrace or trace-cmd report text (s390 channel-subsystem, vfio_ccw and powerpc\n"
+    "hcall tracepoints) into a new trace directory TRACE, which appears only when at least one\n"
+    "event was imported. A summary of imported and skipped lines goes to standard error.\n";
 
 static int want_help(int argc, char **argv)
 {
@@ -92,19 +101,47 @@ int cmd_check(int argc, char **argv)
     return rc;
 }
 
+/* convert --from: an import that builds a new trace directory. */
+static int convert_from(const char *from, const char *to, const char *in, const char *outp)
+{
+    if (strcmp(from, "ftrace") != 0)
+        return cli_fail("convert", "--from %s: supported input formats: ftrace", from);
+    if (to)
+        return cli_fail("convert",
+                        "--from and --to cannot be combined: --from %s writes a "
+                        "chansim trace directory",
+                        from);
+    if (!outp)
+        return cli_fail("convert", "--from %s needs -o TRACE, the trace directory to create", from);
+    struct cs_ftrace_stats st;
+    cs_error err = {0};
+    if (cs_ftrace_convert(in, outp, &st, &err) < 0)
+        return cli_fail("convert", "%s", err.msg);
+    char msg[1024];
+    cs_ftrace_summary(&st, msg, sizeof(msg));
+    fprintf(stderr, "chansim convert: %s: %s\n", in, msg);
+    if (cs_ftrace_warnings(&st, msg, sizeof(msg)))
+        fprintf(stderr, "chansim convert: %s: warning: %s\n", in, msg);
+    return CS_EXIT_OK;
+}
+
 int cmd_convert(int argc, char **argv)
 {
     static const struct option opts[] = {{"to", required_argument, 0, 't'},
+                                         {"from", required_argument, 0, 'f'},
                                          {"output", required_argument, 0, 'o'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *to = NULL, *outp = NULL;
+    const char *to = NULL, *outp = NULL, *from = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "t:o:h", opts, NULL)) != -1) {
         switch (c) {
         case 't':
             to = optarg;
+            break;
+        case 'f':
+            from = optarg;
             break;
         case 'o':
             outp = optarg;
@@ -121,13 +158,17 @@ int cmd_convert(int argc, char **argv)
         fputs(convert_usage, stderr);
         return CS_EXIT_USAGE;
     }
+    if (from)
+        return convert_from(from, to, argv[optind], outp);
     int (*export)(const char *, FILE *, cs_error *) = NULL;
     if (to && strcmp(to, "jsonl") == 0)
         export = cs_trace_to_jsonl;
     else if (to && strcmp(to, "pcapng") == 0)
         export = cs_trace_to_pcapng;
+    else if (to && strcmp(to, "vcd") == 0)
+        export = export_vcd;
     else
-        return cli_fail("convert", "--to %s: supported output formats: jsonl, pcapng",
+        return cli_fail("convert", "--to %s: supported output formats: jsonl, pcapng, vcd",
                         to ? to : "(missing)");
     /* A binary capture on a terminal is only noise and can upset it. */
     if (export == cs_trace_to_pcapng && !outp && isatty(STDOUT_FILENO))

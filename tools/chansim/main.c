@@ -18,7 +18,7 @@ static const char usage[] =
     "commands:\n"
     "  run [PLATFORM]      simulate a platform (libvirt domain XML; default: the built-in one)\n"
     "  check TRACE         check a recorded trace against the protocol rules\n"
-    "  convert TRACE       convert a trace (--to jsonl)\n"
+    "  convert TRACE       export a trace (jsonl, pcapng, vcd) or import ftrace text\n"
     "  replay TRACE        replay a recorded trace against a driver or a model\n"
     "  rules               list the protocol rule catalog\n"
     "  suite NAME          run a conformance suite (--junit, --tap; --list lists them)\n"
@@ -82,12 +82,8 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*fn)(int, char **);
-    } cmds[] = {{"run", cmd_run},
-                {"check", cmd_check},
-                {"convert", cmd_convert},
-                {"replay", cmd_replay},
-                {"rules", cmd_rules},
-                {"suite", cmd_suite}};
+    } cmds[] = {{"run", cmd_run},       {"check", cmd_check}, {"convert", cmd_convert},
+                {"replay", cmd_replay}, {"rules", cmd_rules}, {"suite", cmd_suite}};
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
         if (strcmp(sub, cmds[i].name) == 0)
             return cmds[i].fn(argc - 1, argv + 1);

@@ -15,7 +15,7 @@
 #include "kshim/kernel.h"
 #include "proofdrv.h"
 
-#define PULSES 20
+#define PULSES       20
 #define WANT_RECORDS 16
 
 struct outcome {
@@ -177,8 +177,7 @@ START_TEST(clean_driver_serves_events)
     ck_assert_uint_eq(o.stats.reads, o.records);
     ck_assert_int_eq(o.unload_rc, 0);
     ck_assert_msg(o.ks.total_findings == 0, "unexpected finding %s at %s:%d: %s",
-                  ks_finding_id(o.first[0].kind), o.first[0].file, o.first[0].line,
-                  o.first[0].msg);
+                  ks_finding_id(o.first[0].kind), o.first[0].file, o.first[0].line, o.first[0].msg);
     ck_assert_uint_eq(o.ks.live_allocations, 0);
     ck_assert(o.run.idle); /* everything stopped after the unload */
     /* simulated time: 16 records at 4 ms ticks and 3 ms pulses need more than 20 ms */
@@ -338,8 +337,9 @@ START_TEST(two_runs_same_trace)
 {
     const char *tmp = getenv("CHANSIM_TEST_TMP");
     char a[512], b[512];
-    snprintf(a, sizeof(a), "%s/proof-%d-a", tmp ? tmp : "/tmp", (int)getpid());
-    snprintf(b, sizeof(b), "%s/proof-%d-b", tmp ? tmp : "/tmp", (int)getpid());
+    (void)tmp;
+    cs_test_tmpdir(a, sizeof(a), "proof-a");
+    cs_test_tmpdir(b, sizeof(b), "proof-b");
     run_in_child(a);
     run_in_child(b);
     DIR *d = opendir(a);

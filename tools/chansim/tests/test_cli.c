@@ -66,10 +66,7 @@ static void run(struct result *r, const char *const *argv)
 
 static void setup(void)
 {
-    const char *t = getenv("CHANSIM_TEST_TMP");
-    snprintf(tmpdir, sizeof(tmpdir), "%s/cli-%d", t ? t : "/tmp", (int)getpid());
-    mkdir(t ? t : "/tmp", 0755);
-    ck_assert_int_eq(mkdir(tmpdir, 0755), 0);
+    cs_test_tmpdir(tmpdir, sizeof(tmpdir), "cli");
 }
 
 static int count_lines(const char *s, const char *prefix)
@@ -165,6 +162,17 @@ START_TEST(trace_is_listed_by_babeltrace2_and_converts_to_jsonl)
     ck_assert_int_eq(count_lines(buf, "{"), listed);
     cs_assert_contains(buf, "\"channel\":\"sim\"");
     cs_assert_contains(buf, "run end (idle)");
+
+    char vcd[1024];
+    snprintf(vcd, sizeof(vcd), "%s", tmp_path("trace.vcd"));
+    CHANSIM("convert", trace, "--to", "vcd", "-o", vcd);
+    ck_assert_msg(r.status == 0, "convert vcd: %s", r.err);
+    read_all(vcd, buf, sizeof(buf));
+    cs_assert_contains(buf, "$timescale 1ns $end");
+    cs_assert_contains(buf, "$scope module power-mgmt_vmc-30000002 $end");
+    cs_assert_contains(buf, "queue_occupancy $end");
+    cs_assert_contains(buf, "irq $end");
+    ck_assert_int_ge(count_lines(buf, "#"), 30); /* time steps of a 16-message session */
 
     CHANSIM("check", trace);
     ck_assert_int_eq(r.status, 0);
