@@ -3,11 +3,12 @@
 enable_testing()
 
 # chansim_check_test(NAME name SOURCES a.c ... LIBS lib ... [LABELS l ...])
-# Builds a Check test executable and registers it with ctest.
+# Builds a Check test executable and registers it with ctest. Every test links
+# cs_test_support (sim/util), the helpers cs_test.h declares.
 function(chansim_check_test)
   cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
-  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} PkgConfig::CHECK)
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} cs_test_support PkgConfig::CHECK)
   add_test(NAME ${T_NAME} COMMAND ${T_NAME})
   if(NOT T_LABELS)
     set(T_LABELS unit)

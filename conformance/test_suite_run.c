@@ -3,18 +3,12 @@
  * running past its time limit fails without taking the suite down; input errors (malformed
  * suite file, missing platform, unwritable output) stop everything before a scenario runs. */
 #include <dirent.h>
-#include <fcntl.h>
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
-#include <spawn.h>
 #include <stdio.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "cs_test.h"
-
-extern char **environ;
+#include "test_cli_util.h"
 
 struct result {
     int status;
@@ -22,68 +16,11 @@ struct result {
     char err[1 << 16];
 };
 
-static char tmpdir[512];
-
-static const char *tmp_path(const char *name)
-{
-    static char p[8][1024];
-    static int i;
-    i = (i + 1) % 8;
-    snprintf(p[i], sizeof(p[i]), "%s/%s", tmpdir, name);
-    return p[i];
-}
-
-static void read_all(const char *path, char *buf, size_t cap)
-{
-    FILE *f = fopen(path, "r");
-    ck_assert_msg(f != NULL, "cannot read %s", path);
-    size_t n = fread(buf, 1, cap - 1, f);
-    buf[n] = 0;
-    fclose(f);
-}
-
-static void run(struct result *r, const char *const *argv)
-{
-    const char *o = tmp_path("stdout"), *e = tmp_path("stderr");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, o, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, e, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid;
-    ck_assert_int_eq(posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    int st;
-    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-    ck_assert_msg(WIFEXITED(st), "chansim suite did not exit normally");
-    r->status = WEXITSTATUS(st);
-    read_all(o, r->out, sizeof(r->out));
-    read_all(e, r->err, sizeof(r->err));
-}
-
-#define CHANSIM(...)                                                                               \
-    do {                                                                                           \
-        const char *const argv_[] = {CHANSIM_BIN, "suite", __VA_ARGS__, NULL};                     \
-        run(&r, argv_);                                                                            \
-    } while (0)
+#define CHANSIM(...) CLI_RUN(r, CHANSIM_BIN, "suite", __VA_ARGS__)
 
 static void setup(void)
 {
-    cs_test_tmpdir(tmpdir, sizeof(tmpdir), "suite");
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-static int count_prefix(const char *s, const char *prefix)
-{
-    int n = 0;
-    for (const char *l = s; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-        if (strncmp(l, prefix, strlen(prefix)) == 0)
-            n++;
-    return n;
+    cs_test_tmpdir(cli_tmpdir, sizeof(cli_tmpdir), "suite");
 }
 
 /* ---- JUnit through libxml2 ------------------------------------------------------------ */
@@ -133,11 +70,11 @@ static char tap[1 << 16];
 
 START_TEST(crq_suite_passes)
 {
-    const char *junit = tmp_path("crq.xml"), *tapf = tmp_path("crq.tap");
+    const char *junit = cli_tmp_path("crq.xml"), *tapf = cli_tmp_path("crq.tap");
     CHANSIM("crq", "--junit", junit, "--tap", tapf);
     ck_assert_msg(r.status == 0, "status %d\n%s\n%s", r.status, r.out, r.err);
     cs_assert_contains(r.out, "scenarios: 7 passed, 0 failed");
-    ck_assert_int_eq(count_prefix(r.out, "PASS  "), 7);
+    ck_assert_int_eq(cli_count_lines(r.out, "PASS  "), 7);
     cs_assert_contains(r.out, "known K1 x16");
     cs_assert_contains(r.out, "expected V6 x1");
     cs_assert_contains(r.out, "rules: ");
@@ -161,10 +98,10 @@ START_TEST(crq_suite_passes)
     cs_assert_contains(v, "rule K1 broken 16 times (known)");
     junit_close(&j);
 
-    read_all(tapf, tap, sizeof(tap));
+    cli_read_all(tapf, tap, sizeof(tap));
     ck_assert_msg(strncmp(tap, "TAP version 13\n1..7\n", 20) == 0, "%s", tap);
-    ck_assert_int_eq(count_prefix(tap, "ok "), 7);
-    ck_assert_int_eq(count_prefix(tap, "not ok"), 0);
+    ck_assert_int_eq(cli_count_lines(tap, "ok "), 7);
+    ck_assert_int_eq(cli_count_lines(tap, "not ok"), 0);
     cs_assert_contains(tap, "ok 1 - vmc-session\n");
     cs_assert_contains(tap, "ok 7 - vmc-payload-before-init\n");
 }
@@ -173,10 +110,10 @@ END_TEST
 /* One scenario, or a few, of a suite: a shard, as a job array runs it. */
 START_TEST(selected_scenarios_only)
 {
-    const char *tapf = tmp_path("shard.tap");
+    const char *tapf = cli_tmp_path("shard.tap");
     CHANSIM("crq", "--scenario", "vmc-cap-max-hmc-0", "--scenario", "vmc-session", "--tap", tapf);
     ck_assert_msg(r.status == 0, "status %d\n%s\n%s", r.status, r.out, r.err);
-    read_all(tapf, tap, sizeof(tap));
+    cli_read_all(tapf, tap, sizeof(tap));
     cs_assert_contains(tap, "1..2\nok 1 - vmc-session\n");
     cs_assert_contains(tap, "ok 2 - vmc-cap-max-hmc-0\n");
     CHANSIM("crq", "--scenario", "nope");
@@ -188,10 +125,10 @@ END_TEST
 /* In parallel the outputs keep the suite's order. */
 START_TEST(parallel_jobs_keep_order)
 {
-    const char *tapf = tmp_path("par.tap");
+    const char *tapf = cli_tmp_path("par.tap");
     CHANSIM("crq", "-j", "3", "--tap", tapf);
     ck_assert_msg(r.status == 0, "status %d\n%s\n%s", r.status, r.out, r.err);
-    read_all(tapf, tap, sizeof(tap));
+    cli_read_all(tapf, tap, sizeof(tap));
     cs_assert_contains(tap, "1..7\nok 1 - vmc-session\n");
     cs_assert_contains(tap, "ok 4 - vmc-cap-max-hmc-0\n");
 }
@@ -199,7 +136,7 @@ END_TEST
 
 START_TEST(expected_rule_not_broken_fails)
 {
-    const char *junit = tmp_path("miss.xml"), *tapf = tmp_path("miss.tap");
+    const char *junit = cli_tmp_path("miss.xml"), *tapf = cli_tmp_path("miss.tap");
     CHANSIM(TESTDATA_DIR "/missing-expect.suite", "--junit", junit, "--tap", tapf);
     ck_assert_msg(r.status == 1, "status %d\n%s\n%s", r.status, r.out, r.err);
     cs_assert_contains(r.out, "FAIL  expects-c9");
@@ -222,7 +159,7 @@ START_TEST(expected_rule_not_broken_fails)
     ck_assert_int_eq((int)junit_number(&j, "count(//testcase[@name='clean']/failure)"), 0);
     junit_close(&j);
 
-    read_all(tapf, tap, sizeof(tap));
+    cli_read_all(tapf, tap, sizeof(tap));
     cs_assert_contains(tap, "TAP version 13\n1..2\nnot ok 1 - expects-c9\n");
     cs_assert_contains(tap, "message: 'rule C9 expected, not broken'");
     cs_assert_contains(tap, "\nok 2 - clean\n");
@@ -231,7 +168,7 @@ END_TEST
 
 START_TEST(time_limit_fails_the_scenario_only)
 {
-    const char *junit = tmp_path("hang.xml");
+    const char *junit = cli_tmp_path("hang.xml");
     CHANSIM(TESTDATA_DIR "/hang.suite", "--timeout", "1", "-j", "2", "--junit", junit);
     ck_assert_msg(r.status == 1, "status %d\n%s\n%s", r.status, r.out, r.err);
     cs_assert_contains(r.out, "FAIL  endless");
@@ -249,12 +186,12 @@ END_TEST
 
 START_TEST(input_errors_stop_before_running)
 {
-    const char *junit = tmp_path("never.xml");
+    const char *junit = cli_tmp_path("never.xml");
     CHANSIM(TESTDATA_DIR "/malformed.suite", "--junit", junit);
     ck_assert_int_eq(r.status, 2);
     cs_assert_contains(r.err, "malformed.suite:3: unknown rule 'V99'");
     ck_assert_str_eq(r.out, "");
-    ck_assert(!exists(junit));
+    ck_assert(!cli_exists(junit));
 
     CHANSIM(TESTDATA_DIR "/missing-platform.suite");
     ck_assert_int_eq(r.status, 2);
@@ -277,11 +214,11 @@ END_TEST
  * file asked for at the same time is not left behind either, not even as a temporary. */
 START_TEST(unwritable_output_runs_nothing)
 {
-    const char *blocker = tmp_path("file");
+    const char *blocker = cli_tmp_path("file");
     FILE *f = fopen(blocker, "w");
     ck_assert_ptr_nonnull(f);
     fclose(f);
-    const char *tapf = tmp_path("out.tap");
+    const char *tapf = cli_tmp_path("out.tap");
     char junit[1100];
     snprintf(junit, sizeof(junit), "%s/junit.xml", blocker);
     CHANSIM("crq", "--tap", tapf, "--junit", junit);
@@ -289,14 +226,14 @@ START_TEST(unwritable_output_runs_nothing)
     cs_assert_contains(r.err, "--junit");
     cs_assert_contains(r.err, junit);
     ck_assert_str_eq(r.out, "");
-    ck_assert(!exists(tapf));
-    DIR *d = opendir(tmpdir);
+    ck_assert(!cli_exists(tapf));
+    DIR *d = opendir(cli_tmpdir);
     ck_assert_ptr_nonnull(d);
     for (struct dirent *e; (e = readdir(d));)
         ck_assert_msg(strncmp(e->d_name, "out.tap", 7) != 0, "left behind: %s", e->d_name);
     closedir(d);
 
-    CHANSIM("crq", "--junit", tmpdir);
+    CHANSIM("crq", "--junit", cli_tmpdir);
     ck_assert_int_eq(r.status, 2);
     cs_assert_contains(r.err, "is a directory");
 }
@@ -310,7 +247,7 @@ START_TEST(listing)
     cs_assert_contains(r.out, "7 scenarios");
     CHANSIM("crq", "--list");
     ck_assert_int_eq(r.status, 0);
-    ck_assert_int_eq(count_prefix(r.out, "vmc-"), 7);
+    ck_assert_int_eq(cli_count_lines(r.out, "vmc-"), 7);
     cs_assert_contains(r.out,
                        "vmc-session  ../../models/crq/testdata/vmc-session.xml  known K1=16");
     CHANSIM("--help");

@@ -588,7 +588,7 @@ START_TEST(binary_and_overlong_lines)
         fputc('z', f);
     fputs("\n  bash-1 [000] .... 1.000003: s390_cio_ssch: schid=0.0.0001 cc=1\n", f);
     fclose(f);
-    tt_rmtree(tt_tdir);
+    cs_test_rmtree(tt_tdir);
     ck_assert_msg(cs_ftrace_convert(path, tt_tdir, &st, &err) == 0, "%s", err.msg);
     ck_assert_uint_eq(st.first_malformed_line, 1);
     ck_assert_str_eq(st.first_malformed_reason, "line longer than 65536 bytes");

@@ -197,12 +197,12 @@ START_TEST(chosen_uuid)
 
     char *meta = tt_path(tt_tdir, "metadata");
     size_t len;
-    uint8_t *text = tt_read_file(meta, &len);
+    uint8_t *text = cs_test_read_file(meta, &len);
     ck_assert_ptr_nonnull(strstr((char *)text, "deadbeef-0102-0304-0506-0708090a0b0c"));
     free(text);
     free(meta);
     char *stream = tt_path(tt_tdir, "stream_0");
-    uint8_t *pkt = tt_read_file(stream, &len);
+    uint8_t *pkt = cs_test_read_file(stream, &len);
     ck_assert_int_eq(memcmp(pkt + 4, uuid, 16), 0); /* packet header: magic, then uuid */
     free(pkt);
     free(stream);

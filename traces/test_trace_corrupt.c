@@ -49,7 +49,7 @@ static void setup(void)
 static long find_in(const char *path, const char *needle)
 {
     size_t n;
-    char *text = (char *)tt_read_file(path, &n);
+    char *text = cs_test_read_file(path, &n);
     char *at = strstr(text, needle);
     ck_assert_msg(at != NULL, "%s: no \"%s\"", path, needle);
     long off = (long)(at - text);
@@ -235,13 +235,13 @@ END_TEST
 START_TEST(packet_header_errors)
 {
     size_t n;
-    uint8_t *data = tt_read_file(s0, &n);
+    uint8_t *data = cs_test_read_file(s0, &n);
     uint8_t b = (uint8_t)~data[PKT_UUID + 3];
     free(data);
     tt_patch(s0, PKT_UUID + 3, &b, 1);
     expect_error(s0, "byte 4: packet uuid differs from the trace uuid in the metadata (a stream "
                      "file of another trace?)");
-    tt_rmtree(tt_tdir);
+    cs_test_rmtree(tt_tdir);
     write_base(tt_tdir);
 
     uint8_t sid[4] = {1, 0, 0, 0};
@@ -270,7 +270,7 @@ END_TEST
 /* Corruption in a later packet surfaces from next(), after the good events, and sticks. */
 START_TEST(error_in_later_packet)
 {
-    tt_rmtree(tt_tdir);
+    cs_test_rmtree(tt_tdir);
     cs_error err = {0};
     cs_trace_writer *w;
     uint16_t c;
@@ -334,7 +334,7 @@ START_TEST(foreign_files_in_trace_dir)
 
     /* a second stream for channel 0 */
     size_t n;
-    uint8_t *data = tt_read_file(s0, &n);
+    uint8_t *data = cs_test_read_file(s0, &n);
     char *copy = tt_path(tt_tdir, "stream_0_copy");
     tt_write_file(copy, data, n);
     char *reason;
@@ -483,7 +483,7 @@ START_TEST(edited_layout)
 
     /* trailing text counts too */
     size_t n;
-    uint8_t *text = tt_read_file(meta, &n);
+    uint8_t *text = cs_test_read_file(meta, &n);
     FILE *f = fopen(meta, "a");
     fputs("event { name = \"extra\"; };\n", f);
     fclose(f);
@@ -533,8 +533,8 @@ END_TEST
 START_TEST(mutations_never_crash)
 {
     size_t sn, mn;
-    uint8_t *stream = tt_read_file(s0, &sn);
-    uint8_t *text = tt_read_file(meta, &mn);
+    uint8_t *stream = cs_test_read_file(s0, &sn);
+    uint8_t *text = cs_test_read_file(meta, &mn);
     static const uint8_t masks[] = {0x01, 0x80, 0xff, 0x7f};
     long ok = 0, failed = 0;
     for (size_t i = 0; i < sn; i++) {

@@ -1,11 +1,11 @@
 #include "test_trace_util.h"
 
+#include "cs_test.h"
 #include "cs_trace_format.h"
 
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +22,7 @@ void tt_setup(void)
 
 void tt_teardown(void)
 {
-    tt_rmtree(tt_tmp);
+    cs_test_rmtree(tt_tmp);
     free(tt_tdir);
     free(tt_tmp);
 }
@@ -48,41 +48,11 @@ char *tt_tmpdir(void)
     return t;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    remove(path);
-    return 0;
-}
-
-void tt_rmtree(const char *dir)
-{
-    nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 char *tt_path(const char *dir, const char *name)
 {
     char *p;
     ck_assert(asprintf(&p, "%s/%s", dir, name) > 0);
     return p;
-}
-
-uint8_t *tt_read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "open %s: %s", path, strerror(errno));
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc((size_t)n + 1);
-    ck_assert(b != NULL);
-    ck_assert(fread(b, 1, (size_t)n, f) == (size_t)n);
-    b[n] = 0;
-    fclose(f);
-    *len = (size_t)n;
-    return b;
 }
 
 void tt_write_file(const char *path, const void *data, size_t len)
@@ -123,7 +93,7 @@ void tt_truncate(const char *path, off_t len)
 size_t tt_replace(const char *path, const char *old, const char *new_text)
 {
     size_t n;
-    char *text = (char *)tt_read_file(path, &n);
+    char *text = cs_test_read_file(path, &n);
     char *at = strstr(text, old);
     ck_assert_msg(at != NULL, "%s: no \"%s\"", path, old);
     size_t off = (size_t)(at - text), lo = strlen(old), ln = strlen(new_text);

@@ -1,5 +1,5 @@
 /* Helpers shared by the trace tests: scratch directories and small file edits. All of them
- * fail the running test on error. */
+ * fail the running test on error. Reading a whole file and removing a tree are in cs_test.h. */
 #ifndef TEST_TRACE_UTIL_H
 #define TEST_TRACE_UTIL_H
 
@@ -18,12 +18,9 @@ uint64_t tt_rnd(uint64_t *state);
 
 /* A new empty directory under $CHANSIM_TEST_TMP (or /tmp); free() it. */
 char *tt_tmpdir(void);
-/* Remove dir and everything below it. */
-void tt_rmtree(const char *dir);
 /* dir + "/" + name; free() it. */
 char *tt_path(const char *dir, const char *name);
 
-uint8_t *tt_read_file(const char *path, size_t *len);
 void tt_write_file(const char *path, const void *data, size_t len);
 off_t tt_file_size(const char *path);
 void tt_patch(const char *path, off_t off, const void *bytes, size_t n);

@@ -4,7 +4,7 @@
 #include "cs_machine.h"
 #include "cs_test.h"
 #include "crq.h"
-#include "crq_timing.h"
+#include "test_crq_util.h"
 
 #define DATA(f) TESTDATA_DIR "/" f
 #define QUEUE   0x100000 /* guest-physical address of the test queue */
@@ -56,19 +56,6 @@ static void count_kinds(void *ctx, const struct cs_tap_msg *m)
         kinds[m->kind]++;
 }
 
-/* Only the calibration entries of the family: the facility is tested without a driver. */
-static int claims_nothing(const struct cs_domain_desc *d, const struct cs_device_desc *dev)
-{
-    (void)d;
-    (void)dev;
-    return 0;
-}
-static const struct cs_family costs_only = {.name = "crq",
-                                            .models = "",
-                                            .costs = crq_cost_table,
-                                            .ncosts = CRQ_COST_COUNT,
-                                            .claims = claims_nothing};
-
 struct fixture {
     struct cs_platform *p;
     struct cs_machine *m;
@@ -83,9 +70,8 @@ static void setup_fixture(struct fixture *fx)
     memset(kinds, 0, sizeof(kinds));
     mapped_all = 1;
     cs_error err = {0};
-    const struct cs_family *fams[] = {&costs_only};
-    ck_assert_msg(cs_platform_load(DATA("lpar.xml"), NULL, &fx->p, &err) == 0, "%s", err.msg);
-    ck_assert_msg(cs_machine_build(fx->p, fams, 1, NULL, &fx->m, &err) == 0, "%s", err.msg);
+    /* the facility is tested without a driver */
+    crq_test_machine(DATA("lpar.xml"), &fx->p, &fx->m);
     ck_assert_int_eq(cs_tap_observe(&fx->m->tap, (struct cs_tap_observer){count_kinds, NULL}, &err),
                      0);
     ck_assert_int_eq(crq_facility_create(&fx->m->domains[0], &fx->f, &err), 0);

@@ -4,7 +4,7 @@
 #include "cs_machine.h"
 #include "cs_test.h"
 #include "crq.h"
-#include "crq_timing.h"
+#include "test_crq_util.h"
 #include "vmc_hv.h"
 
 #define DATA(f) TESTDATA_DIR "/" f
@@ -12,18 +12,6 @@
 #define UNIT    0x30000002
 #define LOCAL   0x1000
 #define REMOTE  0x80000000u
-
-static int claims_nothing(const struct cs_domain_desc *d, const struct cs_device_desc *dev)
-{
-    (void)d;
-    (void)dev;
-    return 0;
-}
-static const struct cs_family costs_only = {.name = "crq",
-                                            .models = "",
-                                            .costs = crq_cost_table,
-                                            .ncosts = CRQ_COST_COUNT,
-                                            .claims = claims_nothing};
 
 struct fx {
     struct cs_platform *p;
@@ -37,9 +25,7 @@ static void setup(struct fx *x, uint32_t faults)
 {
     memset(x, 0, sizeof(*x));
     cs_error err = {0};
-    const struct cs_family *fams[] = {&costs_only};
-    ck_assert_msg(cs_platform_load(DATA("lpar.xml"), NULL, &x->p, &err) == 0, "%s", err.msg);
-    ck_assert_msg(cs_machine_build(x->p, fams, 1, NULL, &x->m, &err) == 0, "%s", err.msg);
+    crq_test_machine(DATA("lpar.xml"), &x->p, &x->m);
     ck_assert_int_eq(crq_facility_create(&x->m->domains[0], &x->f, &err), 0);
     struct vmc_hv_config cfg;
     vmc_hv_default_config(&cfg);

@@ -1,10 +1,7 @@
 /* Running a machine under SystemC: activations happen at their cycle in simulated time, a
  * time limit stops the run, and the same platform gives a bit-identical trace twice. */
-#include <dirent.h>
 #include <stdio.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "cs_machine.h"
 #include "cs_sc_run.h"
@@ -65,65 +62,26 @@ START_TEST(time_limit_stops_the_run)
 }
 END_TEST
 
-/* Each run needs its own process: SystemC elaborates once per process. */
-static void run_in_child(const char *dir)
+static int traced_run(void *dir)
 {
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        struct cs_run_summary s;
-        cs_error err = {0};
-        _exit(run_echo(dir, 0, &s, &err) == 0 ? 0 : 1);
-    }
-    int st;
-    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-    ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    ck_assert_uint_eq(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
+    struct cs_run_summary s;
+    cs_error err = {0};
+    return run_echo(dir, 0, &s, &err);
 }
 
 START_TEST(same_platform_same_trace)
 {
-    const char *tmp = getenv("CHANSIM_TEST_TMP");
     char a[512], b[512];
-    (void)tmp;
     cs_test_tmpdir(a, sizeof(a), "sc-run-a");
     cs_test_tmpdir(b, sizeof(b), "sc-run-b");
-    run_in_child(a);
-    run_in_child(b);
+    /* each run needs its own process: SystemC elaborates once per process */
+    cs_test_in_child(traced_run, a);
+    cs_test_in_child(traced_run, b);
     /* Every file, metadata (with its UUID) and streams, is identical byte for byte. */
-    DIR *d = opendir(a);
-    ck_assert_ptr_nonnull(d);
-    int streams = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-        if (e->d_name[0] == '.')
-            continue;
-        char pa[1024], pb[1024];
-        snprintf(pa, sizeof(pa), "%s/%s", a, e->d_name);
-        snprintf(pb, sizeof(pb), "%s/%s", b, e->d_name);
-        size_t la, lb;
-        char *x = slurp(pa, &la), *y = slurp(pb, &lb);
-        ck_assert_uint_eq(la, lb);
-        ck_assert_msg(la > 0, "%s is empty", pa);
-        ck_assert_msg(memcmp(x, y, la) == 0, "%s and %s differ", pa, pb);
-        free(x);
-        free(y);
-        streams++;
-    }
-    closedir(d);
+    size_t smallest;
+    int streams = cs_test_dirs_identical(a, b, NULL, &smallest);
     ck_assert_int_eq(streams, 4); /* metadata and one stream per channel */
+    ck_assert_msg(smallest > 0, "a file of %s is empty", a);
 
     cs_error err = {0};
     cs_trace_reader *ra, *rb;

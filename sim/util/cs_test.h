@@ -23,6 +23,25 @@ static inline void cs_test_tmpdir(char *buf, size_t len, const char *prefix)
     ck_assert_msg(mkdtemp(buf) != NULL, "mkdtemp %s failed", buf);
 }
 
+/* The helpers below are in cs_test.c (library cs_test_support, which every test registered
+ * with chansim_check_test links). Each fails the running test on error. */
+
+/* The whole of a file, with a NUL after its *len bytes; free() it. */
+void *cs_test_read_file(const char *path, size_t *len);
+
+/* Remove dir and everything below it. */
+void cs_test_rmtree(const char *dir);
+
+/* Run fn(arg) in a forked child and assert that it returned 0: for work that must have a
+ * process of its own, such as a SystemC simulation, which elaborates once per process. */
+void cs_test_in_child(int (*fn)(void *arg), void *arg);
+
+/* Compare every file of directory a with the file of the same name in b, byte for byte,
+ * failing at the first that differs or is missing from b. Returns the number of files
+ * compared; *total and *smallest, when not NULL, receive the sum and the least of their sizes
+ * (SIZE_MAX when there are none). */
+int cs_test_dirs_identical(const char *a, const char *b, size_t *total, size_t *smallest);
+
 /* main() for a test program made of one suite. */
 #define CS_TEST_MAIN(suite_fn)                                                                     \
     int main(void)                                                                                 \

@@ -1,16 +1,12 @@
 /* The chansim command as a user meets it: subcommands, exit statuses, one-line errors that
  * name file and position, the default run's summary, and a recorded trace that babeltrace2
  * lists and `convert --to jsonl` turns into JSON Lines. */
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cs_test.h"
-
-extern char **environ;
+#include "test_cli_util.h"
 
 struct result {
     int status;
@@ -18,70 +14,11 @@ struct result {
     char err[8192];
 };
 
-static void read_all(const char *path, char *buf, size_t cap)
-{
-    FILE *f = fopen(path, "r");
-    ck_assert_ptr_nonnull(f);
-    size_t n = fread(buf, 1, cap - 1, f);
-    buf[n] = 0;
-    fclose(f);
-}
-
-static char tmpdir[512];
-
-static const char *tmp_path(const char *name)
-{
-    static char p[8][1024];
-    static int i;
-    i = (i + 1) % 8;
-    snprintf(p[i], sizeof(p[i]), "%s/%s", tmpdir, name);
-    return p[i];
-}
-
-/* Run a program with stdout and stderr captured into files. */
-static void run(struct result *r, const char *const *argv)
-{
-    const char *o = tmp_path("stdout"), *e = tmp_path("stderr");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, o, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, e, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid;
-    int rc = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    ck_assert_int_eq(rc, 0);
-    int st;
-    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-    ck_assert(WIFEXITED(st));
-    r->status = WEXITSTATUS(st);
-    read_all(o, r->out, sizeof(r->out));
-    read_all(e, r->err, sizeof(r->err));
-}
-
-#define CHANSIM(...)                                                                               \
-    do {                                                                                           \
-        const char *const argv_[] = {CHANSIM_BIN, __VA_ARGS__, NULL};                              \
-        run(&r, argv_);                                                                            \
-    } while (0)
+#define CHANSIM(...) CLI_RUN(r, CHANSIM_BIN, __VA_ARGS__)
 
 static void setup(void)
 {
-    cs_test_tmpdir(tmpdir, sizeof(tmpdir), "cli");
-}
-
-static int count_lines(const char *s, const char *prefix)
-{
-    int n = 0;
-    for (const char *l = s; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-        if (strncmp(l, prefix, strlen(prefix)) == 0)
-            n++;
-    return n;
-}
-
-static int one_line(const char *s)
-{
-    const char *nl = strchr(s, '\n');
-    return nl && nl[1] == '\0';
+    cs_test_tmpdir(cli_tmpdir, sizeof(cli_tmpdir), "cli");
 }
 
 START_TEST(help_version_and_usage_errors)
@@ -102,7 +39,7 @@ START_TEST(help_version_and_usage_errors)
     CHANSIM("replay", "x");
     ck_assert_int_eq(r.status, 2);
     cs_assert_contains(r.err, "--mode firmware or --mode guest is required");
-    CHANSIM("replay", tmp_path("no-trace"), "--mode", "guest");
+    CHANSIM("replay", cli_tmp_path("no-trace"), "--mode", "guest");
     ck_assert_int_eq(r.status, 2);
     cs_assert_contains(r.err, "no-trace");
     CHANSIM("rules");
@@ -128,7 +65,7 @@ START_TEST(default_run_prints_summary)
      * message, shown once on the console */
     cs_assert_contains(r.out, "findings        16 driver findings, 0 protocol findings");
     cs_assert_contains(r.err, "driver finding K1: drivers/misc/ibmvmc.c:");
-    ck_assert_int_eq(count_lines(r.err, "["), 1);
+    ck_assert_int_eq(cli_count_lines(r.err, "["), 1);
     CHANSIM("run", "--strict");
     ck_assert_int_eq(r.status, 1);
     CHANSIM("run", "--strict", "--until", "100us"); /* before the agent writes anything */
@@ -140,39 +77,39 @@ START_TEST(trace_is_listed_by_babeltrace2_and_converts_to_jsonl)
 {
     static struct result r;
     char trace[1024];
-    snprintf(trace, sizeof(trace), "%s", tmp_path("trace"));
+    snprintf(trace, sizeof(trace), "%s", cli_tmp_path("trace"));
     CHANSIM("run", "--trace", trace);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
     cs_assert_contains(r.out, "trace           ");
 
     const char *const bt[] = {BABELTRACE2, trace, NULL};
-    run(&r, bt);
+    cli_run(&r, bt);
     ck_assert_msg(r.status == 0, "babeltrace2: %s", r.err);
-    int listed = count_lines(r.out, "[");
+    int listed = cli_count_lines(r.out, "[");
     ck_assert_int_ge(listed, 300); /* lifecycle, kernel log, every CRQ message */
     cs_assert_contains(r.out, "chansim:log");
     cs_assert_contains(r.out, "domain power-mgmt: ppc64 pseries, 256 MiB, 1 vCPU");
 
     char jsonl[1024];
-    snprintf(jsonl, sizeof(jsonl), "%s", tmp_path("trace.jsonl"));
+    snprintf(jsonl, sizeof(jsonl), "%s", cli_tmp_path("trace.jsonl"));
     CHANSIM("convert", trace, "--to", "jsonl", "-o", jsonl);
     ck_assert_msg(r.status == 0, "convert: %s", r.err);
     static char buf[1 << 21];
-    read_all(jsonl, buf, sizeof(buf));
-    ck_assert_int_eq(count_lines(buf, "{"), listed);
+    cli_read_all(jsonl, buf, sizeof(buf));
+    ck_assert_int_eq(cli_count_lines(buf, "{"), listed);
     cs_assert_contains(buf, "\"channel\":\"sim\"");
     cs_assert_contains(buf, "run end (idle)");
 
     char vcd[1024];
-    snprintf(vcd, sizeof(vcd), "%s", tmp_path("trace.vcd"));
+    snprintf(vcd, sizeof(vcd), "%s", cli_tmp_path("trace.vcd"));
     CHANSIM("convert", trace, "--to", "vcd", "-o", vcd);
     ck_assert_msg(r.status == 0, "convert vcd: %s", r.err);
-    read_all(vcd, buf, sizeof(buf));
+    cli_read_all(vcd, buf, sizeof(buf));
     cs_assert_contains(buf, "$timescale 1ns $end");
     cs_assert_contains(buf, "$scope module power-mgmt_vmc-30000002 $end");
     cs_assert_contains(buf, "queue_occupancy $end");
     cs_assert_contains(buf, "irq $end");
-    ck_assert_int_ge(count_lines(buf, "#"), 30); /* time steps of a 16-message session */
+    ck_assert_int_ge(cli_count_lines(buf, "#"), 30); /* time steps of a 16-message session */
 
     CHANSIM("check", trace);
     ck_assert_int_eq(r.status, 0);
@@ -185,22 +122,22 @@ START_TEST(bad_platforms_exit_2_with_position)
 {
     static struct result r;
     char trace[1024];
-    snprintf(trace, sizeof(trace), "%s", tmp_path("failed-trace"));
+    snprintf(trace, sizeof(trace), "%s", cli_tmp_path("failed-trace"));
     CHANSIM("run", TESTDATA_DIR "/unmodelled.xml", "--trace", trace);
     ck_assert_int_eq(r.status, 2);
     ck_assert_int_eq(access(trace, F_OK), -1); /* no trace of a run that never ran */
-    ck_assert(one_line(r.err));
+    ck_assert(cli_one_line(r.err));
     cs_assert_contains(r.err, "unmodelled.xml:6: domain 'lpar': <controller> type='scsi' "
                               "model='ibmvscsi': chansim has no model for this device");
     CHANSIM("run", SIM_TESTDATA_DIR "/malformed.xml");
     ck_assert_int_eq(r.status, 2);
-    ck_assert(one_line(r.err));
+    ck_assert(cli_one_line(r.err));
     cs_assert_contains(r.err, "malformed.xml:4: malformed XML");
     CHANSIM("run", SIM_TESTDATA_DIR "/libvirt-rejects.xml");
     ck_assert_int_eq(r.status, 2);
-    ck_assert(one_line(r.err));
+    ck_assert(cli_one_line(r.err));
     cs_assert_contains(r.err, "libvirt rejects it");
-    CHANSIM("run", tmp_path("missing.xml"));
+    CHANSIM("run", cli_tmp_path("missing.xml"));
     ck_assert_int_eq(r.status, 2);
     cs_assert_contains(r.err, "missing.xml: cannot open platform file");
 }
@@ -210,14 +147,14 @@ START_TEST(bad_traces_exit_2_and_leave_no_output)
 {
     static struct result r;
     char notrace[1024];
-    snprintf(notrace, sizeof(notrace), "%s", tmp_path("not-a-trace"));
+    snprintf(notrace, sizeof(notrace), "%s", cli_tmp_path("not-a-trace"));
     mkdir(notrace, 0755);
     CHANSIM("check", notrace);
     ck_assert_int_eq(r.status, 2);
-    ck_assert(one_line(r.err));
+    ck_assert(cli_one_line(r.err));
     cs_assert_contains(r.err, "not-a-trace");
     char out[1024];
-    snprintf(out, sizeof(out), "%s", tmp_path("out.jsonl"));
+    snprintf(out, sizeof(out), "%s", cli_tmp_path("out.jsonl"));
     CHANSIM("convert", notrace, "--to", "jsonl", "-o", out);
     ck_assert_int_eq(r.status, 2);
     ck_assert_int_eq(access(out, F_OK), -1);

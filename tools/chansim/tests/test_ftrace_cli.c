@@ -2,34 +2,16 @@
  * statuses and one-line errors, no output directory on failure, and imported traces that
  * `chansim check` and `convert --to jsonl` accept. */
 #include <dirent.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <spawn.h>
 #include <stdio.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "cs_test.h"
-
-extern char **environ;
+#include "test_cli_util.h"
 
 struct result {
     int status;
     char out[1 << 16];
     char err[8192];
 };
-
-static char tmpdir[512];
-
-static const char *tmp_path(const char *name)
-{
-    static char p[8][1024];
-    static int i;
-    i = (i + 1) % 8;
-    snprintf(p[i], sizeof(p[i]), "%s/%s", tmpdir, name);
-    return p[i];
-}
 
 static const char *data(const char *name)
 {
@@ -40,71 +22,22 @@ static const char *data(const char *name)
     return p[i];
 }
 
-static void read_all(const char *path, char *buf, size_t cap)
-{
-    FILE *f = fopen(path, "r");
-    ck_assert_ptr_nonnull(f);
-    size_t n = fread(buf, 1, cap - 1, f);
-    buf[n] = 0;
-    fclose(f);
-}
-
-static void run(struct result *r, const char *const *argv)
-{
-    char o[1100], e[1100];
-    snprintf(o, sizeof(o), "%s", tmp_path("stdout"));
-    snprintf(e, sizeof(e), "%s", tmp_path("stderr"));
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, o, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, e, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid;
-    int rc = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    ck_assert_int_eq(rc, 0);
-    int st;
-    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-    ck_assert(WIFEXITED(st));
-    r->status = WEXITSTATUS(st);
-    read_all(o, r->out, sizeof(r->out));
-    read_all(e, r->err, sizeof(r->err));
-}
-
-#define CHANSIM(...)                                                                               \
-    do {                                                                                           \
-        const char *const argv_[] = {CHANSIM_BIN, __VA_ARGS__, NULL};                              \
-        run(&r, argv_);                                                                            \
-    } while (0)
+#define CHANSIM(...) CLI_RUN(r, CHANSIM_BIN, __VA_ARGS__)
 
 static void setup(void)
 {
-    cs_test_tmpdir(tmpdir, sizeof(tmpdir), "ftrace-cli");
-}
-
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    remove(path);
-    return 0;
+    cs_test_tmpdir(cli_tmpdir, sizeof(cli_tmpdir), "ftrace-cli");
 }
 
 static void teardown(void)
 {
-    nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    cs_test_rmtree(cli_tmpdir);
 }
 
-static int exists(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0;
-}
-
-/* Names in tmpdir other than the captured output and the empty input. */
+/* Names in cli_tmpdir other than the captured output and the empty input. */
 static int leftovers(void)
 {
-    DIR *d = opendir(tmpdir);
+    DIR *d = opendir(cli_tmpdir);
     ck_assert_ptr_nonnull(d);
     int n = 0;
     struct dirent *e;
@@ -115,20 +48,14 @@ static int leftovers(void)
     return n;
 }
 
-static int one_line(const char *s)
-{
-    const char *nl = strchr(s, '\n');
-    return nl && nl[1] == '\0';
-}
-
 START_TEST(import_prints_summary_and_check_accepts_it)
 {
     static struct result r;
     char t[1100];
-    snprintf(t, sizeof(t), "%s", tmp_path("css"));
+    snprintf(t, sizeof(t), "%s", cli_tmp_path("css"));
     CHANSIM("convert", "--from", "ftrace", data("css_trace.txt"), "-o", t);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
-    ck_assert_msg(one_line(r.err), "%s", r.err);
+    ck_assert_msg(cli_one_line(r.err), "%s", r.err);
     cs_assert_contains(r.err, "chansim convert: ");
     cs_assert_contains(r.err, "css_trace.txt: 19 lines imported, 12 skipped: 0 other "
                               "tracepoints, 12 comments or headers, 0 malformed\n");
@@ -160,7 +87,7 @@ START_TEST(check_accepts_imported_samples)
         char name[64];
         snprintf(name, sizeof(name), "t%zu", i);
         char t[1100];
-        snprintf(t, sizeof(t), "%s", tmp_path(name));
+        snprintf(t, sizeof(t), "%s", cli_tmp_path(name));
         CHANSIM("convert", "--from", "ftrace", data(files[i]), "-o", t);
         ck_assert_msg(r.status == 0, "%s: status %d: %s", files[i], r.status, r.err);
         CHANSIM("check", t);
@@ -173,7 +100,7 @@ END_TEST
 START_TEST(skipped_lines_and_warnings_on_stderr)
 {
     static struct result r;
-    CHANSIM("convert", "--from", "ftrace", data("skipped.txt"), "-o", tmp_path("s"));
+    CHANSIM("convert", "--from", "ftrace", data("skipped.txt"), "-o", cli_tmp_path("s"));
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
     cs_assert_contains(r.err, "skipped.txt: 3 lines imported, 21 skipped: 3 other tracepoints, "
                               "4 comments or headers, 14 malformed (first at line 8: "
@@ -186,23 +113,23 @@ START_TEST(failures_exit_2_with_one_line_and_no_output)
 {
     static struct result r;
     char t[1100], empty[1100];
-    snprintf(t, sizeof(t), "%s", tmp_path("out"));
-    snprintf(empty, sizeof(empty), "%s", tmp_path("empty.txt"));
+    snprintf(t, sizeof(t), "%s", cli_tmp_path("out"));
+    snprintf(empty, sizeof(empty), "%s", cli_tmp_path("empty.txt"));
     FILE *f = fopen(empty, "w");
     ck_assert_ptr_nonnull(f);
     fclose(f);
     CHANSIM("convert", "--from", "ftrace", empty, "-o", t);
     ck_assert_int_eq(r.status, 2);
-    ck_assert_msg(one_line(r.err), "%s", r.err);
+    ck_assert_msg(cli_one_line(r.err), "%s", r.err);
     cs_assert_contains(r.err, "chansim convert: ");
     cs_assert_contains(r.err, "empty.txt: no supported ftrace events (the file is empty)");
-    ck_assert(!exists(t));
+    ck_assert(!cli_exists(t));
 
-    CHANSIM("convert", "--from", "ftrace", tmp_path("nonexistent.txt"), "-o", t);
+    CHANSIM("convert", "--from", "ftrace", cli_tmp_path("nonexistent.txt"), "-o", t);
     ck_assert_int_eq(r.status, 2);
-    ck_assert_msg(one_line(r.err), "%s", r.err);
+    ck_assert_msg(cli_one_line(r.err), "%s", r.err);
     cs_assert_contains(r.err, "nonexistent.txt: cannot open: No such file or directory");
-    ck_assert(!exists(t));
+    ck_assert(!cli_exists(t));
 
     CHANSIM("convert", "--from", "ftrace", data("hcall.txt"));
     ck_assert_int_eq(r.status, 2);
@@ -213,7 +140,7 @@ START_TEST(failures_exit_2_with_one_line_and_no_output)
     CHANSIM("convert", "--from", "ftrace", data("hcall.txt"), "--to", "jsonl", "-o", t);
     ck_assert_int_eq(r.status, 2);
     cs_assert_contains(r.err, "--from and --to cannot be combined");
-    ck_assert(!exists(t));
+    ck_assert(!cli_exists(t));
     ck_assert_int_eq(leftovers(), 0);
 
     /* an existing trace is never overwritten */
