@@ -125,9 +125,9 @@ int cs_trace_to_jsonl(const char *trace_dir, FILE *out, cs_error *err);
 /* pcapng export for Wireshark (docs/trace-format.md, "pcapng export"): one interface per
  * channel (link type LINKTYPE_USER0, nanosecond timestamps), one packet per event: the 8-byte
  * chansim pseudo-header below, then the message payload or the log text. */
-#define CS_PCAPNG_LINKTYPE 147 /* LINKTYPE_USER0; tools/wireshark/chansim.lua decodes it */
+#define CS_PCAPNG_LINKTYPE   147 /* LINKTYPE_USER0; tools/wireshark/chansim.lua decodes it */
 #define CS_PCAPNG_PSEUDO_LEN 8
-#define CS_PCAPNG_MAGIC 0xC1 /* pseudo-header byte 0: chansim, layout version 1 */
+#define CS_PCAPNG_MAGIC      0xC1 /* pseudo-header byte 0: chansim, layout version 1 */
 /* Largest packet kept whole: Wireshark refuses USER0 packets longer than 256 KiB, so longer
  * ones are cut to this length (the original length stays in the packet record). */
 #define CS_PCAPNG_SNAPLEN 262144

@@ -6,8 +6,8 @@
 #include <linux/types.h>
 
 #define PROOF_SRC_TIMER 1
-#define PROOF_SRC_IRQ 2
-#define PROOF_SCRATCH 256
+#define PROOF_SRC_IRQ   2
+#define PROOF_SCRATCH   256
 
 /* One event as read(2) returns it. */
 struct proof_record {

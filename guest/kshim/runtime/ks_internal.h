@@ -15,7 +15,7 @@
 #include <linux/sched.h>
 #include <linux/workqueue.h>
 
-#define KS_MAX_HELD 16
+#define KS_MAX_HELD            16
 #define KS_MAX_FINDING_RECORDS 1024
 
 /* What one context holds. A task owns one for its life; an activation gets a fresh one. */

@@ -18,16 +18,16 @@ struct cs_domain;
 
 /* Findings: driver bugs the shim catches. IDs are in the rule catalog (family "kshim"). */
 enum ks_finding {
-    KS_SLEEP_IN_ATOMIC,  /* K1 */
-    KS_LOCK_IMBALANCE,   /* K2 */
-    KS_DOUBLE_UNLOCK,    /* K3 */
-    KS_IRQ_IMBALANCE,    /* K4 */
-    KS_LEAK,             /* K5 */
-    KS_USE_AFTER_FREE,   /* K6 */
-    KS_BAD_FREE,         /* K7 */
-    KS_RECURSIVE_LOCK,   /* K8 */
-    KS_BUG,              /* K9 */
-    KS_OOB_WRITE,        /* K10 */
+    KS_SLEEP_IN_ATOMIC, /* K1 */
+    KS_LOCK_IMBALANCE,  /* K2 */
+    KS_DOUBLE_UNLOCK,   /* K3 */
+    KS_IRQ_IMBALANCE,   /* K4 */
+    KS_LEAK,            /* K5 */
+    KS_USE_AFTER_FREE,  /* K6 */
+    KS_BAD_FREE,        /* K7 */
+    KS_RECURSIVE_LOCK,  /* K8 */
+    KS_BUG,             /* K9 */
+    KS_OOB_WRITE,       /* K10 */
     KS_FINDING_KINDS
 };
 

@@ -1,11 +1,11 @@
 #ifndef _ASM_PAGE_H
 #define _ASM_PAGE_H
-#define PAGE_SHIFT 12
-#define PAGE_SIZE (1UL << PAGE_SHIFT)
-#define PAGE_MASK (~(PAGE_SIZE - 1))
-#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
+#define PAGE_SHIFT        12
+#define PAGE_SIZE         (1UL << PAGE_SHIFT)
+#define PAGE_MASK         (~(PAGE_SIZE - 1))
+#define PAGE_ALIGN(x)     (((x) + PAGE_SIZE - 1) & PAGE_MASK)
 #define offset_in_page(p) ((unsigned long)(p) & ~PAGE_MASK)
-#define get_order(size) ks_get_order(size)
+#define get_order(size)   ks_get_order(size)
 static inline int ks_get_order(unsigned long size)
 {
     int order = 0;

@@ -18,7 +18,7 @@ void ks_warn(const char *file, int line, const char *cond);
             ks_warn(__FILE__, __LINE__, #c);                                                       \
         unlikely(__w);                                                                             \
     })
-#define WARN_ON_ONCE(c) WARN_ON(c)
+#define WARN_ON_ONCE(c)   WARN_ON(c)
 #define WARN(c, fmt, ...) WARN_ON(c)
-#define BUILD_BUG_ON(c) _Static_assert(!(c), #c)
+#define BUILD_BUG_ON(c)   _Static_assert(!(c), #c)
 #endif

@@ -66,16 +66,16 @@ void put_device(struct device *dev);
 
 void ks_dev_printk(int level, const struct device *dev, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-#define dev_emerg(dev, fmt, ...) ks_dev_printk(0, dev, fmt, ##__VA_ARGS__)
-#define dev_crit(dev, fmt, ...) ks_dev_printk(2, dev, fmt, ##__VA_ARGS__)
-#define dev_err(dev, fmt, ...) ks_dev_printk(3, dev, fmt, ##__VA_ARGS__)
-#define dev_warn(dev, fmt, ...) ks_dev_printk(4, dev, fmt, ##__VA_ARGS__)
+#define dev_emerg(dev, fmt, ...)  ks_dev_printk(0, dev, fmt, ##__VA_ARGS__)
+#define dev_crit(dev, fmt, ...)   ks_dev_printk(2, dev, fmt, ##__VA_ARGS__)
+#define dev_err(dev, fmt, ...)    ks_dev_printk(3, dev, fmt, ##__VA_ARGS__)
+#define dev_warn(dev, fmt, ...)   ks_dev_printk(4, dev, fmt, ##__VA_ARGS__)
 #define dev_notice(dev, fmt, ...) ks_dev_printk(5, dev, fmt, ##__VA_ARGS__)
-#define dev_info(dev, fmt, ...) ks_dev_printk(6, dev, fmt, ##__VA_ARGS__)
-#define dev_dbg(dev, fmt, ...) ks_dev_printk(7, dev, fmt, ##__VA_ARGS__)
-#define dev_err_ratelimited dev_err
-#define dev_warn_ratelimited dev_warn
-#define dev_info_ratelimited dev_info
-#define dev_dbg_ratelimited dev_dbg
-#define dev_WARN(dev, fmt, ...) dev_warn(dev, fmt, ##__VA_ARGS__)
+#define dev_info(dev, fmt, ...)   ks_dev_printk(6, dev, fmt, ##__VA_ARGS__)
+#define dev_dbg(dev, fmt, ...)    ks_dev_printk(7, dev, fmt, ##__VA_ARGS__)
+#define dev_err_ratelimited       dev_err
+#define dev_warn_ratelimited      dev_warn
+#define dev_info_ratelimited      dev_info
+#define dev_dbg_ratelimited       dev_dbg
+#define dev_WARN(dev, fmt, ...)   dev_warn(dev, fmt, ##__VA_ARGS__)
 #endif

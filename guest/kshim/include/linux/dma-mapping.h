@@ -26,16 +26,17 @@ void ks_dma_free_coherent(struct device *dev, size_t size, void *cpu, dma_addr_t
                           const char *file, int line);
 #define dma_map_single(dev, ptr, size, dir)                                                        \
     ks_dma_map(dev, ptr, size, dir, KBUILD_MODNAME, __FILE__, __LINE__)
-#define dma_unmap_single(dev, addr, size, dir) ks_dma_unmap(dev, addr, size, dir, __FILE__, __LINE__)
+#define dma_unmap_single(dev, addr, size, dir)                                                     \
+    ks_dma_unmap(dev, addr, size, dir, __FILE__, __LINE__)
 #define dma_mapping_error(dev, addr) ((addr) == DMA_MAPPING_ERROR)
 #define dma_alloc_coherent(dev, size, handle, gfp)                                                 \
     ks_dma_alloc_coherent(dev, size, handle, gfp, KBUILD_MODNAME, __FILE__, __LINE__)
 #define dma_free_coherent(dev, size, cpu, handle)                                                  \
     ks_dma_free_coherent(dev, size, cpu, handle, __FILE__, __LINE__)
-#define dma_sync_single_for_cpu(dev, addr, size, dir) rmb()
+#define dma_sync_single_for_cpu(dev, addr, size, dir)    rmb()
 #define dma_sync_single_for_device(dev, addr, size, dir) wmb()
-#define dma_set_mask(dev, mask) 0
-#define dma_set_coherent_mask(dev, mask) 0
-#define dma_set_mask_and_coherent(dev, mask) 0
-#define DMA_BIT_MASK(n) (((n) == 64) ? ~0ULL : ((1ULL << (n)) - 1))
+#define dma_set_mask(dev, mask)                          0
+#define dma_set_coherent_mask(dev, mask)                 0
+#define dma_set_mask_and_coherent(dev, mask)             0
+#define DMA_BIT_MASK(n)                                  (((n) == 64) ? ~0ULL : ((1ULL << (n)) - 1))
 #endif

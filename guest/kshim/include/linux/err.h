@@ -2,7 +2,7 @@
 #define _LINUX_ERR_H
 #include "kshim/types.h"
 #include <linux/errno.h>
-#define MAX_ERRNO 4095
+#define MAX_ERRNO       4095
 #define IS_ERR_VALUE(x) unlikely((unsigned long)(void *)(x) >= (unsigned long)-MAX_ERRNO)
 static inline void *ERR_PTR(long error)
 {

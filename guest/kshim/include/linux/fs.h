@@ -39,7 +39,7 @@ struct file {
     const struct file_operations *f_op;
     struct inode *f_inode;
 };
-#define FMODE_READ 0x1
+#define FMODE_READ  0x1
 #define FMODE_WRITE 0x2
 static inline struct inode *file_inode(const struct file *f)
 {
@@ -53,8 +53,8 @@ static inline struct timespec64 current_time(struct inode *inode)
     return t;
 }
 #define mark_inode_dirty(i) ((void)(i))
-#define iminor(i) ((unsigned)((i)->i_rdev & 0xfffff))
-#define imajor(i) ((unsigned)((i)->i_rdev >> 20))
+#define iminor(i)           ((unsigned)((i)->i_rdev & 0xfffff))
+#define imajor(i)           ((unsigned)((i)->i_rdev >> 20))
 static inline int nonseekable_open(struct inode *i, struct file *f)
 {
     (void)i;

@@ -13,7 +13,7 @@ struct ks_module_hook {
 #define KBUILD_MODNAME "kernel"
 #endif
 #define ks_hook_name2(a, b) a##b
-#define ks_hook_name(a, b) ks_hook_name2(a, b)
+#define ks_hook_name(a, b)  ks_hook_name2(a, b)
 #define module_init(fn)                                                                            \
     static const struct ks_module_hook ks_hook_name(__ks_init_, __LINE__)                          \
         __attribute__((used, section("ks_modinit"), aligned(8))) = {KBUILD_MODNAME, fn, NULL,      \
@@ -22,7 +22,7 @@ struct ks_module_hook {
     static const struct ks_module_hook ks_hook_name(__ks_exit_, __LINE__)                          \
         __attribute__((used, section("ks_modinit"), aligned(8))) = {KBUILD_MODNAME, NULL, fn,      \
                                                                     __FILE__}
-#define late_initcall module_init
+#define late_initcall   module_init
 #define device_initcall module_init
 #define subsys_initcall module_init
 #endif

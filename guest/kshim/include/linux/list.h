@@ -11,7 +11,10 @@ struct hlist_node {
 struct hlist_head {
     struct hlist_node *first;
 };
-#define LIST_HEAD_INIT(name) {&(name), &(name)}
+#define LIST_HEAD_INIT(name)                                                                       \
+    {                                                                                              \
+        &(name), &(name)                                                                           \
+    }
 #define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
 static inline void INIT_LIST_HEAD(struct list_head *l)
 {
@@ -81,20 +84,19 @@ static inline void list_splice_tail_init(struct list_head *list, struct list_hea
     head->prev = last;
     INIT_LIST_HEAD(list);
 }
-#define list_entry(ptr, type, member) container_of(ptr, type, member)
+#define list_entry(ptr, type, member)       container_of(ptr, type, member)
 #define list_first_entry(ptr, type, member) list_entry((ptr)->next, type, member)
-#define list_last_entry(ptr, type, member) list_entry((ptr)->prev, type, member)
+#define list_last_entry(ptr, type, member)  list_entry((ptr)->prev, type, member)
 #define list_first_entry_or_null(ptr, type, member)                                                \
     (list_empty(ptr) ? NULL : list_first_entry(ptr, type, member))
 #define list_next_entry(pos, member) list_entry((pos)->member.next, __typeof__(*(pos)), member)
-#define list_for_each(pos, head) for (pos = (head)->next; pos != (head); pos = pos->next)
+#define list_for_each(pos, head)     for (pos = (head)->next; pos != (head); pos = pos->next)
 #define list_for_each_safe(pos, n, head)                                                           \
     for (pos = (head)->next, n = pos->next; pos != (head); pos = n, n = pos->next)
 #define list_for_each_entry(pos, head, member)                                                     \
     for (pos = list_first_entry(head, __typeof__(*pos), member); &pos->member != (head);           \
          pos = list_next_entry(pos, member))
 #define list_for_each_entry_safe(pos, n, head, member)                                             \
-    for (pos = list_first_entry(head, __typeof__(*pos), member),                                   \
-        n = list_next_entry(pos, member);                                                          \
+    for (pos = list_first_entry(head, __typeof__(*pos), member), n = list_next_entry(pos, member); \
          &pos->member != (head); pos = n, n = list_next_entry(n, member))
 #endif

@@ -17,6 +17,6 @@ struct module {
 #define MODULE_IMPORT_NS(x)
 #define MODULE_DEVICE_TABLE(type, name)
 #define try_module_get(m) 1
-#define module_put(m) ((void)(m))
-#define __module_get(m) ((void)(m))
+#define module_put(m)     ((void)(m))
+#define __module_get(m)   ((void)(m))
 #endif

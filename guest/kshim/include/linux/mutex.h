@@ -10,20 +10,23 @@ struct mutex {
     const char *name;
     struct cs_event *ev;
 };
-#define __MUTEX_INITIALIZER(n) {NULL, NULL, 0, #n, NULL}
+#define __MUTEX_INITIALIZER(n)                                                                     \
+    {                                                                                              \
+        NULL, NULL, 0, #n, NULL                                                                    \
+    }
 #define DEFINE_MUTEX(n) struct mutex n = __MUTEX_INITIALIZER(n)
 void ks_mutex_init(struct mutex *m, const char *name);
 void ks_mutex_lock(struct mutex *m, const char *file, int line);
 int ks_mutex_trylock(struct mutex *m, const char *file, int line);
 void ks_mutex_unlock(struct mutex *m, const char *file, int line);
 void ks_mutex_destroy(struct mutex *m);
-#define mutex_init(m) ks_mutex_init(m, #m)
-#define mutex_lock(m) ks_mutex_lock(m, __FILE__, __LINE__)
+#define mutex_init(m)               ks_mutex_init(m, #m)
+#define mutex_lock(m)               ks_mutex_lock(m, __FILE__, __LINE__)
 #define mutex_lock_interruptible(m) (ks_mutex_lock(m, __FILE__, __LINE__), 0)
-#define mutex_lock_killable(m) (ks_mutex_lock(m, __FILE__, __LINE__), 0)
-#define mutex_trylock(m) ks_mutex_trylock(m, __FILE__, __LINE__)
-#define mutex_unlock(m) ks_mutex_unlock(m, __FILE__, __LINE__)
-#define mutex_is_locked(m) ((m)->owner != NULL)
-#define mutex_destroy(m) ks_mutex_destroy(m)
-#define lockdep_assert_held(m) ((void)(m))
+#define mutex_lock_killable(m)      (ks_mutex_lock(m, __FILE__, __LINE__), 0)
+#define mutex_trylock(m)            ks_mutex_trylock(m, __FILE__, __LINE__)
+#define mutex_unlock(m)             ks_mutex_unlock(m, __FILE__, __LINE__)
+#define mutex_is_locked(m)          ((m)->owner != NULL)
+#define mutex_destroy(m)            ks_mutex_destroy(m)
+#define lockdep_assert_held(m)      ((void)(m))
 #endif

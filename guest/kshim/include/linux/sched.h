@@ -4,12 +4,12 @@
 #include <linux/jiffies.h>
 #include <linux/list.h>
 
-#define TASK_RUNNING 0x0000
-#define TASK_INTERRUPTIBLE 0x0001
+#define TASK_RUNNING         0x0000
+#define TASK_INTERRUPTIBLE   0x0001
 #define TASK_UNINTERRUPTIBLE 0x0002
-#define TASK_KILLABLE TASK_UNINTERRUPTIBLE
-#define TASK_NORMAL (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
-#define TASK_COMM_LEN 16
+#define TASK_KILLABLE        TASK_UNINTERRUPTIBLE
+#define TASK_NORMAL          (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
+#define TASK_COMM_LEN        16
 #define MAX_SCHEDULE_TIMEOUT ((long)(~0UL >> 1))
 
 struct cs_thread;
@@ -37,31 +37,31 @@ struct task_struct {
 };
 
 struct task_struct *ks_current(void);
-#define current ks_current()
+#define current       ks_current()
 #define get_current() ks_current()
 
 void ks_set_state(long state);
-#define set_current_state(s) ks_set_state(s)
+#define set_current_state(s)   ks_set_state(s)
 #define __set_current_state(s) ks_set_state(s)
 
 void ks_schedule(const char *file, int line);
 long ks_schedule_timeout(long timeout, const char *file, int line);
 /* For the wait macros, which have already checked that the caller may sleep. */
 long ks_schedule_timeout_checked(long timeout);
-#define schedule() ks_schedule(__FILE__, __LINE__)
+#define schedule()          ks_schedule(__FILE__, __LINE__)
 #define schedule_timeout(t) ks_schedule_timeout(t, __FILE__, __LINE__)
 #define schedule_timeout_interruptible(t)                                                          \
     (set_current_state(TASK_INTERRUPTIBLE), schedule_timeout(t))
 #define schedule_timeout_uninterruptible(t)                                                        \
     (set_current_state(TASK_UNINTERRUPTIBLE), schedule_timeout(t))
 #define cond_resched() ((void)0)
-#define yield() ks_schedule(__FILE__, __LINE__)
+#define yield()        ks_schedule(__FILE__, __LINE__)
 int wake_up_process(struct task_struct *t);
 #define set_user_nice(t, n) ((void)(t), (void)(n))
-#define might_sleep() ks_might_sleep(__FILE__, __LINE__, "might_sleep()")
-#define in_interrupt() (ks_context() != KS_CTX_TASK)
-#define in_irq() (ks_context() == KS_CTX_HARDIRQ)
-#define in_softirq() (ks_context() == KS_CTX_SOFTIRQ)
-#define in_atomic() (ks_atomic_reason() != NULL)
-#define task_pid_nr(t) ((t)->pid)
+#define might_sleep()       ks_might_sleep(__FILE__, __LINE__, "might_sleep()")
+#define in_interrupt()      (ks_context() != KS_CTX_TASK)
+#define in_irq()            (ks_context() == KS_CTX_HARDIRQ)
+#define in_softirq()        (ks_context() == KS_CTX_SOFTIRQ)
+#define in_atomic()         (ks_atomic_reason() != NULL)
+#define task_pid_nr(t)      ((t)->pid)
 #endif

@@ -15,7 +15,7 @@ size_t ks_ksize(const void *p);
 #define kmalloc_array(n, size, gfp)                                                                \
     ((size) && (n) > SIZE_MAX / (size) ? NULL : kmalloc((n) * (size), gfp))
 #define krealloc(p, size, gfp) ks_krealloc(p, size, gfp, KBUILD_MODNAME, __FILE__, __LINE__)
-#define kfree(p) ks_kfree(p, __FILE__, __LINE__)
+#define kfree(p)               ks_kfree(p, __FILE__, __LINE__)
 #define kfree_sensitive(p)                                                                         \
     do {                                                                                           \
         const void *__p = (p);                                                                     \
@@ -23,12 +23,12 @@ size_t ks_ksize(const void *p);
             memset((void *)__p, 0, ks_ksize(__p));                                                 \
         kfree(__p);                                                                                \
     } while (0)
-#define kzfree kfree_sensitive
-#define ksize(p) ks_ksize(p)
-#define vmalloc(size) kmalloc(size, GFP_KERNEL)
-#define vzalloc(size) kzalloc(size, GFP_KERNEL)
-#define vfree(p) kfree(p)
+#define kzfree              kfree_sensitive
+#define ksize(p)            ks_ksize(p)
+#define vmalloc(size)       kmalloc(size, GFP_KERNEL)
+#define vzalloc(size)       kzalloc(size, GFP_KERNEL)
+#define vfree(p)            kfree(p)
 #define kvmalloc(size, gfp) kmalloc(size, gfp)
 #define kvzalloc(size, gfp) kzalloc(size, gfp)
-#define kvfree(p) kfree(p)
+#define kvfree(p)           kfree(p)
 #endif

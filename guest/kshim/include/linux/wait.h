@@ -7,8 +7,7 @@
 #include <linux/spinlock.h>
 
 struct wait_queue_entry;
-typedef int (*wait_queue_func_t)(struct wait_queue_entry *wq, unsigned mode, int flags,
-                                 void *key);
+typedef int (*wait_queue_func_t)(struct wait_queue_entry *wq, unsigned mode, int flags, void *key);
 typedef struct wait_queue_entry {
     unsigned int flags;
     void *private;
@@ -24,7 +23,10 @@ typedef struct wait_queue_head {
 int default_wake_function(struct wait_queue_entry *wq, unsigned mode, int flags, void *key);
 int autoremove_wake_function(struct wait_queue_entry *wq, unsigned mode, int flags, void *key);
 
-#define __WAIT_QUEUE_HEAD_INITIALIZER(n) {__SPIN_LOCK_UNLOCKED(n.lock), LIST_HEAD_INIT(n.head)}
+#define __WAIT_QUEUE_HEAD_INITIALIZER(n)                                                           \
+    {                                                                                              \
+        __SPIN_LOCK_UNLOCKED(n.lock), LIST_HEAD_INIT(n.head)                                       \
+    }
 #define DECLARE_WAIT_QUEUE_HEAD(n) wait_queue_head_t n = __WAIT_QUEUE_HEAD_INITIALIZER(n)
 #define DEFINE_WAIT_FUNC(n, f)                                                                     \
     struct wait_queue_entry n = {0, current, f, LIST_HEAD_INIT((n).entry)}
@@ -38,15 +40,14 @@ void init_wait_entry(struct wait_queue_entry *e, int flags);
 void add_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *e);
 void remove_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *e);
 void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *e, int state);
-void prepare_to_wait_exclusive(struct wait_queue_head *wq, struct wait_queue_entry *e,
-                               int state);
+void prepare_to_wait_exclusive(struct wait_queue_head *wq, struct wait_queue_entry *e, int state);
 void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *e);
 void __wake_up(struct wait_queue_head *wq, unsigned int mode, int nr, void *key);
-#define wake_up(wq) __wake_up(wq, TASK_NORMAL, 1, NULL)
-#define wake_up_all(wq) __wake_up(wq, TASK_NORMAL, 0, NULL)
-#define wake_up_interruptible(wq) __wake_up(wq, TASK_INTERRUPTIBLE, 1, NULL)
+#define wake_up(wq)                   __wake_up(wq, TASK_NORMAL, 1, NULL)
+#define wake_up_all(wq)               __wake_up(wq, TASK_NORMAL, 0, NULL)
+#define wake_up_interruptible(wq)     __wake_up(wq, TASK_INTERRUPTIBLE, 1, NULL)
 #define wake_up_interruptible_all(wq) __wake_up(wq, TASK_INTERRUPTIBLE, 0, NULL)
-#define wake_up_poll(wq, m) __wake_up(wq, TASK_NORMAL, 1, (void *)(unsigned long)(m))
+#define wake_up_poll(wq, m)           __wake_up(wq, TASK_NORMAL, 1, (void *)(unsigned long)(m))
 #define wake_up_interruptible_poll(wq, m)                                                          \
     __wake_up(wq, TASK_INTERRUPTIBLE, 1, (void *)(unsigned long)(m))
 static inline int waitqueue_active(struct wait_queue_head *wq)
@@ -75,7 +76,7 @@ int ks_wait_begin(const char *file, int line, const char *what);
                     __r = -ERESTARTSYS;                                                            \
                     break;                                                                         \
                 }                                                                                  \
-                __t = ks_schedule_timeout_checked(__t);                                \
+                __t = ks_schedule_timeout_checked(__t);                                            \
                 if (!__t && (timeout) != MAX_SCHEDULE_TIMEOUT)                                     \
                     break;                                                                         \
             }                                                                                      \
@@ -90,7 +91,7 @@ int ks_wait_begin(const char *file, int line, const char *what);
         int __ret = (int)ks_wait_event(wq, cond, TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT, 0);     \
         __ret;                                                                                     \
     })
-#define wait_event_killable wait_event_interruptible
+#define wait_event_killable             wait_event_interruptible
 #define wait_event_timeout(wq, cond, t) ks_wait_event(wq, cond, TASK_UNINTERRUPTIBLE, t, 1)
 #define wait_event_interruptible_timeout(wq, cond, t)                                              \
     ks_wait_event(wq, cond, TASK_INTERRUPTIBLE, t, 1)
