@@ -6,10 +6,24 @@
 #include <string.h>
 
 #include "cs_machine.h"
+#include "crq_engine_model.h"
 #include "crq_timing.h"
 
 #define CRQ_MAX_QUEUE (256u << 20) /* 256 MiB, as QEMU's limit */
 #define CRQ_MAX_RDMA  (16u << 20)
+
+/* The queue mechanics of one adapter: the hcall layer decides (state, argument checks), these
+ * touch the partition's ring. One implementation in plain C, one driving the RTL engine. */
+struct crq_queue_ops {
+    int (*attach)(struct crq_adapter *a, cs_error *err);
+    void (*detach)(struct crq_adapter *a);
+    void (*reg)(struct crq_adapter *a); /* base and entries are set */
+    void (*unreg)(struct crq_adapter *a);
+    void (*irq_enable)(struct crq_adapter *a, int on);
+    void (*enable)(struct crq_adapter *a); /* H_ENABLE_CRQ after a migration */
+    long (*send)(struct crq_adapter *a, const uint8_t elem[16]); /* queue registered */
+    uint32_t (*outstanding)(struct crq_adapter *a);              /* after a reclaim pass */
+};
 
 struct crq_adapter {
     struct crq_facility *f;
@@ -24,6 +38,9 @@ struct crq_adapter {
     uint64_t base; /* guest-physical address of the queue */
     uint32_t entries, next, oldest, outstanding;
     int irq_enabled;
+    const struct crq_queue_ops *q;
+    struct crq_rtl *rtl;
+    unsigned rtl_irqs; /* engine interrupts not yet delivered, see rtl_send() */
 };
 
 struct crq_facility {
@@ -37,6 +54,8 @@ struct crq_facility {
     uint8_t *rec; /* H_COPY_RDMA record, reused: one copy per call is enough */
     size_t rec_cap;
 };
+
+static const struct crq_queue_ops c_queue, rtl_queue;
 
 int crq_facility_create(struct cs_domain *dom, struct crq_facility **out, cs_error *err)
 {
@@ -68,8 +87,11 @@ void crq_facility_free(struct crq_facility *f)
 {
     if (!f)
         return;
-    for (size_t i = 0; i < f->n; i++)
+    for (size_t i = 0; i < f->n; i++) {
+        if (f->adapters[i]->q->detach)
+            f->adapters[i]->q->detach(f->adapters[i]);
         free(f->adapters[i]);
+    }
     free(f->adapters);
     free(f->rec);
     free(f);
@@ -93,6 +115,7 @@ int crq_adapter_add(struct crq_facility *f, const char *name, uint32_t unit, uin
     a->remote_liobn = remote_liobn;
     a->ops = ops;
     a->ctx = ctx;
+    a->q = &c_queue;
     if (cs_tap_add_channel(&f->m->tap, name, "crq", &a->channel, err) < 0) {
         free(a);
         return -1;
@@ -141,11 +164,43 @@ static void tap_state(struct crq_adapter *a)
     tap(a, CS_TAP_INTERNAL, CRQ_K_QUEUE_STATE, b, sizeof(b));
 }
 
-/* ---- the partition's queue ------------------------------------------------------------ */
+/* ---- the partition's queue: plain C ------------------------------------------------------ */
 
 static uint8_t *slot_ptr(struct crq_adapter *a, uint32_t slot)
 {
     return cs_gmem_ptr(&a->f->dom->mem, a->base + (uint64_t)slot * 16, 16);
+}
+
+static void tap_consumed(struct crq_adapter *a, uint32_t slot)
+{
+    uint8_t b[4];
+    crq_put32(b, slot);
+    tap(a, CS_TAP_TO_FW, CRQ_K_CONSUMED, b, sizeof(b));
+}
+
+static void tap_element(struct crq_adapter *a, uint32_t slot, const uint8_t *p)
+{
+    uint8_t b[24];
+    crq_put32(b, slot);
+    crq_put32(b + 4, a->entries);
+    memcpy(b + 8, p, 16);
+    tap(a, CS_TAP_TO_GUEST, CRQ_K_ELEMENT, b, sizeof(b));
+}
+
+static void irq_low(void *arg)
+{
+    struct crq_adapter *a = arg;
+    cs_irq_set_level(&a->f->dom->irqs, a->irq, 0);
+}
+
+/* A pulse per element, as QEMU does: drivers rely on edge semantics (§1.3). */
+static void irq_pulse(struct crq_adapter *a)
+{
+    uint8_t b[4];
+    crq_put32(b, a->irq);
+    tap(a, CS_TAP_TO_GUEST, CRQ_K_IRQ, b, 4);
+    cs_irq_set_level(&a->f->dom->irqs, a->irq, 1);
+    cs_sched_after(a->f->m->sched, 1, irq_low, a);
 }
 
 /* The consumer hands a slot back by clearing its header; the hypervisor notices when it next
@@ -156,26 +211,169 @@ static void reclaim(struct crq_adapter *a)
         uint8_t *p = slot_ptr(a, a->oldest);
         if (!p || __atomic_load_n(&p[0], __ATOMIC_ACQUIRE) != CRQ_HDR_FREE)
             break;
-        uint8_t b[4];
-        crq_put32(b, a->oldest);
-        tap(a, CS_TAP_TO_FW, CRQ_K_CONSUMED, b, sizeof(b));
+        tap_consumed(a, a->oldest);
         a->oldest = (a->oldest + 1) % a->entries;
         a->outstanding--;
     }
 }
 
-uint32_t crq_adapter_outstanding(struct crq_adapter *a)
+static void c_reg(struct crq_adapter *a)
 {
-    if (a->state == CRQ_Q_FREE)
-        return 0;
+    a->next = a->oldest = a->outstanding = 0;
+}
+
+static void c_irq_enable(struct crq_adapter *a, int on)
+{
+    a->irq_enabled = on;
+}
+
+static uint32_t c_outstanding(struct crq_adapter *a)
+{
     reclaim(a);
     return a->outstanding;
 }
 
-static void irq_low(void *arg)
+static long c_send(struct crq_adapter *a, const uint8_t elem[16])
 {
-    struct crq_adapter *a = arg;
-    cs_irq_set_level(&a->f->dom->irqs, a->irq, 0);
+    reclaim(a);
+    uint8_t *p = slot_ptr(a, a->next);
+    if (!p || p[0] != CRQ_HDR_FREE)
+        return H_DROPPED;
+    /* Body first, header last: the header byte is the consumer's ownership flag. */
+    memcpy(p + 1, elem + 1, 15);
+    __atomic_store_n(&p[0], elem[0], __ATOMIC_RELEASE);
+    tap_element(a, a->next, p);
+    a->next = (a->next + 1) % a->entries;
+    a->outstanding++;
+    if (a->irq_enabled)
+        irq_pulse(a);
+    return H_SUCCESS;
+}
+
+static const struct crq_queue_ops c_queue = {
+    .reg = c_reg,
+    .irq_enable = c_irq_enable,
+    .send = c_send,
+    .outstanding = c_outstanding,
+};
+
+/* ---- the partition's queue: the RTL engine (docs/rtl.md) -------------------------------- */
+
+static void rtl_consumed(void *ctx, uint32_t slot, uint64_t cycle)
+{
+    (void)cycle;
+    tap_consumed(ctx, slot);
+}
+
+static void rtl_irq(void *ctx, uint64_t cycle)
+{
+    (void)cycle;
+    struct crq_adapter *a = ctx;
+    a->rtl_irqs++;
+}
+
+static int rtl_attach(struct crq_adapter *a, cs_error *err)
+{
+    struct cs_gmem *mem = &a->f->dom->mem;
+    /* Memory answers one cycle after each request; cycles are not charged yet (docs/rtl.md). */
+    a->rtl = crq_rtl_new(mem->host, mem->size, 1);
+    if (!a->rtl)
+        return cs_error_set(err, "%s: cannot create the RTL queue engine", a->name);
+    crq_rtl_on_consumed(a->rtl, rtl_consumed, a);
+    crq_rtl_on_irq(a->rtl, rtl_irq, a);
+    return 0;
+}
+
+static void rtl_detach(struct crq_adapter *a)
+{
+    crq_rtl_free(a->rtl);
+    a->rtl = NULL;
+}
+
+static void rtl_reg(struct crq_adapter *a)
+{
+    crq_rtl_register(a->rtl, a->base, a->entries);
+}
+
+static void rtl_unreg(struct crq_adapter *a)
+{
+    crq_rtl_reg_write(a->rtl, CRQ_RTL_R_IRQ_EN, 0);
+    crq_rtl_reg_write(a->rtl, CRQ_RTL_R_QCTRL, 0);
+}
+
+static void rtl_irq_enable(struct crq_adapter *a, int on)
+{
+    a->irq_enabled = on;
+    crq_rtl_reg_write(a->rtl, CRQ_RTL_R_IRQ_EN, (uint64_t)on);
+}
+
+static void rtl_enable(struct crq_adapter *a)
+{
+    crq_rtl_reg_write(a->rtl, CRQ_RTL_R_ENABLE, 1);
+}
+
+static uint32_t rtl_outstanding(struct crq_adapter *a)
+{
+    return crq_rtl_reclaim(a->rtl, NULL);
+}
+
+static long rtl_send(struct crq_adapter *a, const uint8_t elem[16])
+{
+    uint32_t slot = (uint32_t)crq_rtl_reg_read(a->rtl, CRQ_RTL_R_NEXT);
+    a->rtl_irqs = 0;
+    enum crq_rtl_status st = crq_rtl_enqueue(a->rtl, elem, NULL);
+    switch (st) {
+    case CRQ_RTL_OK:
+        break;
+    case CRQ_RTL_CLOSED:
+        return H_CLOSED;
+    default: /* a full slot, or one outside partition memory: the C model drops both */
+        return H_DROPPED;
+    }
+    tap_element(a, slot, elem);
+    /* The engine pulses irq before its response; delivering after the element keeps the
+     * record order of the C model. */
+    for (; a->rtl_irqs; a->rtl_irqs--)
+        irq_pulse(a);
+    return H_SUCCESS;
+}
+
+static const struct crq_queue_ops rtl_queue = {
+    .attach = rtl_attach,
+    .detach = rtl_detach,
+    .reg = rtl_reg,
+    .unreg = rtl_unreg,
+    .irq_enable = rtl_irq_enable,
+    .enable = rtl_enable,
+    .send = rtl_send,
+    .outstanding = rtl_outstanding,
+};
+
+int crq_adapter_set_engine(struct crq_adapter *a, enum crq_engine engine, cs_error *err)
+{
+    const struct crq_queue_ops *q = engine == CRQ_ENGINE_RTL ? &rtl_queue : &c_queue;
+    if (q == a->q)
+        return 0;
+    if (a->state != CRQ_Q_FREE)
+        return cs_error_set(err,
+                            "%s: the queue engine can change only while no queue is "
+                            "registered",
+                            a->name);
+    if (q->attach && q->attach(a, err) < 0)
+        return -1;
+    if (a->q->detach)
+        a->q->detach(a);
+    a->q = q;
+    return 0;
+}
+
+/* ---- the facility's side of the queue ------------------------------------------------ */
+
+uint32_t crq_adapter_outstanding(struct crq_adapter *a)
+{
+    if (a->state == CRQ_Q_FREE)
+        return 0;
+    return a->q->outstanding(a);
 }
 
 static void send_failed(struct crq_adapter *a, long rc, const uint8_t elem[16])
@@ -188,34 +386,10 @@ static void send_failed(struct crq_adapter *a, long rc, const uint8_t elem[16])
 
 long crq_send(struct crq_adapter *a, const uint8_t elem[16])
 {
-    if (a->state != CRQ_Q_REGISTERED) {
-        send_failed(a, H_CLOSED, elem);
-        return H_CLOSED;
-    }
-    reclaim(a);
-    uint8_t *p = slot_ptr(a, a->next);
-    if (!p || p[0] != CRQ_HDR_FREE) {
-        send_failed(a, H_DROPPED, elem);
-        return H_DROPPED;
-    }
-    /* Body first, header last: the header byte is the consumer's ownership flag. */
-    memcpy(p + 1, elem + 1, 15);
-    __atomic_store_n(&p[0], elem[0], __ATOMIC_RELEASE);
-    uint8_t b[24];
-    crq_put32(b, a->next);
-    crq_put32(b + 4, a->entries);
-    memcpy(b + 8, p, 16);
-    tap(a, CS_TAP_TO_GUEST, CRQ_K_ELEMENT, b, sizeof(b));
-    a->next = (a->next + 1) % a->entries;
-    a->outstanding++;
-    if (a->irq_enabled) {
-        /* A pulse per element, as QEMU does: drivers rely on edge semantics (§1.3). */
-        crq_put32(b, a->irq);
-        tap(a, CS_TAP_TO_GUEST, CRQ_K_IRQ, b, 4);
-        cs_irq_set_level(&a->f->dom->irqs, a->irq, 1);
-        cs_sched_after(a->f->m->sched, 1, irq_low, a);
-    }
-    return H_SUCCESS;
+    long rc = a->state == CRQ_Q_REGISTERED ? a->q->send(a, elem) : H_CLOSED;
+    if (rc != H_SUCCESS)
+        send_failed(a, rc, elem);
+    return rc;
 }
 
 long crq_transport_event(struct crq_adapter *a, uint8_t reason)
@@ -259,7 +433,7 @@ static long h_reg_crq(struct crq_facility *f, const unsigned long *a)
         return H_PARAMETER;
     ad->base = ioba;
     ad->entries = (uint32_t)(len / 16);
-    ad->next = ad->oldest = ad->outstanding = 0;
+    ad->q->reg(ad);
     ad->state = CRQ_Q_REGISTERED;
     tap_state(ad);
     if (ad->ops->queue_state)
@@ -276,6 +450,8 @@ static long h_free_crq(struct crq_facility *f, const unsigned long *a)
         return H_SUCCESS;
     ad->state = CRQ_Q_FREE;
     ad->irq_enabled = 0;
+    if (ad->q->unreg)
+        ad->q->unreg(ad);
     tap_state(ad);
     if (ad->ops->queue_state)
         ad->ops->queue_state(ad->ctx, 0);
@@ -302,7 +478,7 @@ static long h_vio_signal(struct crq_facility *f, const unsigned long *a)
         return H_PARAMETER;
     if (a[1] > 1)
         return H_PARAMETER;
-    ad->irq_enabled = (int)(a[1] & 1);
+    ad->q->irq_enable(ad, (int)(a[1] & 1));
     return H_SUCCESS;
 }
 
@@ -312,6 +488,8 @@ static long h_enable_crq(struct crq_facility *f, const unsigned long *a)
     if (!ad)
         return H_PARAMETER;
     if (ad->state == CRQ_Q_DISABLED) {
+        if (ad->q->enable)
+            ad->q->enable(ad);
         ad->state = CRQ_Q_REGISTERED;
         tap_state(ad);
     }

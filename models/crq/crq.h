@@ -67,6 +67,13 @@ long crq_send(struct crq_adapter *a, const uint8_t elem[16]);
  * disables the queue until the partition calls H_ENABLE_CRQ. */
 long crq_transport_event(struct crq_adapter *a, uint8_t reason);
 
+/* What moves elements through an adapter's queue: the C model, or the Verilated RTL engine
+ * (docs/rtl.md) over the partition's memory. Both leave the same records on the tap. */
+enum crq_engine { CRQ_ENGINE_C, CRQ_ENGINE_RTL };
+
+/* Choose the engine; only while no queue is registered (new adapters use the C model). */
+int crq_adapter_set_engine(struct crq_adapter *a, enum crq_engine engine, cs_error *err);
+
 /* Unconsumed elements the hypervisor wrote into the partition's queue. */
 uint32_t crq_adapter_outstanding(struct crq_adapter *a);
 

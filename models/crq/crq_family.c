@@ -3,11 +3,13 @@
  *   <chansim:vio model='ibmvmc' reg='0x30000002' [messages='8'] [size='4096'] [sessions='1']
  *                [hmc='echo|reverse'] [max-hmc='1'] [pool='8'] [mtu='4096'] [hv-restart='N']
  *                [hv-fault='cap-max-hmc-0,signal-partition-buffer,payload-before-init,
- *                           double-cap-resp']/>
+ *                           double-cap-resp'] [engine='c|rtl']/>
  *
  * becomes the hypervisor's CRQ facility with a VMC endpoint, the unmodified ibmvmc driver in
  * the domain's guest kernel (hcalls routed to the facility, the device on the VIO bus), and a
- * management application exchanging `messages` HMC messages of `size` bytes per session. */
+ * management application exchanging `messages` HMC messages of `size` bytes per session.
+ * `engine` chooses what moves elements through the CRQ: the C model or the RTL engine
+ * (docs/rtl.md); the hcalls stay in C either way. */
 #include "crq_family.h"
 
 #include <stdio.h>
@@ -183,6 +185,11 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
         rc = cs_error_set(err, "%s: hmc='%s': expected echo or reverse", dev->where, hmc);
     cfg.hmc = hmc && strcmp(hmc, "reverse") == 0 ? VMC_HMC_REVERSE : VMC_HMC_ECHO;
     d->app.expect = cfg.hmc;
+    const char *engine_attr = cs_device_attr(dev, "engine");
+    if (!rc && engine_attr && strcmp(engine_attr, "c") != 0 && strcmp(engine_attr, "rtl") != 0)
+        rc = cs_error_set(err, "%s: engine='%s': expected c or rtl", dev->where, engine_attr);
+    enum crq_engine engine =
+        engine_attr && strcmp(engine_attr, "rtl") == 0 ? CRQ_ENGINE_RTL : CRQ_ENGINE_C;
     if (!rc && d->app.size > cfg.mtu)
         rc = cs_error_set(err, "%s: size %u exceeds the mtu %u", dev->where, d->app.size, cfg.mtu);
     if (rc) {
@@ -210,6 +217,10 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
             return -1;
     } else {
         if (vmc_hv_create(cd->f, d->name, unit, local, remote, &cfg, &d->hv, err) < 0) {
+            cs_error_prefix(err, "%s", dev->where);
+            return -1;
+        }
+        if (crq_adapter_set_engine(vmc_hv_adapter(d->hv), engine, err) < 0) {
             cs_error_prefix(err, "%s", dev->where);
             return -1;
         }

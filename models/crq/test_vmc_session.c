@@ -4,6 +4,7 @@
  * over that trace must reach the same verdicts. Faulty hypervisor scripts are caught by rule
  * ID; the driver's own bugs by the kernel shim. */
 #include <stdio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cs_machine.h"
@@ -211,6 +212,96 @@ START_TEST(hypervisor_restarts_under_the_driver)
 }
 END_TEST
 
+/* One trace event, kept for comparison after the reader moves on. */
+struct kept_event {
+    struct cs_trace_event ev;
+    uint8_t *bytes;
+};
+
+static struct kept_event *read_trace(const char *dir, size_t *n)
+{
+    cs_error err = {0};
+    cs_trace_reader *r;
+    ck_assert_msg(cs_trace_reader_open(&r, dir, &err) == 0, "%s", err.msg);
+    struct kept_event *v = NULL;
+    size_t cap = 0;
+    *n = 0;
+    struct cs_trace_event ev;
+    int got;
+    while ((got = cs_trace_reader_next(r, &ev, &err)) == 1) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 1024;
+            v = realloc(v, cap * sizeof(*v));
+            ck_assert_ptr_nonnull(v);
+        }
+        v[*n].ev = ev;
+        v[*n].bytes = malloc(ev.len + 1);
+        ck_assert_ptr_nonnull(v[*n].bytes);
+        memcpy(v[*n].bytes, ev.payload, ev.len);
+        (*n)++;
+    }
+    ck_assert_int_eq(got, 0);
+    cs_trace_reader_close(r);
+    return v;
+}
+
+/* The same scenario with the queue mechanics in the RTL engine leaves the C model's trace,
+ * event for event and at the same cycles: the engine charges no time yet (docs/rtl.md). A
+ * SystemC simulation runs once per process, so the C run is a child of its own. */
+START_TEST(rtl_engine_trace_equals_c_model)
+{
+    char cdir[512], rdir[512];
+    cs_test_tmpdir(cdir, sizeof(cdir), "vmc-session-c");
+    cs_test_tmpdir(rdir, sizeof(rdir), "vmc-session-rtl");
+    fflush(stdout);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        static struct outcome o;
+        cs_error err = {0};
+        int rc = run_scenario(DATA("vmc-session.xml"), cdir, &o, &err);
+        if (rc < 0)
+            fprintf(stderr, "C model: %s\n", err.msg);
+        _exit(rc < 0 || !o.dev.result.done ? 1 : 0);
+    }
+    int st;
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the C model's run failed");
+    static struct outcome o;
+    cs_error err = {0};
+    ck_assert_msg(run_scenario(DATA("vmc-session-rtl.xml"), rdir, &o, &err) == 0, "%s", err.msg);
+    ck_assert(o.dev.result.done);
+    ck_assert_uint_eq(o.dev.result.received, 16);
+
+    size_t nc, nr;
+    struct kept_event *c = read_trace(cdir, &nc), *r = read_trace(rdir, &nr);
+    size_t elements = 0;
+    for (size_t i = 0; i < nc && i < nr; i++) {
+        const struct cs_trace_event *a = &c[i].ev, *b = &r[i].ev;
+        /* the simulator's opening line names the platform file, which differs */
+        if (i == 0 && a->len > 9 && b->len > 9 && memcmp(c[i].bytes, "platform ", 9) == 0 &&
+            memcmp(r[i].bytes, "platform ", 9) == 0)
+            continue;
+        ck_assert_msg(a->type == b->type && a->channel == b->channel && a->dir == b->dir &&
+                          a->kind == b->kind && a->len == b->len &&
+                          memcmp(c[i].bytes, r[i].bytes, a->len) == 0,
+                      "event %zu differs: C kind %u len %u, RTL kind %u len %u", i, a->kind, a->len,
+                      b->kind, b->len);
+        ck_assert_msg(a->cycles == b->cycles, "event %zu: C at cycle %llu, RTL at %llu", i,
+                      (unsigned long long)a->cycles, (unsigned long long)b->cycles);
+        elements += a->type == CS_TRACE_MSG && a->kind == CRQ_K_ELEMENT;
+    }
+    ck_assert_uint_eq(nr, nc);
+    ck_assert_uint_gt(elements, 16);
+    for (size_t i = 0; i < nc; i++)
+        free(c[i].bytes);
+    for (size_t i = 0; i < nr; i++)
+        free(r[i].bytes);
+    free(c);
+    free(r);
+}
+END_TEST
+
 static void expect_fault(const char *name, const char *rule)
 {
     static struct outcome o;
@@ -252,6 +343,7 @@ static Suite *suite(void)
     tcase_add_test(ok, session_with_real_driver);
     tcase_add_test(ok, reverse_hmc_three_sessions);
     tcase_add_test(ok, hypervisor_restarts_under_the_driver);
+    tcase_add_test(ok, rtl_engine_trace_equals_c_model);
     suite_add_tcase(s, ok);
     TCase *bad = tcase_create("faulty hypervisor");
     tcase_set_timeout(bad, 120);

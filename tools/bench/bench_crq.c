@@ -10,7 +10,9 @@
  *    trips per second of wall time.
  * 3. The same with a trace recorded, TRACE_MESSAGES (default 1000000) messages: wall time and
  *    peak resident memory.
- * Runs 2 and 3 each simulate in a child process (SystemC elaborates once per process). */
+ * 4. Run 2 again with the CRQ queue mechanics in the RTL engine (engine='rtl', docs/rtl.md):
+ *    wall time, and its ratio to run 2's (printed only, no target yet).
+ * Runs 2, 3 and 4 each simulate in a child process (SystemC elaborates once per process). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,9 +137,10 @@ static double model_queue(unsigned long n, cs_error *err)
     return t;
 }
 
-/* ---- 2, 3: end to end ------------------------------------------------------------------- */
+/* ---- 2, 3, 4: end to end ---------------------------------------------------------------- */
 
-static int end_to_end(unsigned long messages, int trace, cs_error *err)
+static int end_to_end(unsigned long messages, int trace, const char *engine, double *wall_out,
+                      cs_error *err)
 {
     char path[] = "/tmp/chansim-bench-crq-XXXXXX";
     int fd = mkstemp(path);
@@ -148,9 +151,9 @@ static int end_to_end(unsigned long messages, int trace, cs_error *err)
             "<domain type='test'><name>lpar</name><memory unit='MiB'>64</memory>"
             "<os><type arch='ppc64' machine='pseries'>hvm</type></os><metadata>"
             "<chansim:platform xmlns:chansim='urn:chansim:platform:1'>"
-            "<chansim:vio model='ibmvmc' reg='0x30000002' messages='%lu' size='4096'/>"
-            "</chansim:platform></metadata></domain>\n",
-            messages);
+            "<chansim:vio model='ibmvmc' engine='%s' reg='0x30000002' messages='%lu' "
+            "size='4096'/></chansim:platform></metadata></domain>\n",
+            engine, messages);
     fclose(fp);
     char tdir[64] = "";
     if (trace) {
@@ -177,13 +180,16 @@ static int end_to_end(unsigned long messages, int trace, cs_error *err)
     if (cs_sc_run(m, &ro, &sum, err) < 0)
         goto out;
     double wall = now_s() - t0;
+    *wall_out = wall;
     const struct vmc_app_result *r = &devs[0]->result;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("  %-30s %8lu round trips in %7.3f s wall: %9.0f/s (simulated %.3f ms), "
            "peak RSS %.1f MiB%s\n",
-           trace ? "end to end, 4 KiB, traced" : "end to end, 4 KiB", (unsigned long)r->received,
-           wall, (double)r->received / wall, (double)sum.sim_ns / 1e6,
+           trace                        ? "end to end, 4 KiB, traced"
+           : strcmp(engine, "rtl") == 0 ? "end to end, 4 KiB, RTL engine"
+                                        : "end to end, 4 KiB",
+           (unsigned long)r->received, wall, (double)r->received / wall, (double)sum.sim_ns / 1e6,
            (double)ru.ru_maxrss / 1024.0, r->received == messages ? "" : "  (INCOMPLETE)");
     rc = r->received == messages && !r->mismatched ? 0 : -1;
 out:
@@ -201,18 +207,31 @@ out:
     return rc;
 }
 
-static int in_child(unsigned long messages, int trace)
+/* The child's wall time comes back through a pipe, for the C/RTL ratio. */
+static int in_child(unsigned long messages, int trace, const char *engine, double *wall)
 {
+    int fds[2];
+    if (pipe(fds) < 0)
+        return -1;
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
+        close(fds[0]);
         cs_error err = {0};
-        int rc = end_to_end(messages, trace, &err);
+        double w = 0;
+        int rc = end_to_end(messages, trace, engine, &w, &err);
         if (rc < 0 && err.set)
             fprintf(stderr, "chansim-bench-crq: %s\n", err.msg);
         fflush(stdout);
+        if (write(fds[1], &w, sizeof(w)) != (ssize_t)sizeof(w))
+            rc = -1;
         _exit(rc < 0 ? 1 : 0);
     }
+    close(fds[1]);
+    *wall = 0;
+    if (read(fds[0], wall, sizeof(*wall)) != (ssize_t)sizeof(*wall))
+        *wall = 0;
+    close(fds[0]);
     int st;
     waitpid(pid, &st, 0);
     return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
@@ -236,10 +255,16 @@ int main(int argc, char **argv)
            "(target >= 25%%)\n",
            (double)n / model / 1e6, 100.0 * ring / model);
     int rc = 0;
-    if (messages && in_child(messages, 0) < 0)
+    double c_wall = 0, rtl_wall = 0, traced_wall = 0;
+    if (messages && in_child(messages, 0, "c", &c_wall) < 0)
         rc = 1;
-    if (traced && in_child(traced, 1) < 0)
+    if (traced && in_child(traced, 1, "c", &traced_wall) < 0)
         rc = 1;
+    if (messages && in_child(messages, 0, "rtl", &rtl_wall) < 0)
+        rc = 1;
+    if (c_wall > 0 && rtl_wall > 0)
+        printf("  C engine %.3f s, RTL engine %.3f s wall: RTL / C = %.2f\n", c_wall, rtl_wall,
+               rtl_wall / c_wall);
     printf("  targets: >= 200000 round trips/s; < 128 MiB resident for 1000000 traced messages\n");
     return rc;
 }
