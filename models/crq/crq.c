@@ -40,7 +40,8 @@ struct crq_adapter {
     int irq_enabled;
     const struct crq_queue_ops *q;
     struct crq_rtl *rtl;
-    unsigned rtl_irqs; /* engine interrupts not yet delivered, see rtl_send() */
+    unsigned rtl_irqs;  /* engine interrupts not yet delivered, see rtl_send() */
+    uint64_t op_cycles; /* what the last crq_send() cost the queue, see crq_send_cycles() */
 };
 
 struct crq_facility {
@@ -204,17 +205,20 @@ static void irq_pulse(struct crq_adapter *a)
 }
 
 /* The consumer hands a slot back by clearing its header; the hypervisor notices when it next
- * looks, in ring order. */
-static void reclaim(struct crq_adapter *a)
+ * looks, in ring order. Returns the slots looked at, each one header read for the costs. */
+static uint32_t reclaim(struct crq_adapter *a)
 {
+    uint32_t looked = 0;
     while (a->outstanding) {
         uint8_t *p = slot_ptr(a, a->oldest);
+        looked++;
         if (!p || __atomic_load_n(&p[0], __ATOMIC_ACQUIRE) != CRQ_HDR_FREE)
             break;
         tap_consumed(a, a->oldest);
         a->oldest = (a->oldest + 1) % a->entries;
         a->outstanding--;
     }
+    return looked;
 }
 
 static void c_reg(struct crq_adapter *a)
@@ -235,10 +239,14 @@ static uint32_t c_outstanding(struct crq_adapter *a)
 
 static long c_send(struct crq_adapter *a, const uint8_t elem[16])
 {
-    reclaim(a);
+    const struct crq_costs *c = &a->f->costs;
+    a->op_cycles = c->reclaim_per_slot * reclaim(a);
     uint8_t *p = slot_ptr(a, a->next);
-    if (!p || p[0] != CRQ_HDR_FREE)
+    if (!p || p[0] != CRQ_HDR_FREE) {
+        a->op_cycles += c->drop;
         return H_DROPPED;
+    }
+    a->op_cycles += c->enqueue;
     /* Body first, header last: the header byte is the consumer's ownership flag. */
     memcpy(p + 1, elem + 1, 15);
     __atomic_store_n(&p[0], elem[0], __ATOMIC_RELEASE);
@@ -275,10 +283,13 @@ static void rtl_irq(void *ctx, uint64_t cycle)
 static int rtl_attach(struct crq_adapter *a, cs_error *err)
 {
     struct cs_gmem *mem = &a->f->dom->mem;
-    /* Memory answers one cycle after each request; cycles are not charged yet (docs/rtl.md). */
-    a->rtl = crq_rtl_new(mem->host, mem->size, 1);
+    uint64_t lat = a->f->costs.rtl_mem_latency;
+    a->rtl = lat && lat <= UINT32_MAX ? crq_rtl_new(mem->host, mem->size, (unsigned)lat) : NULL;
     if (!a->rtl)
-        return cs_error_set(err, "%s: cannot create the RTL queue engine", a->name);
+        return cs_error_set(err,
+                            "%s: cannot create the RTL queue engine (crq.rtl_mem_latency %llu "
+                            "must be at least 1)",
+                            a->name, (unsigned long long)lat);
     crq_rtl_on_consumed(a->rtl, rtl_consumed, a);
     crq_rtl_on_irq(a->rtl, rtl_irq, a);
     return 0;
@@ -321,7 +332,7 @@ static long rtl_send(struct crq_adapter *a, const uint8_t elem[16])
 {
     uint32_t slot = (uint32_t)crq_rtl_reg_read(a->rtl, CRQ_RTL_R_NEXT);
     a->rtl_irqs = 0;
-    enum crq_rtl_status st = crq_rtl_enqueue(a->rtl, elem, NULL);
+    enum crq_rtl_status st = crq_rtl_enqueue(a->rtl, elem, &a->op_cycles);
     switch (st) {
     case CRQ_RTL_OK:
         break;
@@ -384,8 +395,14 @@ static void send_failed(struct crq_adapter *a, long rc, const uint8_t elem[16])
     tap(a, CS_TAP_INTERNAL, CRQ_K_HV_SEND_FAILED, b, sizeof(b));
 }
 
+uint64_t crq_send_cycles(const struct crq_adapter *a)
+{
+    return a->op_cycles;
+}
+
 long crq_send(struct crq_adapter *a, const uint8_t elem[16])
 {
+    a->op_cycles = 0;
     long rc = a->state == CRQ_Q_REGISTERED ? a->q->send(a, elem) : H_CLOSED;
     if (rc != H_SUCCESS)
         send_failed(a, rc, elem);

@@ -63,6 +63,11 @@ long crq_hcall(struct crq_facility *f, unsigned long opcode, const unsigned long
  * at the producer position is still in use), H_CLOSED (no queue registered, or disabled). */
 long crq_send(struct crq_adapter *a, const uint8_t elem[16]);
 
+/* Platform cycles the last crq_send() or crq_transport_event() spent on the partition's queue:
+ * the crq.enqueue / crq.reclaim_per_slot / crq.drop costs on the C model, the cycles the RTL
+ * engine took on it (docs/calibration.md). 0 if the queue was not reached. */
+uint64_t crq_send_cycles(const struct crq_adapter *a);
+
 /* Post a transport event (CRQ_EV_*) into the partition's queue. A migration event also
  * disables the queue until the partition calls H_ENABLE_CRQ. */
 long crq_transport_event(struct crq_adapter *a, uint8_t reason);

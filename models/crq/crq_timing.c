@@ -17,6 +17,18 @@ const struct cs_cost crq_cost_table[CRQ_COST_COUNT] = {
     {"vmc.hv_response", 5000,
      "no published figure; the hypervisor answers a VMC message within the cost of one "
      "H_SEND_CRQ of its own (assumption)"},
+    {"crq.enqueue", 13,
+     "1 + 3L with L = crq.rtl_mem_latency: the RTL engine's enqueue on an empty ring, measured "
+     "by test_crq_engine cycle_counts (docs/rtl.md, Timing)"},
+    {"crq.reclaim_per_slot", 4,
+     "L = crq.rtl_mem_latency: one header read per slot the reclaim pass looks at (docs/rtl.md, "
+     "Timing: enqueue R = 1, 2)"},
+    {"crq.drop", 5,
+     "1 + L with L = crq.rtl_mem_latency: the full producer slot's header read (docs/rtl.md, "
+     "Timing: DROPPED R = 1 is 1 + 2L)"},
+    {"crq.rtl_mem_latency", 4,
+     "no published figure; guest memory answering the RTL engine in 4 platform cycles, a "
+     "cache-near latency at the hypervisor's clock (assumption)"},
 };
 
 static int get(const struct cs_domain *dom, const char *op, uint64_t *out, cs_error *err)
@@ -35,7 +47,11 @@ int crq_costs_load(struct crq_costs *c, const struct cs_domain *dom, cs_error *e
         get(dom, "crq.h_send_crq", &c->send, err) < 0 ||
         get(dom, "crq.h_copy_rdma", &c->rdma, err) < 0 ||
         get(dom, "crq.h_copy_rdma_per_kib", &c->rdma_per_kib, err) < 0 ||
-        get(dom, "vmc.hv_response", &c->hv_response, err) < 0)
+        get(dom, "vmc.hv_response", &c->hv_response, err) < 0 ||
+        get(dom, "crq.enqueue", &c->enqueue, err) < 0 ||
+        get(dom, "crq.reclaim_per_slot", &c->reclaim_per_slot, err) < 0 ||
+        get(dom, "crq.drop", &c->drop, err) < 0 ||
+        get(dom, "crq.rtl_mem_latency", &c->rtl_mem_latency, err) < 0)
         return -1;
     return 0;
 }

@@ -12,7 +12,7 @@
 
 struct cs_domain;
 
-#define CRQ_COST_COUNT 5
+#define CRQ_COST_COUNT 9
 extern const struct cs_cost crq_cost_table[CRQ_COST_COUNT];
 
 struct crq_costs {
@@ -21,6 +21,11 @@ struct crq_costs {
     uint64_t rdma;         /* H_COPY_RDMA, fixed part */
     uint64_t rdma_per_kib; /* H_COPY_RDMA, per KiB moved */
     uint64_t hv_response;  /* the hypervisor endpoint's turnaround before it answers */
+    /* Queue operations of crq_send(), as the RTL engine measures them (docs/rtl.md). */
+    uint64_t enqueue;          /* an element written, reclaim pass aside */
+    uint64_t reclaim_per_slot; /* each slot the reclaim pass looks at */
+    uint64_t drop;             /* the producer slot found full, reclaim pass aside */
+    uint64_t rtl_mem_latency;  /* the RTL engine's memory latency */
 };
 
 /* Cycles an hcall takes, as the facility charges it. */

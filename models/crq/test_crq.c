@@ -227,6 +227,67 @@ START_TEST(transport_events_and_migration)
 }
 END_TEST
 
+/* The C model's queue costs against the cycles the RTL engine takes for the same operations
+ * (docs/calibration.md): enqueue with 0, 1 and 2 slots looked at by the reclaim pass, and a
+ * drop on a full ring. */
+#define OPS 5
+static const char *const op_names[OPS] = {"enqueue, R = 0", "enqueue, R = 1 (none consumed)",
+                                          "enqueue, R = 2 (1 consumed)",
+                                          "enqueue, R = 2 (2 consumed)", "dropped, R = 1"};
+
+static void queue_op_cycles(enum crq_engine engine, uint64_t cyc[OPS], uint64_t *total)
+{
+    struct fixture fx;
+    setup_fixture(&fx);
+    cs_error err = {0};
+    ck_assert_msg(crq_adapter_set_engine(fx.a, engine, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(hc(&fx, H_REG_CRQ, UNIT, QUEUE, 4096, 0, 0), H_SUCCESS);
+    uint8_t e[16] = {0x80, 0x06};
+    *total = 0;
+    ck_assert_int_eq(crq_send(fx.a, e), H_SUCCESS); /* slot 0 */
+    cyc[0] = crq_send_cycles(fx.a);
+    ck_assert_int_eq(crq_send(fx.a, e), H_SUCCESS); /* slot 1: slot 0 still out */
+    cyc[1] = crq_send_cycles(fx.a);
+    slot(&fx, 0)[0] = 0;
+    ck_assert_int_eq(crq_send(fx.a, e), H_SUCCESS); /* slot 0 back, slot 1 still out */
+    cyc[2] = crq_send_cycles(fx.a);
+    slot(&fx, 1)[0] = 0;
+    slot(&fx, 2)[0] = 0;
+    ck_assert_int_eq(crq_send(fx.a, e), H_SUCCESS); /* slots 1 and 2 back */
+    cyc[3] = crq_send_cycles(fx.a);
+    for (unsigned i = 0; i < OPS - 1; i++)
+        *total += cyc[i];
+    for (unsigned i = 0; i < 255; i++) { /* fill the ring, nothing consumed */
+        ck_assert_int_eq(crq_send(fx.a, e), H_SUCCESS);
+        *total += crq_send_cycles(fx.a);
+    }
+    ck_assert_int_eq(crq_send(fx.a, e), H_DROPPED);
+    cyc[4] = crq_send_cycles(fx.a);
+    *total += cyc[4];
+    teardown_fixture(&fx);
+}
+
+START_TEST(c_costs_match_rtl_cycles)
+{
+    uint64_t c[OPS], r[OPS], ct, rt;
+    queue_op_cycles(CRQ_ENGINE_C, c, &ct);
+    queue_op_cycles(CRQ_ENGINE_RTL, r, &rt);
+    printf("%-32s %10s %10s %8s\n", "operation", "RTL", "C", "error");
+    for (unsigned i = 0; i < OPS; i++) {
+        double d = 100.0 * ((double)c[i] - (double)r[i]) / (double)r[i];
+        printf("%-32s %10llu %10llu %7.1f%%\n", op_names[i], (unsigned long long)r[i],
+               (unsigned long long)c[i], d);
+        ck_assert_uint_gt(r[i], 0);
+        ck_assert_msg(c[i] * 100 <= r[i] * 105 && c[i] * 105 >= r[i] * 100,
+                      "%s: C %llu cycles, RTL %llu", op_names[i], (unsigned long long)c[i],
+                      (unsigned long long)r[i]);
+    }
+    printf("%-32s %10llu %10llu\n", "all 260 operations", (unsigned long long)rt,
+           (unsigned long long)ct);
+    ck_assert(ct * 100 <= rt * 105 && ct * 105 >= rt * 100);
+}
+END_TEST
+
 START_TEST(copy_rdma_windows)
 {
     struct fixture fx;
@@ -263,6 +324,7 @@ static Suite *suite(void)
     tcase_add_test(tc, interrupts_only_while_enabled);
     tcase_add_test(tc, transport_events_and_migration);
     tcase_add_test(tc, copy_rdma_windows);
+    tcase_add_test(tc, c_costs_match_rtl_cycles);
     suite_add_tcase(s, tc);
     return s;
 }

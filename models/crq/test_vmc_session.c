@@ -245,21 +245,26 @@ static struct kept_event *read_trace(const char *dir, size_t *n)
     return v;
 }
 
-/* The same scenario with the queue mechanics in the RTL engine leaves the C model's trace,
- * event for event and at the same cycles: the engine charges no time yet (docs/rtl.md). A
- * SystemC simulation runs once per process, so the C run is a child of its own. */
-START_TEST(rtl_engine_trace_equals_c_model)
+/* The same scenario with the queue mechanics in the RTL engine, which charges the cycles it
+ * takes, leaves the C model's trace, which charges its calibrated costs: event for event and
+ * at the same cycles, and so the same end-to-end time (docs/calibration.md, within 5% the
+ * target). A SystemC simulation runs once per process, so the C run is a child of its own. */
+static void compare_engines(const char *name, uint64_t received)
 {
-    char cdir[512], rdir[512];
-    cs_test_tmpdir(cdir, sizeof(cdir), "vmc-session-c");
-    cs_test_tmpdir(rdir, sizeof(rdir), "vmc-session-rtl");
+    char cdir[512], rdir[512], cplat[512], rplat[512], tag[64];
+    snprintf(cplat, sizeof(cplat), "%s/vmc-%s.xml", TESTDATA_DIR, name);
+    snprintf(rplat, sizeof(rplat), "%s/vmc-%s-rtl.xml", TESTDATA_DIR, name);
+    snprintf(tag, sizeof(tag), "vmc-%s-c", name);
+    cs_test_tmpdir(cdir, sizeof(cdir), tag);
+    snprintf(tag, sizeof(tag), "vmc-%s-rtl", name);
+    cs_test_tmpdir(rdir, sizeof(rdir), tag);
     fflush(stdout);
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
         static struct outcome o;
         cs_error err = {0};
-        int rc = run_scenario(DATA("vmc-session.xml"), cdir, &o, &err);
+        int rc = run_scenario(cplat, cdir, &o, &err);
         if (rc < 0)
             fprintf(stderr, "C model: %s\n", err.msg);
         _exit(rc < 0 || !o.dev.result.done ? 1 : 0);
@@ -269,9 +274,9 @@ START_TEST(rtl_engine_trace_equals_c_model)
     ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the C model's run failed");
     static struct outcome o;
     cs_error err = {0};
-    ck_assert_msg(run_scenario(DATA("vmc-session-rtl.xml"), rdir, &o, &err) == 0, "%s", err.msg);
+    ck_assert_msg(run_scenario(rplat, rdir, &o, &err) == 0, "%s", err.msg);
     ck_assert(o.dev.result.done);
-    ck_assert_uint_eq(o.dev.result.received, 16);
+    ck_assert_uint_eq(o.dev.result.received, received);
 
     size_t nc, nr;
     struct kept_event *c = read_trace(cdir, &nc), *r = read_trace(rdir, &nr);
@@ -292,13 +297,30 @@ START_TEST(rtl_engine_trace_equals_c_model)
         elements += a->type == CS_TRACE_MSG && a->kind == CRQ_K_ELEMENT;
     }
     ck_assert_uint_eq(nr, nc);
-    ck_assert_uint_gt(elements, 16);
+    ck_assert_uint_gt(elements, received);
+    uint64_t tc = c[nc - 1].ev.cycles, tr = r[nr - 1].ev.cycles;
+    printf("vmc-%s end to end: C engine %llu cycles, RTL engine %llu\n", name,
+           (unsigned long long)tc, (unsigned long long)tr);
+    ck_assert_msg(tc * 100 <= tr * 105 && tc * 105 >= tr * 100,
+                  "end to end: C %llu cycles, RTL %llu: more than 5%% apart",
+                  (unsigned long long)tc, (unsigned long long)tr);
     for (size_t i = 0; i < nc; i++)
         free(c[i].bytes);
     for (size_t i = 0; i < nr; i++)
         free(r[i].bytes);
     free(c);
     free(r);
+}
+
+START_TEST(rtl_engine_trace_equals_c_model)
+{
+    compare_engines("session", 16);
+}
+END_TEST
+
+START_TEST(rtl_engine_reverse_time_equals_c_model)
+{
+    compare_engines("reverse", 24);
 }
 END_TEST
 
@@ -344,6 +366,7 @@ static Suite *suite(void)
     tcase_add_test(ok, reverse_hmc_three_sessions);
     tcase_add_test(ok, hypervisor_restarts_under_the_driver);
     tcase_add_test(ok, rtl_engine_trace_equals_c_model);
+    tcase_add_test(ok, rtl_engine_reverse_time_equals_c_model);
     suite_add_tcase(s, ok);
     TCase *bad = tcase_create("faulty hypervisor");
     tcase_set_timeout(bad, 120);
