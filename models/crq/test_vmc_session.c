@@ -249,6 +249,19 @@ static struct kept_event *read_trace(const char *dir, size_t *n)
  * takes, leaves the C model's trace, which charges its calibrated costs: event for event and
  * at the same cycles, and so the same end-to-end time (docs/calibration.md, within 5% the
  * target). A SystemC simulation runs once per process, so the C run is a child of its own. */
+/* Bytes 8..11 of a VMC SIGNAL the partition sends are reserved and ibmvmc never initialises
+ * them: stack contents, which differ between processes in the sanitizer build. In an H_SEND_CRQ
+ * record they are bytes 24..27 (the high half of word 2). */
+static int same_bytes(const struct cs_trace_event *e, const uint8_t *x, const uint8_t *y)
+{
+    int signal = e->type == CS_TRACE_MSG && e->kind == CRQ_K_HCALL && e->len >= 32 &&
+                 crq_be64(x) == H_SEND_CRQ && x[16] == CRQ_HDR_PAYLOAD && x[17] == VMC_SIGNAL;
+    for (uint32_t k = 0; k < e->len; k++)
+        if (x[k] != y[k] && !(signal && k >= 24 && k < 28))
+            return 0;
+    return 1;
+}
+
 static void compare_engines(const char *name, uint64_t received)
 {
     char cdir[512], rdir[512], cplat[512], rplat[512], tag[64];
@@ -289,7 +302,7 @@ static void compare_engines(const char *name, uint64_t received)
             continue;
         ck_assert_msg(a->type == b->type && a->channel == b->channel && a->dir == b->dir &&
                           a->kind == b->kind && a->len == b->len &&
-                          memcmp(c[i].bytes, r[i].bytes, a->len) == 0,
+                          same_bytes(a, c[i].bytes, r[i].bytes),
                       "event %zu differs: C kind %u len %u, RTL kind %u len %u", i, a->kind, a->len,
                       b->kind, b->len);
         ck_assert_msg(a->cycles == b->cycles, "event %zu: C at cycle %llu, RTL at %llu", i,
