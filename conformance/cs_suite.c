@@ -1,5 +1,7 @@
 #include "cs_suite.h"
 
+#include "cs_duration.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -17,30 +19,6 @@ static char *xstrdup(const char *s)
     if (!d)
         abort();
     return d;
-}
-
-int cs_suite_parse_time(const char *s, uint64_t *ns)
-{
-    static const struct {
-        const char *unit;
-        uint64_t ns;
-    } units[] = {{"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
-    if (!s || !isdigit((unsigned char)*s))
-        return -1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno)
-        return -1;
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-        if (strcmp(end, units[i].unit) == 0) {
-            if (v > UINT64_MAX / units[i].ns)
-                return -1;
-            *ns = v * units[i].ns;
-            return 0;
-        }
-    }
-    return -1;
 }
 
 /* Scenario IDs name JUnit test cases, TAP lines and files: keep them plain. */
@@ -148,7 +126,7 @@ static int parse_line(struct cs_suite *s, char **tok, int ntok, int lineno, cs_e
         } else if (strcmp(t, "until") == 0) {
             if (has_until)
                 return cs_error_set(err, "%s: 'until' given twice", where);
-            if (i + 1 >= ntok || cs_suite_parse_time(tok[i + 1], &sc->until_ns) < 0 ||
+            if (i + 1 >= ntok || cs_parse_duration_ns(tok[i + 1], &sc->until_ns) < 0 ||
                 sc->until_ns == 0)
                 return cs_error_set(err, "%s: 'until' needs a positive time such as 10ms", where);
             has_until = 1;

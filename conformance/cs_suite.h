@@ -44,9 +44,6 @@ void cs_suite_free(struct cs_suite *s);
  * command of its own, for sharding. An unknown ID is an error and leaves the suite as it was. */
 int cs_suite_select(struct cs_suite *s, const char *const *ids, size_t nids, cs_error *err);
 
-/* A simulated duration, as on the command line: a whole number with ns, us, ms or s. */
-int cs_suite_parse_time(const char *s, uint64_t *ns);
-
 /* ---- judging one scenario ------------------------------------------------------------- */
 
 /* What a run found for one rule. */

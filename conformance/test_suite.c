@@ -2,6 +2,7 @@
  * the verdict on a scenario's findings (expected, known, unexpected, missing, wrong count). */
 #include <stdio.h>
 
+#include "cs_duration.h"
 #include "cs_suite.h"
 #include "cs_test.h"
 
@@ -136,14 +137,14 @@ END_TEST
 START_TEST(times)
 {
     uint64_t ns;
-    ck_assert_int_eq(cs_suite_parse_time("500us", &ns), 0);
+    ck_assert_int_eq(cs_parse_duration_ns("500us", &ns), 0);
     ck_assert_uint_eq(ns, 500000);
-    ck_assert_int_eq(cs_suite_parse_time("7ns", &ns), 0);
+    ck_assert_int_eq(cs_parse_duration_ns("7ns", &ns), 0);
     ck_assert_uint_eq(ns, 7);
-    ck_assert_int_eq(cs_suite_parse_time("2", &ns), -1);
-    ck_assert_int_eq(cs_suite_parse_time("-2s", &ns), -1);
-    ck_assert_int_eq(cs_suite_parse_time("2h", &ns), -1);
-    ck_assert_int_eq(cs_suite_parse_time("99999999999999999999s", &ns), -1);
+    ck_assert_int_eq(cs_parse_duration_ns("2", &ns), -1);
+    ck_assert_int_eq(cs_parse_duration_ns("-2s", &ns), -1);
+    ck_assert_int_eq(cs_parse_duration_ns("2h", &ns), -1);
+    ck_assert_int_eq(cs_parse_duration_ns("99999999999999999999s", &ns), -1);
 }
 END_TEST
 

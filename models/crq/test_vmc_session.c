@@ -129,8 +129,6 @@ static void scenario(const char *name, struct outcome *o)
 {
     char platform[512], dir[512];
     snprintf(platform, sizeof(platform), "%s/vmc-%s.xml", TESTDATA_DIR, name);
-    const char *tmp = getenv("CHANSIM_TEST_TMP");
-    (void)tmp;
     char prefix[64];
     snprintf(prefix, sizeof(prefix), "vmc-%s", name);
     cs_test_tmpdir(dir, sizeof(dir), prefix);

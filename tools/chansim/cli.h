@@ -15,7 +15,4 @@ int cmd_suite(int argc, char **argv);
 /* "chansim <sub>: <message>" on stderr; returns CS_EXIT_USAGE. */
 int cli_fail(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* A simulated duration: a number with a unit (ns, us, ms, s); returns -1 if malformed. */
-int cli_parse_duration_ns(const char *s, uint64_t *ns);
-
 #endif

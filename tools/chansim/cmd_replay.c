@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cs_duration.h"
 #include "crq_replay.h"
 #include "cs_family.h"
 #include "cs_machine.h"
@@ -141,7 +142,7 @@ int cmd_replay(int argc, char **argv)
             ro.volatile_addresses = 1;
             break;
         case 't':
-            if (cli_parse_duration_ns(optarg, &ro.time_tolerance_ns) < 0)
+            if (cs_parse_duration_ns(optarg, &ro.time_tolerance_ns) < 0)
                 return cli_fail("replay", "--time-tolerance '%s': expected a time such as 2us",
                                 optarg);
             break;

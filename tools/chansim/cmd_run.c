@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cs_duration.h"
 #include "cs_family.h"
 #include "cs_machine.h"
 #include "cs_monitor_live.h"
@@ -73,7 +74,7 @@ int cmd_run(int argc, char **argv)
             trace_dir = optarg;
             break;
         case 'u':
-            if (cli_parse_duration_ns(optarg, &ro.until_ns) < 0 || ro.until_ns == 0)
+            if (cs_parse_duration_ns(optarg, &ro.until_ns) < 0 || ro.until_ns == 0)
                 return cli_fail("run", "--until '%s': expected a positive time such as 10ms",
                                 optarg);
             break;
