@@ -607,6 +607,22 @@ int crq_adapter_set_engine(struct crq_adapter *a, enum crq_engine engine, cs_err
     return 0;
 }
 
+enum crq_engine crq_adapter_engine(const struct crq_adapter *a)
+{
+    return a->q == &rtl_queue ? CRQ_ENGINE_RTL : CRQ_ENGINE_C;
+}
+
+int crq_adapter_wave_open(struct crq_adapter *a, const char *path, cs_error *err)
+{
+    if (a->q != &rtl_queue)
+        return cs_error_set(err, "%s: no RTL engine to dump waves of (engine='rtl')", a->name);
+    uint64_t hz = a->f->m->platform->clock_hz;
+    uint64_t period_ps = hz ? 1000000000000ull / hz : 1000;
+    if (crq_rtl_wave_open(a->rtl, path, period_ps, a->rtl_off) < 0)
+        return cs_error_set(err, "%s: cannot write the waveform '%s'", a->name, path);
+    return 0;
+}
+
 /* ---- the facility's side of the queue ------------------------------------------------ */
 
 uint32_t crq_adapter_outstanding(struct crq_adapter *a)

@@ -91,6 +91,12 @@ enum crq_engine { CRQ_ENGINE_C, CRQ_ENGINE_RTL };
 /* Choose the engine; only while no queue is registered (new adapters use the C model). */
 int crq_adapter_set_engine(struct crq_adapter *a, enum crq_engine engine, cs_error *err);
 
+enum crq_engine crq_adapter_engine(const struct crq_adapter *a);
+
+/* Dump the RTL engine's signals into an FST waveform (docs/rtl.md) until the facility is freed;
+ * an error if the adapter has no RTL engine or the file cannot be written. */
+int crq_adapter_wave_open(struct crq_adapter *a, const char *path, cs_error *err);
+
 /* Unconsumed elements the hypervisor wrote into the partition's queue, after a reclaim pass
  * that keeps the queue side busy for crq.reclaim_pass + crq.reclaim_per_slot per slot looked
  * at (the RTL engine: its RECLAIM pass). */

@@ -7,8 +7,11 @@
 #include <utility>
 #include <vector>
 
+#include <cstdio>
+
 #include "Vcrq_engine.h"
 #include "verilated.h"
+#include "verilated_fst_c.h"
 
 struct crq_rtl {
     std::unique_ptr<VerilatedContext> ctx;
@@ -39,6 +42,10 @@ struct crq_rtl {
     // writes held back from memory (crq_rtl_hold_writes), in order: address, word
     bool holding = false;
     std::vector<std::pair<uint64_t, uint64_t>> held;
+    // the waveform, when one is open: time in ps of edge `cycle` is (cycle + wave_off) * period
+    std::unique_ptr<VerilatedFstC> wave;
+    int64_t wave_off = 0;
+    uint64_t wave_period_ps = 1000;
 };
 
 namespace
@@ -86,6 +93,15 @@ void serve(crq_rtl *e)
     e->pend_rdata = word;
 }
 
+void dump(crq_rtl *e, bool low_half)
+{
+    if (!e->wave)
+        return;
+    int64_t c = (int64_t)e->cycle + e->wave_off;
+    uint64_t t = c > 0 ? (uint64_t)c * e->wave_period_ps : 0;
+    e->wave->dump(t + (low_half ? e->wave_period_ps / 2 : 0));
+}
+
 void tick(crq_rtl *e)
 {
     Vcrq_engine *t = e->top.get();
@@ -121,9 +137,11 @@ void tick(crq_rtl *e)
         e->cons_fn(e->cons_ctx, t->consumed_slot, e->cycle);
     if (t->irq && e->irq_fn)
         e->irq_fn(e->irq_ctx, e->cycle);
+    dump(e, false);
     t->clk = 0;
     t->eval();
     e->ctx->timeInc(1);
+    dump(e, true);
 }
 
 // Enough for a reclaim pass over the whole ring plus one enqueue; beyond it the engine is stuck.
@@ -146,6 +164,7 @@ struct crq_rtl *crq_rtl_new(uint8_t *mem, uint64_t size, unsigned mem_latency)
         return nullptr;
     try { // no exception may cross the C interface
         e->ctx = std::make_unique<VerilatedContext>();
+        e->ctx->traceEverOn(true); // before the model: --wave may ask for its signals later
         e->top = std::make_unique<Vcrq_engine>(e->ctx.get(), "crq_engine");
     } catch (const std::bad_alloc &) {
         delete e;
@@ -170,6 +189,8 @@ void crq_rtl_free(struct crq_rtl *e)
     if (!e)
         return;
     e->top->final();
+    if (e->wave)
+        e->wave->close();
     delete e;
 }
 
@@ -223,6 +244,30 @@ void crq_rtl_offer(struct crq_rtl *e, const uint8_t elem[16])
     t->eval();
     e->offered = true;
     e->answered = false;
+}
+
+int crq_rtl_wave_open(struct crq_rtl *e, const char *path, uint64_t period_ps, int64_t cycle0)
+{
+    if (e->wave)
+        return -1;
+    // Verilator's FST writer does not report an unwritable file: find out first.
+    FILE *f = std::fopen(path, "wb");
+    if (!f)
+        return -1;
+    std::fclose(f);
+    try {
+        e->wave = std::make_unique<VerilatedFstC>();
+        e->wave->set_time_resolution("1ps");
+        e->top->trace(e->wave.get(), 99);
+        e->wave->open(path);
+    } catch (const std::bad_alloc &) {
+        e->wave.reset();
+        return -1;
+    }
+    e->wave_off = cycle0;
+    e->wave_period_ps = period_ps ? period_ps : 1;
+    dump(e, false);
+    return 0;
 }
 
 void crq_rtl_hold_writes(struct crq_rtl *e, int on)

@@ -89,6 +89,12 @@ void crq_rtl_abandon(struct crq_rtl *e);
 /* Cycles after which a command without a response means a stuck engine. */
 uint64_t crq_rtl_cycle_limit(struct crq_rtl *e);
 
+/* Dump every signal of the engine into an FST waveform at `path` (GTKWave) from now until
+ * crq_rtl_free(): clock edge `c` of the engine at (c + cycle0) * period_ps picoseconds, so that
+ * the wave shows the platform's time. Cycles the clock was gated (crq_rtl_skip) show as gaps.
+ * -1 if the file cannot be written or a wave is already open. */
+int crq_rtl_wave_open(struct crq_rtl *e, const char *path, uint64_t period_ps, int64_t cycle0);
+
 /* Hold the engine's memory writes back (on) instead of storing them at once, and store the
  * held ones, in order. A caller that lets the engine run ahead of simulated time (temporal
  * decoupling) makes them visible when time has caught up. The engine's reads see them. */
