@@ -652,9 +652,10 @@ static void clear_slots(void *ctx)
     r->nclear = 0;
 }
 
-/* The recorded partition's consumer: slots are handed back as soon as the partition can act,
- * right after the hypervisor's activation that wrote them (a real driver cannot clear a slot
- * while the hypervisor is still working on the queue in the same activation). */
+/* The recorded partition's consumer: slots are handed back one cycle after the element landed.
+ * A real driver hears of it through the interrupt and cannot clear the slot while the hypervisor
+ * still works on the queue in that cycle (its fullness check and next send; on the RTL engine
+ * the engine's thread reads the ring in a later delta cycle of it). */
 static void consume_all(void *ctx, const struct cs_tap_msg *m)
 {
     struct crq_replay *r = ctx;
@@ -668,7 +669,7 @@ static void consume_all(void *ctx, const struct cs_tap_msg *m)
     }
     r->to_clear[r->nclear++] = crq_be32(m->payload);
     if (r->nclear == 1)
-        cs_sched_after(r->m->sched, 0, clear_slots, r);
+        cs_sched_after(r->m->sched, 1, clear_slots, r);
 }
 
 static void guest_hcall_observer(void *ctx, const struct cs_tap_msg *m)
