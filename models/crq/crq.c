@@ -607,6 +607,11 @@ int crq_adapter_set_engine(struct crq_adapter *a, enum crq_engine engine, cs_err
     return 0;
 }
 
+uint64_t crq_adapter_busy_until(const struct crq_adapter *a)
+{
+    return a->q == &rtl_queue ? rtl_local(a) : a->q_free;
+}
+
 enum crq_engine crq_adapter_engine(const struct crq_adapter *a)
 {
     return a->q == &rtl_queue ? CRQ_ENGINE_RTL : CRQ_ENGINE_C;

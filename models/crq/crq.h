@@ -92,6 +92,9 @@ enum crq_engine { CRQ_ENGINE_C, CRQ_ENGINE_RTL };
 int crq_adapter_set_engine(struct crq_adapter *a, enum crq_engine engine, cs_error *err);
 
 enum crq_engine crq_adapter_engine(const struct crq_adapter *a);
+/* The cycle from which the queue side is free again, after the reclaim passes and posted
+ * elements so far (on the RTL engine: its clock, which may run ahead of simulated time). */
+uint64_t crq_adapter_busy_until(const struct crq_adapter *a);
 
 /* Dump the RTL engine's signals into an FST waveform (docs/rtl.md) until the facility is freed;
  * an error if the adapter has no RTL engine or the file cannot be written. */
