@@ -40,6 +40,7 @@ struct crq_post {
     uint32_t slot;
     long rc;
     unsigned irqs; /* interrupts the write raised, delivered after the element's record */
+    uint64_t gen;  /* the queue registration it was posted to, see reg_gen */
     crq_sent_fn done;
     void *ctx;
 };
@@ -65,6 +66,7 @@ struct crq_adapter {
      * operation at a time. The RTL engine's own clock, plus rtl_off. */
     uint64_t q_free;
     struct crq_post post;
+    uint64_t reg_gen; /* counts H_FREE_CRQ: a posted element outlived by its queue is void */
     /* Consumed slots found while an element is posted: recorded when it lands, as the C model
      * and the engine find them at different moments within the operation. */
     int holding;
@@ -276,14 +278,35 @@ static uint32_t reclaim(struct crq_adapter *a)
     return looked;
 }
 
+static uint64_t queue_start(struct crq_adapter *a);
+
+/* Configuration from the hcall side takes the queue side `writes` register-port writes (the
+ * RTL engine's: a clock edge each). */
+static void c_configure(struct crq_adapter *a, unsigned writes)
+{
+    a->q_free = queue_start(a) + writes * a->f->costs.reg_write;
+}
+
 static void c_reg(struct crq_adapter *a)
 {
     a->next = a->oldest = a->outstanding = 0;
+    c_configure(a, 3); /* BASE, ENTRIES, QCTRL */
+}
+
+static void c_unreg(struct crq_adapter *a)
+{
+    c_configure(a, 2); /* IRQ_EN, QCTRL */
 }
 
 static void c_irq_enable(struct crq_adapter *a, int on)
 {
     a->irq_enabled = on;
+    c_configure(a, 1);
+}
+
+static void c_enable(struct crq_adapter *a)
+{
+    c_configure(a, 1);
 }
 
 /* The queue side starts an operation once it is done with the previous one. */
@@ -363,7 +386,9 @@ static void c_land(struct crq_adapter *a)
 
 static const struct crq_queue_ops c_queue = {
     .reg = c_reg,
+    .unreg = c_unreg,
     .irq_enable = c_irq_enable,
+    .enable = c_enable,
     .send = c_send,
     .post = c_post,
     .land = c_land,
@@ -425,13 +450,24 @@ static int rtl_collect(struct crq_adapter *a)
     return 1;
 }
 
+/* A posted element still on its way is finished first, in the caller: the queue side does one
+ * thing at a time, so a configuration write comes after the operation in progress (as on the
+ * C model), whatever point the engine's thread has reached. */
+static void rtl_finish(struct crq_adapter *a)
+{
+    if (!a->rtl_waiting)
+        return;
+    crq_rtl_run(a->rtl, crq_rtl_cycle_limit(a->rtl));
+    rtl_collect(a);
+}
+
 /* Register-port work from the hcall side runs at once in the caller (a blocking access: the
- * engine's clock may go ahead of simulated time); an answer it clocks out is collected. */
+ * engine's clock may go ahead of simulated time). */
 static void rtl_reg_write(struct crq_adapter *a, unsigned reg, uint64_t value)
 {
     rtl_sync(a);
+    rtl_finish(a);
     crq_rtl_reg_write(a->rtl, reg, value);
-    rtl_collect(a);
 }
 
 /* The engine's clock: an SC_THREAD (through cs_exec) that, while an element is posted, runs
@@ -464,7 +500,10 @@ static void rtl_thread(void *arg)
 
 static void rtl_land(struct crq_adapter *a)
 {
-    crq_rtl_flush_writes(a->rtl);
+    if (a->post.rc == H_SUCCESS)
+        crq_rtl_flush_writes(a->rtl);
+    else /* what a failed command wrote (a body before a failed header) never shows */
+        crq_rtl_discard_writes(a->rtl);
     crq_rtl_hold_writes(a->rtl, 0);
 }
 
@@ -520,17 +559,12 @@ static void rtl_detach(struct crq_adapter *a)
 static void rtl_reg(struct crq_adapter *a)
 {
     rtl_sync(a);
+    rtl_finish(a);
     crq_rtl_register(a->rtl, a->base, a->entries);
 }
 
 static void rtl_unreg(struct crq_adapter *a)
 {
-    /* A posted element finishes first: register writes wait for the engine to be free. */
-    if (a->rtl_waiting) {
-        rtl_sync(a);
-        crq_rtl_run(a->rtl, crq_rtl_cycle_limit(a->rtl));
-        rtl_collect(a);
-    }
     rtl_reg_write(a, CRQ_RTL_R_IRQ_EN, 0);
     rtl_reg_write(a, CRQ_RTL_R_QCTRL, 0);
 }
@@ -549,9 +583,8 @@ static void rtl_enable(struct crq_adapter *a)
 static uint32_t rtl_outstanding(struct crq_adapter *a)
 {
     rtl_sync(a);
-    uint32_t n = crq_rtl_reclaim(a->rtl, NULL);
-    rtl_collect(a);
-    return n;
+    rtl_finish(a);
+    return crq_rtl_reclaim(a->rtl, NULL);
 }
 
 static long rtl_send(struct crq_adapter *a, const uint8_t elem[16])
@@ -666,6 +699,12 @@ long crq_send(struct crq_adapter *a, const uint8_t elem[16])
 static void post_landed(void *arg)
 {
     struct crq_adapter *a = arg;
+    /* The partition freed the queue while the element was on its way: the free wins, the
+     * element is refused as a send to no queue would be, and nothing is written. */
+    if (a->post.gen != a->reg_gen && a->post.rc == H_SUCCESS) {
+        a->post.rc = H_CLOSED;
+        a->post.irqs = 0;
+    }
     struct crq_post p = a->post;
     a->post.active = 0;
     a->holding = 0;
@@ -697,6 +736,7 @@ long crq_post(struct crq_adapter *a, const uint8_t elem[16], crq_sent_fn done, v
     a->post.done = done;
     a->post.ctx = ctx;
     a->post.irqs = 0;
+    a->post.gen = a->reg_gen;
     a->op_cycles = 0;
     if (a->state != CRQ_Q_REGISTERED) { /* the queue is not reached: answered at once */
         a->post.rc = H_CLOSED;
@@ -770,6 +810,7 @@ static long h_free_crq(struct crq_facility *f, const unsigned long *a)
     if (ad->state == CRQ_Q_FREE)
         return H_SUCCESS;
     ad->state = CRQ_Q_FREE;
+    ad->reg_gen++;
     ad->irq_enabled = 0;
     if (ad->q->unreg)
         ad->q->unreg(ad);

@@ -4,6 +4,7 @@
 #include "cs_machine.h"
 #include "cs_monitor.h"
 #include "cs_monitor_live.h"
+#include "cs_sc_run.h"
 #include "cs_test.h"
 #include "crq.h"
 #include "test_crq_util.h"
@@ -386,6 +387,86 @@ START_TEST(bad_input_on_both_engines)
 }
 END_TEST
 
+/* crq_post() on either engine (loop index: C model, RTL engine clocked by its thread), under
+ * SystemC: the element lands, written and recorded, when the queue side is done with it (after
+ * the registration's 3 register writes, 13 cycles for an empty ring, 17 with one slot still
+ * out), not before; an element still on its way when the partition frees the queue is refused
+ * with H_CLOSED and never written. */
+struct post_run {
+    struct fixture fx;
+    long rc[2];
+    uint64_t at[2];
+    unsigned landed;
+    uint8_t seen_early; /* slot 0's header 5 cycles after the post */
+};
+
+static void post_done(void *ctx, long rc);
+
+static void post_free(void *ctx)
+{
+    struct post_run *r = ctx;
+    ck_assert_int_eq(hc(&r->fx, H_FREE_CRQ, UNIT, 0, 0, 0, 0), H_SUCCESS);
+}
+
+static void post_peek(void *ctx)
+{
+    struct post_run *r = ctx;
+    r->seen_early = slot(&r->fx, 0)[0];
+}
+
+static void post_start(void *ctx)
+{
+    struct post_run *r = ctx;
+    ck_assert_int_eq(hc(&r->fx, H_REG_CRQ, UNIT, QUEUE, 4096, 0, 0), H_SUCCESS);
+    uint8_t e[16] = {CRQ_HDR_INIT, CRQ_INIT, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    ck_assert_int_eq(crq_post(r->fx.a, e, post_done, r), H_SUCCESS);
+    ck_assert_int_eq(crq_post(r->fx.a, e, post_done, r), H_BUSY); /* one at a time */
+    ck_assert_int_eq(crq_send(r->fx.a, e), H_BUSY);
+    cs_sched_after(r->fx.m->sched, 5, post_peek, r);
+}
+
+static void post_done(void *ctx, long rc)
+{
+    struct post_run *r = ctx;
+    ck_assert_uint_lt(r->landed, 2);
+    r->rc[r->landed] = rc;
+    r->at[r->landed] = cs_sched_now(r->fx.m->sched);
+    if (r->landed++ == 0) {
+        uint8_t e[16] = {CRQ_HDR_INIT, CRQ_INIT, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
+        ck_assert_int_eq(crq_post(r->fx.a, e, post_done, r), H_SUCCESS);
+        cs_sched_after(r->fx.m->sched, 3, post_free, r);
+    }
+}
+
+START_TEST(posted_elements_land_when_the_engine_is_done)
+{
+    static struct post_run r;
+    memset(&r, 0, sizeof(r));
+    setup_fixture(&r.fx);
+    cs_error err = {0};
+    ck_assert_msg(crq_adapter_set_engine(r.fx.a, _i ? CRQ_ENGINE_RTL : CRQ_ENGINE_C, &err) == 0,
+                  "%s", err.msg);
+    cs_sched_after(r.fx.m->sched, 0, post_start, &r);
+    struct cs_run_opts ro = {0};
+    struct cs_run_summary sum;
+    ck_assert_msg(cs_sc_run(r.fx.m, &ro, &sum, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(sum.idle, 1);
+    ck_assert_uint_eq(r.landed, 2);
+    ck_assert_int_eq(r.rc[0], H_SUCCESS);
+    ck_assert_uint_eq(r.at[0], 3 + 13); /* after H_REG_CRQ's three register writes */
+    ck_assert_uint_eq(r.seen_early, 0); /* not visible before it landed */
+    ck_assert_uint_eq(slot(&r.fx, 0)[0], CRQ_HDR_INIT);
+    ck_assert_uint_eq(slot(&r.fx, 0)[15], 1);
+    ck_assert_int_eq(r.rc[1], H_CLOSED); /* freed on its way */
+    ck_assert_uint_eq(r.at[1], 3 + 13 + 17);
+    ck_assert_uint_eq(slot(&r.fx, 1)[0], 0);
+    ck_assert_uint_eq(slot(&r.fx, 1)[15], 0);
+    ck_assert_uint_eq(kinds[CRQ_K_ELEMENT], 1);
+    ck_assert_uint_eq(kinds[CRQ_K_HV_SEND_FAILED], 1); /* the refused one (H_BUSY is not sent) */
+    teardown_fixture(&r.fx);
+}
+END_TEST
+
 START_TEST(copy_rdma_windows)
 {
     struct fixture fx;
@@ -424,6 +505,7 @@ static Suite *suite(void)
     tcase_add_test(tc, copy_rdma_windows);
     tcase_add_test(tc, c_costs_match_rtl_cycles);
     tcase_add_loop_test(tc, bad_input_on_both_engines, 0, 2);
+    tcase_add_loop_test(tc, posted_elements_land_when_the_engine_is_done, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

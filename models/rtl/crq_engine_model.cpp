@@ -282,6 +282,11 @@ void crq_rtl_flush_writes(struct crq_rtl *e)
     e->held.clear();
 }
 
+void crq_rtl_discard_writes(struct crq_rtl *e)
+{
+    e->held.clear();
+}
+
 int crq_rtl_pending(const struct crq_rtl *e)
 {
     return e->offered || e->in_flight;

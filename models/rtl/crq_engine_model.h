@@ -100,6 +100,7 @@ int crq_rtl_wave_open(struct crq_rtl *e, const char *path, uint64_t period_ps, i
  * decoupling) makes them visible when time has caught up. The engine's reads see them. */
 void crq_rtl_hold_writes(struct crq_rtl *e, int on);
 void crq_rtl_flush_writes(struct crq_rtl *e);
+void crq_rtl_discard_writes(struct crq_rtl *e); /* forget the held ones */
 
 /* Nothing in progress: no command, no reclaim pass, no memory request outstanding. */
 int crq_rtl_idle(const struct crq_rtl *e);
