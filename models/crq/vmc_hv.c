@@ -106,11 +106,12 @@ static void pump(void *arg)
         return;
     }
     const uint8_t *e = hv->out[hv->out_head];
-    hv->sending = 1;
-    if (e[0] == CRQ_HDR_EVENT)
-        crq_post_event(hv->a, e[1], sent, hv);
-    else
-        crq_post(hv->a, e, sent, hv);
+    long rc = e[0] == CRQ_HDR_EVENT ? crq_post_event(hv->a, e[1], sent, hv)
+                                    : crq_post(hv->a, e, sent, hv);
+    if (rc == H_SUCCESS)
+        hv->sending = 1;
+    else /* the queue side is still busy with something else: try again later */
+        schedule_pump(hv);
 }
 
 static void sent(void *ctx, long rc)
