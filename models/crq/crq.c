@@ -5,12 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cs_exec.h"
 #include "cs_machine.h"
 #include "crq_engine_model.h"
 #include "crq_timing.h"
 
 #define CRQ_MAX_QUEUE (256u << 20) /* 256 MiB, as QEMU's limit */
 #define CRQ_MAX_RDMA  (16u << 20)
+
+/* Cycles the RTL engine runs ahead of simulated time before its thread waits for time to catch
+ * up (temporal decoupling, DESIGN.md §7). Below an enqueue's 13-21 cycles at the default memory
+ * latency, so that a command crosses quantum boundaries as a longer one would. */
+#define CRQ_RTL_QUANTUM 16
 
 /* The queue mechanics of one adapter: the hcall layer decides (state, argument checks), these
  * touch the partition's ring. One implementation in plain C, one driving the RTL engine. */
@@ -22,7 +28,21 @@ struct crq_queue_ops {
     void (*irq_enable)(struct crq_adapter *a, int on);
     void (*enable)(struct crq_adapter *a); /* H_ENABLE_CRQ after a migration */
     long (*send)(struct crq_adapter *a, const uint8_t elem[16]); /* queue registered */
-    uint32_t (*outstanding)(struct crq_adapter *a);              /* after a reclaim pass */
+    void (*post)(struct crq_adapter *a);            /* a->post: land it, then post_landed() */
+    void (*land)(struct crq_adapter *a);            /* the posted element becomes visible */
+    uint32_t (*outstanding)(struct crq_adapter *a); /* after a reclaim pass */
+};
+
+/* The element of crq_post() between hand-over and landing. */
+struct crq_post {
+    int active;
+    uint8_t elem[16];
+    uint32_t slot;
+    long rc;
+    unsigned irqs; /* interrupts the write raised, delivered after the element's record */
+    uint64_t gen;  /* the queue registration it was posted to, see reg_gen */
+    crq_sent_fn done;
+    void *ctx;
 };
 
 struct crq_adapter {
@@ -42,6 +62,22 @@ struct crq_adapter {
     struct crq_rtl *rtl;
     unsigned rtl_irqs;  /* engine interrupts not yet delivered, see rtl_send() */
     uint64_t op_cycles; /* what the last crq_send() cost the queue, see crq_send_cycles() */
+    /* The cycle from which the queue side is free again: the hypervisor works on one queue
+     * operation at a time. The RTL engine's own clock, plus rtl_off. */
+    uint64_t q_free;
+    struct crq_post post;
+    uint64_t reg_gen; /* counts H_FREE_CRQ: a posted element outlived by its queue is void */
+    /* Consumed slots found while an element is posted: recorded when it lands, as the C model
+     * and the engine find them at different moments within the operation. */
+    int holding;
+    uint32_t *held;
+    size_t nheld, held_cap;
+    /* The engine's clock in platform cycles is crq_rtl_cycle() + rtl_off. */
+    int64_t rtl_off;
+    cs_thread *rtl_thread;
+    cs_event *rtl_wake;
+    int rtl_waiting;       /* a posted element waits for the engine's response */
+    uint64_t rtl_cmd_from; /* engine cycle of the offer, to tell a stuck engine */
 };
 
 struct crq_facility {
@@ -91,6 +127,7 @@ void crq_facility_free(struct crq_facility *f)
     for (size_t i = 0; i < f->n; i++) {
         if (f->adapters[i]->q->detach)
             f->adapters[i]->q->detach(f->adapters[i]);
+        free(f->adapters[i]->held);
         free(f->adapters[i]);
     }
     free(f->adapters);
@@ -179,6 +216,26 @@ static void tap_consumed(struct crq_adapter *a, uint32_t slot)
     tap(a, CS_TAP_TO_FW, CRQ_K_CONSUMED, b, sizeof(b));
 }
 
+static void consumed(struct crq_adapter *a, uint32_t slot)
+{
+    if (!a->holding) {
+        tap_consumed(a, slot);
+        return;
+    }
+    if (a->nheld == a->held_cap) {
+        a->held_cap = a->held_cap ? 2 * a->held_cap : 16;
+        a->held = realloc(a->held, a->held_cap * sizeof(*a->held));
+        if (!a->held)
+            abort();
+    }
+    a->held[a->nheld++] = slot;
+}
+
+static uint64_t now(const struct crq_adapter *a)
+{
+    return cs_sched_now(a->f->m->sched);
+}
+
 static void tap_element(struct crq_adapter *a, uint32_t slot, const uint8_t *p)
 {
     uint8_t b[24];
@@ -214,30 +271,70 @@ static uint32_t reclaim(struct crq_adapter *a)
         looked++;
         if (!p || __atomic_load_n(&p[0], __ATOMIC_ACQUIRE) != CRQ_HDR_FREE)
             break;
-        tap_consumed(a, a->oldest);
+        consumed(a, a->oldest);
         a->oldest = (a->oldest + 1) % a->entries;
         a->outstanding--;
     }
     return looked;
 }
 
+static uint64_t queue_start(struct crq_adapter *a);
+
+/* Configuration from the hcall side takes the queue side `writes` register-port writes (the
+ * RTL engine's: a clock edge each). */
+static void c_configure(struct crq_adapter *a, unsigned writes)
+{
+    a->q_free = queue_start(a) + writes * a->f->costs.reg_write;
+}
+
 static void c_reg(struct crq_adapter *a)
 {
     a->next = a->oldest = a->outstanding = 0;
+    c_configure(a, 3); /* BASE, ENTRIES, QCTRL */
+}
+
+static void c_unreg(struct crq_adapter *a)
+{
+    c_configure(a, 2); /* IRQ_EN, QCTRL */
 }
 
 static void c_irq_enable(struct crq_adapter *a, int on)
 {
     a->irq_enabled = on;
+    c_configure(a, 1);
+}
+
+static void c_enable(struct crq_adapter *a)
+{
+    c_configure(a, 1);
+}
+
+/* The queue side starts an operation once it is done with the previous one. */
+static uint64_t queue_start(struct crq_adapter *a)
+{
+    uint64_t t = now(a);
+    return a->q_free > t ? a->q_free : t;
 }
 
 static uint32_t c_outstanding(struct crq_adapter *a)
 {
-    reclaim(a);
+    const struct crq_costs *c = &a->f->costs;
+    uint64_t start = queue_start(a);
+    a->q_free = start + c->reclaim_pass + c->reclaim_per_slot * reclaim(a);
     return a->outstanding;
 }
 
-static long c_send(struct crq_adapter *a, const uint8_t elem[16])
+static void c_write(struct crq_adapter *a, uint32_t slot, const uint8_t elem[16])
+{
+    uint8_t *p = slot_ptr(a, slot);
+    /* Body first, header last: the header byte is the consumer's ownership flag. */
+    memcpy(p + 1, elem + 1, 15);
+    __atomic_store_n(&p[0], elem[0], __ATOMIC_RELEASE);
+}
+
+/* Reclaim, then take the producer slot for the element (written now if `write`); what it cost
+ * goes to op_cycles. */
+static long c_enqueue(struct crq_adapter *a, const uint8_t elem[16], uint32_t *slot, int write)
 {
     const struct crq_costs *c = &a->f->costs;
     a->op_cycles = c->reclaim_per_slot * reclaim(a);
@@ -247,21 +344,54 @@ static long c_send(struct crq_adapter *a, const uint8_t elem[16])
         return H_DROPPED;
     }
     a->op_cycles += c->enqueue;
-    /* Body first, header last: the header byte is the consumer's ownership flag. */
-    memcpy(p + 1, elem + 1, 15);
-    __atomic_store_n(&p[0], elem[0], __ATOMIC_RELEASE);
-    tap_element(a, a->next, p);
+    if (write)
+        c_write(a, a->next, elem);
+    *slot = a->next;
     a->next = (a->next + 1) % a->entries;
     a->outstanding++;
-    if (a->irq_enabled)
-        irq_pulse(a);
     return H_SUCCESS;
+}
+
+static long c_send(struct crq_adapter *a, const uint8_t elem[16])
+{
+    uint32_t slot;
+    long rc = c_enqueue(a, elem, &slot, 1);
+    if (rc == H_SUCCESS) {
+        tap_element(a, slot, elem);
+        if (a->irq_enabled)
+            irq_pulse(a);
+    }
+    return rc;
+}
+
+static void post_landed(void *arg);
+
+/* The slot is taken now; the element lands (written, recorded, interrupt) when the operation's
+ * cost has passed, where the engine would answer. */
+static void c_post(struct crq_adapter *a)
+{
+    uint64_t start = queue_start(a);
+    a->holding = 1;
+    a->post.rc = c_enqueue(a, a->post.elem, &a->post.slot, 0);
+    a->post.irqs = a->post.rc == H_SUCCESS && a->irq_enabled;
+    a->q_free = start + a->op_cycles;
+    cs_sched_after(a->f->m->sched, a->q_free - now(a), post_landed, a);
+}
+
+static void c_land(struct crq_adapter *a)
+{
+    if (a->post.rc == H_SUCCESS)
+        c_write(a, a->post.slot, a->post.elem);
 }
 
 static const struct crq_queue_ops c_queue = {
     .reg = c_reg,
+    .unreg = c_unreg,
     .irq_enable = c_irq_enable,
+    .enable = c_enable,
     .send = c_send,
+    .post = c_post,
+    .land = c_land,
     .outstanding = c_outstanding,
 };
 
@@ -270,7 +400,127 @@ static const struct crq_queue_ops c_queue = {
 static void rtl_consumed(void *ctx, uint32_t slot, uint64_t cycle)
 {
     (void)cycle;
-    tap_consumed(ctx, slot);
+    consumed(ctx, slot);
+}
+
+static uint64_t rtl_local(const struct crq_adapter *a)
+{
+    return (uint64_t)((int64_t)crq_rtl_cycle(a->rtl) + a->rtl_off);
+}
+
+/* Bring the engine's clock up to simulated time before anything touches its ports. An idle
+ * engine is not clocked (nothing would change): its clock is gated and only time goes on. */
+static void rtl_sync(struct crq_adapter *a)
+{
+    uint64_t t = now(a), local = rtl_local(a);
+    if (local >= t)
+        return;
+    if (crq_rtl_idle(a->rtl))
+        crq_rtl_skip(a->rtl, t - local);
+    else
+        crq_rtl_step(a->rtl, t - local);
+}
+
+static long rtl_rc(enum crq_rtl_status st)
+{
+    switch (st) {
+    case CRQ_RTL_OK:
+        return H_SUCCESS;
+    case CRQ_RTL_CLOSED:
+        return H_CLOSED;
+    default: /* a full slot, one outside partition memory, a stuck engine: the C model drops */
+        return H_DROPPED;
+    }
+}
+
+/* The engine answered the posted element (whoever clocked it): it lands at the cycle of the
+ * answer. Returns 1 if it did. */
+static int rtl_collect(struct crq_adapter *a)
+{
+    enum crq_rtl_status st;
+    uint64_t at;
+    if (!a->rtl_waiting || !crq_rtl_take_response(a->rtl, &st, &a->op_cycles, &at))
+        return 0;
+    a->rtl_waiting = 0;
+    a->post.rc = rtl_rc(st);
+    a->post.irqs = a->post.rc == H_SUCCESS ? a->rtl_irqs : 0;
+    a->rtl_irqs = 0;
+    uint64_t land = (uint64_t)((int64_t)at + a->rtl_off), t = now(a);
+    cs_sched_after(a->f->m->sched, land > t ? land - t : 0, post_landed, a);
+    return 1;
+}
+
+/* A posted element still on its way is finished first, in the caller: the queue side does one
+ * thing at a time, so a configuration write comes after the operation in progress (as on the
+ * C model), whatever point the engine's thread has reached. */
+static void rtl_finish(struct crq_adapter *a)
+{
+    if (!a->rtl_waiting)
+        return;
+    crq_rtl_run(a->rtl, crq_rtl_cycle_limit(a->rtl));
+    rtl_collect(a);
+}
+
+/* Register-port work from the hcall side runs at once in the caller (a blocking access: the
+ * engine's clock may go ahead of simulated time). */
+static void rtl_reg_write(struct crq_adapter *a, unsigned reg, uint64_t value)
+{
+    rtl_sync(a);
+    rtl_finish(a);
+    crq_rtl_reg_write(a->rtl, reg, value);
+}
+
+/* The engine's clock: an SC_THREAD (through cs_exec) that, while an element is posted, runs
+ * the model CRQ_RTL_QUANTUM cycles at a time ahead of simulated time and then waits for time to
+ * catch up. With nothing posted it waits for a post and holds no pending activity, so an idle
+ * machine still ends its run. */
+static void rtl_thread(void *arg)
+{
+    struct crq_adapter *a = arg;
+    for (;;) {
+        if (!a->rtl_waiting) {
+            cs_thread_wait(a->rtl_wake, 0);
+            continue;
+        }
+        rtl_sync(a);
+        crq_rtl_run(a->rtl, CRQ_RTL_QUANTUM);
+        if (!rtl_collect(a) &&
+            crq_rtl_cycle(a->rtl) - a->rtl_cmd_from > crq_rtl_cycle_limit(a->rtl)) {
+            crq_rtl_abandon(a->rtl); /* stuck: the element is dropped, not lost silently */
+            a->rtl_waiting = 0;
+            a->post.rc = H_DROPPED;
+            a->post.irqs = 0;
+            cs_sched_after(a->f->m->sched, 0, post_landed, a);
+        }
+        uint64_t local = rtl_local(a), t = now(a);
+        if (local > t)
+            cs_thread_sleep(local - t);
+    }
+}
+
+static void rtl_land(struct crq_adapter *a)
+{
+    if (a->post.rc == H_SUCCESS)
+        crq_rtl_flush_writes(a->rtl);
+    else /* what a failed command wrote (a body before a failed header) never shows */
+        crq_rtl_discard_writes(a->rtl);
+    crq_rtl_hold_writes(a->rtl, 0);
+}
+
+/* Hand the element to the running engine through its command port. */
+static void rtl_post(struct crq_adapter *a)
+{
+    rtl_sync(a);
+    a->post.slot = (uint32_t)crq_rtl_reg_read(a->rtl, CRQ_RTL_R_NEXT);
+    a->rtl_irqs = 0;
+    a->holding = 1;
+    crq_rtl_hold_writes(a->rtl, 1); /* the engine runs ahead: its writes show when it answers */
+    crq_rtl_offer(a->rtl, a->post.elem);
+    a->rtl_cmd_from = crq_rtl_cycle(a->rtl);
+    a->rtl_waiting = 1;
+    if (!a->rtl_thread) /* SystemC names allow no dots: the adapter's name cannot be used */
+        a->rtl_thread = cs_thread_spawn("crq_engine", rtl_thread, a);
+    cs_event_notify(a->rtl_wake);
 }
 
 static void rtl_irq(void *ctx, uint64_t cycle)
@@ -292,6 +542,8 @@ static int rtl_attach(struct crq_adapter *a, cs_error *err)
                             a->name, (unsigned long long)lat);
     crq_rtl_on_consumed(a->rtl, rtl_consumed, a);
     crq_rtl_on_irq(a->rtl, rtl_irq, a);
+    a->rtl_off = (int64_t)now(a) - (int64_t)crq_rtl_cycle(a->rtl);
+    a->rtl_wake = cs_event_new();
     return 0;
 }
 
@@ -299,37 +551,45 @@ static void rtl_detach(struct crq_adapter *a)
 {
     crq_rtl_free(a->rtl);
     a->rtl = NULL;
+    /* The thread, if any, never runs again: the simulation has ended (one per process). */
+    cs_event_free(a->rtl_wake);
+    a->rtl_wake = NULL;
 }
 
 static void rtl_reg(struct crq_adapter *a)
 {
+    rtl_sync(a);
+    rtl_finish(a);
     crq_rtl_register(a->rtl, a->base, a->entries);
 }
 
 static void rtl_unreg(struct crq_adapter *a)
 {
-    crq_rtl_reg_write(a->rtl, CRQ_RTL_R_IRQ_EN, 0);
-    crq_rtl_reg_write(a->rtl, CRQ_RTL_R_QCTRL, 0);
+    rtl_reg_write(a, CRQ_RTL_R_IRQ_EN, 0);
+    rtl_reg_write(a, CRQ_RTL_R_QCTRL, 0);
 }
 
 static void rtl_irq_enable(struct crq_adapter *a, int on)
 {
     a->irq_enabled = on;
-    crq_rtl_reg_write(a->rtl, CRQ_RTL_R_IRQ_EN, (uint64_t)on);
+    rtl_reg_write(a, CRQ_RTL_R_IRQ_EN, (uint64_t)on);
 }
 
 static void rtl_enable(struct crq_adapter *a)
 {
-    crq_rtl_reg_write(a->rtl, CRQ_RTL_R_ENABLE, 1);
+    rtl_reg_write(a, CRQ_RTL_R_ENABLE, 1);
 }
 
 static uint32_t rtl_outstanding(struct crq_adapter *a)
 {
+    rtl_sync(a);
+    rtl_finish(a);
     return crq_rtl_reclaim(a->rtl, NULL);
 }
 
 static long rtl_send(struct crq_adapter *a, const uint8_t elem[16])
 {
+    rtl_sync(a);
     uint32_t slot = (uint32_t)crq_rtl_reg_read(a->rtl, CRQ_RTL_R_NEXT);
     a->rtl_irqs = 0;
     enum crq_rtl_status st = crq_rtl_enqueue(a->rtl, elem, &a->op_cycles);
@@ -357,6 +617,8 @@ static const struct crq_queue_ops rtl_queue = {
     .irq_enable = rtl_irq_enable,
     .enable = rtl_enable,
     .send = rtl_send,
+    .post = rtl_post,
+    .land = rtl_land,
     .outstanding = rtl_outstanding,
 };
 
@@ -375,6 +637,27 @@ int crq_adapter_set_engine(struct crq_adapter *a, enum crq_engine engine, cs_err
     if (a->q->detach)
         a->q->detach(a);
     a->q = q;
+    return 0;
+}
+
+uint64_t crq_adapter_busy_until(const struct crq_adapter *a)
+{
+    return a->q == &rtl_queue ? rtl_local(a) : a->q_free;
+}
+
+enum crq_engine crq_adapter_engine(const struct crq_adapter *a)
+{
+    return a->q == &rtl_queue ? CRQ_ENGINE_RTL : CRQ_ENGINE_C;
+}
+
+int crq_adapter_wave_open(struct crq_adapter *a, const char *path, cs_error *err)
+{
+    if (a->q != &rtl_queue)
+        return cs_error_set(err, "%s: no RTL engine to dump waves of (engine='rtl')", a->name);
+    uint64_t hz = a->f->m->platform->clock_hz;
+    uint64_t period_ps = hz ? 1000000000000ull / hz : 1000;
+    if (crq_rtl_wave_open(a->rtl, path, period_ps, a->rtl_off) < 0)
+        return cs_error_set(err, "%s: cannot write the waveform '%s'", a->name, path);
     return 0;
 }
 
@@ -403,10 +686,71 @@ uint64_t crq_send_cycles(const struct crq_adapter *a)
 long crq_send(struct crq_adapter *a, const uint8_t elem[16])
 {
     a->op_cycles = 0;
+    if (a->post.active)
+        return H_BUSY; /* one operation at a time on the queue */
     long rc = a->state == CRQ_Q_REGISTERED ? a->q->send(a, elem) : H_CLOSED;
     if (rc != H_SUCCESS)
         send_failed(a, rc, elem);
     return rc;
+}
+
+/* The posted element's landing, on either engine: what the partition can see of it (held
+ * consumed slots, the element, its interrupt) is recorded now, then the sender hears. */
+static void post_landed(void *arg)
+{
+    struct crq_adapter *a = arg;
+    /* The partition freed the queue while the element was on its way: the free wins, the
+     * element is refused as a send to no queue would be, and nothing is written. */
+    if (a->post.gen != a->reg_gen && a->post.rc == H_SUCCESS) {
+        a->post.rc = H_CLOSED;
+        a->post.irqs = 0;
+    }
+    struct crq_post p = a->post;
+    a->post.active = 0;
+    a->holding = 0;
+    a->q->land(a);
+    for (size_t i = 0; i < a->nheld; i++)
+        tap_consumed(a, a->held[i]);
+    a->nheld = 0;
+    if (p.rc == H_SUCCESS) {
+        tap_element(a, p.slot, p.elem);
+        for (unsigned i = 0; i < p.irqs; i++)
+            irq_pulse(a);
+        if (p.elem[0] == CRQ_HDR_EVENT && p.elem[1] == CRQ_EV_MIGRATED) {
+            a->state = CRQ_Q_DISABLED;
+            tap_state(a);
+        }
+    } else {
+        send_failed(a, p.rc, p.elem);
+    }
+    if (p.done)
+        p.done(p.ctx, p.rc);
+}
+
+long crq_post(struct crq_adapter *a, const uint8_t elem[16], crq_sent_fn done, void *ctx)
+{
+    if (a->post.active)
+        return H_BUSY;
+    a->post.active = 1;
+    memcpy(a->post.elem, elem, 16);
+    a->post.done = done;
+    a->post.ctx = ctx;
+    a->post.irqs = 0;
+    a->post.gen = a->reg_gen;
+    a->op_cycles = 0;
+    if (a->state != CRQ_Q_REGISTERED) { /* the queue is not reached: answered at once */
+        a->post.rc = H_CLOSED;
+        cs_sched_after(a->f->m->sched, 0, post_landed, a);
+    } else {
+        a->q->post(a);
+    }
+    return H_SUCCESS;
+}
+
+long crq_post_event(struct crq_adapter *a, uint8_t reason, crq_sent_fn done, void *ctx)
+{
+    uint8_t e[16] = {CRQ_HDR_EVENT, reason};
+    return crq_post(a, e, done, ctx);
 }
 
 long crq_transport_event(struct crq_adapter *a, uint8_t reason)
@@ -466,6 +810,7 @@ static long h_free_crq(struct crq_facility *f, const unsigned long *a)
     if (ad->state == CRQ_Q_FREE)
         return H_SUCCESS;
     ad->state = CRQ_Q_FREE;
+    ad->reg_gen++;
     ad->irq_enabled = 0;
     if (ad->q->unreg)
         ad->q->unreg(ad);

@@ -68,6 +68,18 @@ long crq_send(struct crq_adapter *a, const uint8_t elem[16]);
  * engine took on it (docs/calibration.md). 0 if the queue was not reached. */
 uint64_t crq_send_cycles(const struct crq_adapter *a);
 
+/* crq_send() as the hypervisor does it in time: the element is handed to the queue engine now
+ * and lands (CRQ_K_ELEMENT, its interrupt, or CRQ_K_HV_SEND_FAILED) when the engine is done
+ * with it: after the operation's calibrated cost on the C model, at the cycle the RTL engine
+ * answers on the RTL. done(ctx, rc) then runs as an activation with crq_send()'s return code.
+ * One element at a time per adapter: H_BUSY (done not called) while one is in flight, else
+ * H_SUCCESS. Operations queue behind each other: one posted right after
+ * crq_adapter_outstanding() starts when that reclaim pass ends. */
+typedef void (*crq_sent_fn)(void *ctx, long rc);
+long crq_post(struct crq_adapter *a, const uint8_t elem[16], crq_sent_fn done, void *ctx);
+/* The same for a transport event (a migration event disables the queue when it lands). */
+long crq_post_event(struct crq_adapter *a, uint8_t reason, crq_sent_fn done, void *ctx);
+
 /* Post a transport event (CRQ_EV_*) into the partition's queue. A migration event also
  * disables the queue until the partition calls H_ENABLE_CRQ. */
 long crq_transport_event(struct crq_adapter *a, uint8_t reason);
@@ -79,7 +91,18 @@ enum crq_engine { CRQ_ENGINE_C, CRQ_ENGINE_RTL };
 /* Choose the engine; only while no queue is registered (new adapters use the C model). */
 int crq_adapter_set_engine(struct crq_adapter *a, enum crq_engine engine, cs_error *err);
 
-/* Unconsumed elements the hypervisor wrote into the partition's queue. */
+enum crq_engine crq_adapter_engine(const struct crq_adapter *a);
+/* The cycle from which the queue side is free again, after the reclaim passes and posted
+ * elements so far (on the RTL engine: its clock, which may run ahead of simulated time). */
+uint64_t crq_adapter_busy_until(const struct crq_adapter *a);
+
+/* Dump the RTL engine's signals into an FST waveform (docs/rtl.md) until the facility is freed;
+ * an error if the adapter has no RTL engine or the file cannot be written. */
+int crq_adapter_wave_open(struct crq_adapter *a, const char *path, cs_error *err);
+
+/* Unconsumed elements the hypervisor wrote into the partition's queue, after a reclaim pass
+ * that keeps the queue side busy for crq.reclaim_pass + crq.reclaim_per_slot per slot looked
+ * at (the RTL engine: its RECLAIM pass). */
 uint32_t crq_adapter_outstanding(struct crq_adapter *a);
 
 void crq_facility_free(struct crq_facility *f);

@@ -254,6 +254,25 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
     return 0;
 }
 
+int crq_family_open_waves(const char *path, cs_error *err)
+{
+    int n = 0;
+    for (size_t i = 0; i < ndevices; i++) {
+        struct crq_adapter *a = devices[i]->hv ? vmc_hv_adapter(devices[i]->hv) : NULL;
+        if (!a || crq_adapter_engine(a) != CRQ_ENGINE_RTL)
+            continue;
+        char name[4096];
+        if (n)
+            snprintf(name, sizeof(name), "%s.%d", path, n);
+        else
+            snprintf(name, sizeof(name), "%s", path);
+        if (crq_adapter_wave_open(a, name, err) < 0)
+            return -1;
+        n++;
+    }
+    return n;
+}
+
 size_t crq_vmc_devices(struct crq_vmc_device *const **out)
 {
     *out = devices;

@@ -23,4 +23,9 @@ struct crq_vmc_device {
 /* The VMC devices of the current machine (for the run summary and tests). */
 size_t crq_vmc_devices(struct crq_vmc_device *const **out);
 
+/* `chansim run --wave FILE`: every VMC device with engine='rtl' of the current machine dumps its
+ * engine's signals, the first into FILE, the next ones into FILE.1, FILE.2, ... Returns how
+ * many engines dump (0: none in the platform), or -1 with err set. */
+int crq_family_open_waves(const char *path, cs_error *err);
+
 #endif

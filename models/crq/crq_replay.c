@@ -58,6 +58,8 @@ struct crq_replay {
     uint32_t unit;
     uint64_t queue_base, queue_len;
     uint32_t oldest, outstanding; /* firmware mode: slots written and not yet seen consumed */
+    uint32_t *to_clear;           /* guest mode: slots the recorded partition consumes next */
+    size_t nclear, clear_cap;
     struct crq_costs costs;
     struct crq_facility *f; /* guest mode: the model under test */
     struct crq_adapter *a;
@@ -638,16 +640,36 @@ static void guest_observer(void *ctx, const struct cs_tap_msg *m)
     compare(r, m->dir, m->kind, m->payload, m->len);
 }
 
-/* The recorded partition's consumer: slots are handed back as soon as they are written. */
+static void clear_slots(void *ctx)
+{
+    struct crq_replay *r = ctx;
+    for (size_t i = 0; i < r->nclear; i++) {
+        uint64_t at = r->queue_base + 16ull * r->to_clear[i];
+        uint8_t *s = r->queue_base ? cs_gmem_ptr(&r->dom->mem, at, 16) : NULL;
+        if (s)
+            s[0] = 0;
+    }
+    r->nclear = 0;
+}
+
+/* The recorded partition's consumer: slots are handed back one cycle after the element landed.
+ * A real driver hears of it through the interrupt and cannot clear the slot while the hypervisor
+ * still works on the queue in that cycle (its fullness check and next send; on the RTL engine
+ * the engine's thread reads the ring in a later delta cycle of it). */
 static void consume_all(void *ctx, const struct cs_tap_msg *m)
 {
     struct crq_replay *r = ctx;
     if (m->channel != r->tap_channel || m->kind != CRQ_K_ELEMENT || m->len < 24)
         return;
-    uint32_t slot = crq_be32(m->payload);
-    uint8_t *s = r->queue_base ? cs_gmem_ptr(&r->dom->mem, r->queue_base + 16ull * slot, 16) : NULL;
-    if (s)
-        s[0] = 0;
+    if (r->nclear == r->clear_cap) {
+        r->clear_cap = r->clear_cap ? 2 * r->clear_cap : 16;
+        r->to_clear = realloc(r->to_clear, r->clear_cap * sizeof(*r->to_clear));
+        if (!r->to_clear)
+            abort();
+    }
+    r->to_clear[r->nclear++] = crq_be32(m->payload);
+    if (r->nclear == 1)
+        cs_sched_after(r->m->sched, 1, clear_slots, r);
 }
 
 static void guest_hcall_observer(void *ctx, const struct cs_tap_msg *m)
@@ -774,6 +796,7 @@ void crq_replay_close(struct crq_replay *r)
         free(r->q[i].p);
     free(r->q);
     free(r->match_cycle);
+    free(r->to_clear);
     cs_trace_reader_close(r->rd);
     free(r);
 }

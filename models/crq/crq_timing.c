@@ -26,6 +26,13 @@ const struct cs_cost crq_cost_table[CRQ_COST_COUNT] = {
     {"crq.drop", 5,
      "1 + L with L = crq.rtl_mem_latency: the full producer slot's header read (docs/rtl.md, "
      "Timing: DROPPED R = 1 is 1 + 2L)"},
+    {"crq.reclaim_pass", 1,
+     "the RTL engine's RECLAIM register write that starts a reclaim pass without an enqueue "
+     "(the hypervisor's fullness check before a send): 1 + R*L measured by test_crq_engine "
+     "cycle_counts (docs/rtl.md, Timing)"},
+    {"crq.reg_write", 1,
+     "one register-port write of the RTL engine, a clock edge (docs/rtl.md, Registers): "
+     "H_REG_CRQ takes 3, H_FREE_CRQ 2, H_VIO_SIGNAL and H_ENABLE_CRQ 1 of the queue side's time"},
     {"crq.rtl_mem_latency", 4,
      "no published figure; guest memory answering the RTL engine in 4 platform cycles, a "
      "cache-near latency at the hypervisor's clock (assumption)"},
@@ -51,6 +58,8 @@ int crq_costs_load(struct crq_costs *c, const struct cs_domain *dom, cs_error *e
         get(dom, "crq.enqueue", &c->enqueue, err) < 0 ||
         get(dom, "crq.reclaim_per_slot", &c->reclaim_per_slot, err) < 0 ||
         get(dom, "crq.drop", &c->drop, err) < 0 ||
+        get(dom, "crq.reclaim_pass", &c->reclaim_pass, err) < 0 ||
+        get(dom, "crq.reg_write", &c->reg_write, err) < 0 ||
         get(dom, "crq.rtl_mem_latency", &c->rtl_mem_latency, err) < 0)
         return -1;
     return 0;

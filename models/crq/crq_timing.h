@@ -12,7 +12,7 @@
 
 struct cs_domain;
 
-#define CRQ_COST_COUNT 9
+#define CRQ_COST_COUNT 11
 extern const struct cs_cost crq_cost_table[CRQ_COST_COUNT];
 
 struct crq_costs {
@@ -25,6 +25,8 @@ struct crq_costs {
     uint64_t enqueue;          /* an element written, reclaim pass aside */
     uint64_t reclaim_per_slot; /* each slot the reclaim pass looks at */
     uint64_t drop;             /* the producer slot found full, reclaim pass aside */
+    uint64_t reclaim_pass;     /* a reclaim pass on its own (the fullness check), slots aside */
+    uint64_t reg_write;        /* a configuration write (registration, interrupt enable) */
     uint64_t rtl_mem_latency;  /* the RTL engine's memory latency */
 };
 

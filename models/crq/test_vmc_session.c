@@ -52,8 +52,8 @@ static void collect(void *ctx, const struct cs_finding *f)
     add_rule(ctx, f->rule);
 }
 
-static int run_scenario(const char *platform, const char *trace_dir, struct outcome *o,
-                        cs_error *err)
+static int run_scenario_until(const char *platform, const char *trace_dir, uint64_t until_ns,
+                              struct outcome *o, cs_error *err)
 {
     memset(o, 0, sizeof(*o));
     const struct cs_family *fams[] = {&crq_family};
@@ -73,7 +73,7 @@ static int run_scenario(const char *platform, const char *trace_dir, struct outc
     struct crq_vmc_device *const *devs;
     ck_assert_uint_eq(crq_vmc_devices(&devs), 1);
     ks_kernel_set_console_level(devs[0]->kernel, -1);
-    struct cs_run_opts ro = {2000000000ull};
+    struct cs_run_opts ro = {until_ns};
     if (cs_sc_run(m, &ro, &o->run, err) < 0)
         goto out;
     cs_monitor_finish_live(m, hub);
@@ -92,6 +92,12 @@ out:
         rc = -1;
     cs_platform_free(p);
     return rc;
+}
+
+static int run_scenario(const char *platform, const char *trace_dir, struct outcome *o,
+                        cs_error *err)
+{
+    return run_scenario_until(platform, trace_dir, 2000000000ull, o, err);
 }
 
 /* The live findings are logged on the "sim" channel as "rule <ID> broken on ..."; the
@@ -323,6 +329,25 @@ static void compare_engines(const char *name, uint64_t received)
     free(r);
 }
 
+/* The RTL engine is clocked by a thread of its own while an element is in flight; with none, the
+ * thread waits without pending activity, so a run without a time limit ends when the machine
+ * has nothing left to do, as on the C model. */
+START_TEST(rtl_engine_thread_lets_the_run_go_idle)
+{
+    char plat[512], dir[512];
+    snprintf(plat, sizeof(plat), "%s/vmc-session-rtl.xml", TESTDATA_DIR);
+    cs_test_tmpdir(dir, sizeof(dir), "vmc-session-rtl-idle");
+    static struct outcome o;
+    cs_error err = {0};
+    ck_assert_msg(run_scenario_until(plat, dir, 0, &o, &err) == 0, "%s", err.msg);
+    ck_assert(o.dev.result.done);
+    ck_assert_uint_eq(o.dev.result.received, 16);
+    ck_assert_int_eq(o.run.idle, 1);
+    ck_assert_uint_lt(o.run.sim_ns, 2000000000ull);
+    ck_assert_uint_eq(o.protocol_findings, 0);
+}
+END_TEST
+
 START_TEST(rtl_engine_trace_equals_c_model)
 {
     compare_engines("session", 16);
@@ -377,6 +402,7 @@ static Suite *suite(void)
     tcase_add_test(ok, reverse_hmc_three_sessions);
     tcase_add_test(ok, hypervisor_restarts_under_the_driver);
     tcase_add_test(ok, rtl_engine_trace_equals_c_model);
+    tcase_add_test(ok, rtl_engine_thread_lets_the_run_go_idle);
     tcase_add_test(ok, rtl_engine_reverse_time_equals_c_model);
     suite_add_tcase(s, ok);
     TCase *bad = tcase_create("faulty hypervisor");

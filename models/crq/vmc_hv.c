@@ -45,6 +45,8 @@ struct vmc_hv {
     uint8_t out[OUT_QUEUE][16];
     unsigned out_head, out_len;
     int pump_scheduled;
+    int sending; /* the head of out[] is posted to the queue */
+    int voided;  /* ... and out[] was emptied since */
     struct vmc_hv_stats st;
 };
 
@@ -81,45 +83,60 @@ static void schedule_pump(struct vmc_hv *hv)
     cs_sched_after(hv->m->sched, hv->costs.hv_response, pump, hv);
 }
 
+static void sent(void *ctx, long rc);
+
+/* One element at a time goes to the partition's queue; the next when it has landed, which is
+ * when the queue engine is done with it (crq_post(), docs/calibration.md). */
 static void pump(void *arg)
 {
     struct vmc_hv *hv = arg;
     hv->pump_scheduled = 0;
-    while (hv->out_len) {
-        if (!hv->registered) {
-            hv->out_len = 0; /* the queue went away: what was pending is void */
-            return;
-        }
-        /* Obligation 8: never more than half the partition's queue unconsumed. */
-        uint32_t limit =
-            hv->partition_crq_size ? hv->partition_crq_size / 2u : crq_adapter_entries(hv->a) / 2u;
-        if (limit && crq_adapter_outstanding(hv->a) >= limit) {
-            hv->st.deferred++;
-            break;
-        }
-        const uint8_t *e = hv->out[hv->out_head];
-        long rc = e[0] == CRQ_HDR_EVENT ? crq_transport_event(hv->a, e[1]) : crq_send(hv->a, e);
-        if (rc == H_DROPPED) {
-            hv->st.deferred++;
-            break;
-        }
-        if (rc == H_SUCCESS) {
-            hv->st.sent++;
-            if (e[0] == CRQ_HDR_INIT && e[1] == CRQ_INIT)
-                hv->down = 0; /* back: the partition may talk to us again */
-        }
-        hv->out_head = (hv->out_head + 1) % OUT_QUEUE;
-        hv->out_len--;
-        /* The hypervisor is busy with the queue for the cycles the operation took: the next
-         * element goes out that much later (docs/calibration.md). */
-        uint64_t busy = crq_send_cycles(hv->a);
-        if (busy && hv->out_len) {
-            hv->pump_scheduled = 1;
-            cs_sched_after(hv->m->sched, busy, pump, hv);
-            return;
-        }
+    if (hv->sending || !hv->out_len)
+        return;
+    if (!hv->registered) {
+        hv->out_len = 0; /* the queue went away: what was pending is void */
+        return;
     }
-    schedule_pump(hv);
+    /* Obligation 8: never more than half the partition's queue unconsumed. */
+    uint32_t limit =
+        hv->partition_crq_size ? hv->partition_crq_size / 2u : crq_adapter_entries(hv->a) / 2u;
+    if (limit && crq_adapter_outstanding(hv->a) >= limit) {
+        hv->st.deferred++;
+        schedule_pump(hv);
+        return;
+    }
+    const uint8_t *e = hv->out[hv->out_head];
+    long rc = e[0] == CRQ_HDR_EVENT ? crq_post_event(hv->a, e[1], sent, hv)
+                                    : crq_post(hv->a, e, sent, hv);
+    if (rc == H_SUCCESS)
+        hv->sending = 1;
+    else /* the queue side is still busy with something else: try again later */
+        schedule_pump(hv);
+}
+
+static void sent(void *ctx, long rc)
+{
+    struct vmc_hv *hv = ctx;
+    hv->sending = 0;
+    if (hv->voided) { /* a reset voided what was pending, the posted element with it */
+        hv->voided = 0;
+        schedule_pump(hv);
+        return;
+    }
+    if (rc == H_DROPPED) {
+        hv->st.deferred++;
+        schedule_pump(hv);
+        return;
+    }
+    const uint8_t *e = hv->out[hv->out_head];
+    if (rc == H_SUCCESS) {
+        hv->st.sent++;
+        if (e[0] == CRQ_HDR_INIT && e[1] == CRQ_INIT)
+            hv->down = 0; /* back: the partition may talk to us again */
+    }
+    hv->out_head = (hv->out_head + 1) % OUT_QUEUE;
+    hv->out_len--;
+    pump(hv);
 }
 
 static void enqueue(struct vmc_hv *hv, const uint8_t e[16])
@@ -296,6 +313,7 @@ static void on_close(struct vmc_hv *hv, const uint8_t *e)
 static void reset(struct vmc_hv *hv)
 {
     hv->init_done = hv->caps_done = 0;
+    hv->voided |= hv->sending;
     hv->out_len = 0;
     memset(hv->hmc, 0, sizeof(hv->hmc));
 }

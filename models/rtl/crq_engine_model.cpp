@@ -4,9 +4,14 @@
 
 #include <memory>
 #include <new>
+#include <utility>
+#include <vector>
+
+#include <cstdio>
 
 #include "Vcrq_engine.h"
 #include "verilated.h"
+#include "verilated_fst_c.h"
 
 struct crq_rtl {
     std::unique_ptr<VerilatedContext> ctx;
@@ -26,6 +31,21 @@ struct crq_rtl {
     void *cons_ctx = nullptr;
     crq_rtl_irq_fn irq_fn = nullptr;
     void *irq_ctx = nullptr;
+    // the command handshake: offered until an edge sees cmd_ready, then answered by a
+    // rsp_valid pulse, which is latched here so that whoever clocks the engine cannot lose it
+    bool offered = false;
+    bool in_flight = false;
+    uint64_t accepted = 0; // cycle before the accepting edge
+    bool answered = false;
+    unsigned rsp_status = 0;
+    uint64_t rsp_cycle = 0;
+    // writes held back from memory (crq_rtl_hold_writes), in order: address, word
+    bool holding = false;
+    std::vector<std::pair<uint64_t, uint64_t>> held;
+    // the waveform, when one is open: time in ps of edge `cycle` is (cycle + wave_off) * period
+    std::unique_ptr<VerilatedFstC> wave;
+    int64_t wave_off = 0;
+    uint64_t wave_period_ps = 1000;
 };
 
 namespace
@@ -55,9 +75,15 @@ void serve(crq_rtl *e)
     uint64_t word = 0;
     if (ok && t->mem_req_we) {
         word = t->mem_req_wdata;
-        store_be64(e->mem + addr, word);
+        if (e->holding)
+            e->held.emplace_back(addr, word);
+        else
+            store_be64(e->mem + addr, word);
     } else if (ok) {
         word = load_be64(e->mem + addr);
+        for (const auto &w : e->held) // the engine reads its own held writes
+            if (w.first == addr)
+                word = w.second;
     }
     if (ok && e->mem_fn)
         e->mem_fn(e->mem_ctx, t->mem_req_we ? 'w' : 'r', addr, word, e->cycle);
@@ -67,9 +93,23 @@ void serve(crq_rtl *e)
     e->pend_rdata = word;
 }
 
+void dump(crq_rtl *e, bool low_half)
+{
+    if (!e->wave)
+        return;
+    int64_t c = (int64_t)e->cycle + e->wave_off;
+    uint64_t t = c > 0 ? (uint64_t)c * e->wave_period_ps : 0;
+    e->wave->dump(t + (low_half ? e->wave_period_ps / 2 : 0));
+}
+
 void tick(crq_rtl *e)
 {
     Vcrq_engine *t = e->top.get();
+    bool accept = e->offered && t->cmd_valid && t->cmd_ready;
+    if (accept) {
+        e->accepted = e->cycle;
+        e->in_flight = true;
+    }
     bool rsp = e->pend && --e->pend_left == 0;
     t->mem_rsp_valid = rsp;
     t->mem_rsp_err = rsp && e->pend_err;
@@ -80,6 +120,16 @@ void tick(crq_rtl *e)
     e->ctx->timeInc(1);
     if (rsp)
         e->pend = false;
+    if (accept) {
+        e->offered = false;
+        t->cmd_valid = 0;
+    }
+    if (t->rsp_valid && e->in_flight) {
+        e->in_flight = false;
+        e->answered = true;
+        e->rsp_status = t->rsp_status;
+        e->rsp_cycle = e->cycle;
+    }
     // Registered outputs: each pulse is seen exactly once, right after its edge.
     if (t->mem_req_valid)
         serve(e);
@@ -87,9 +137,11 @@ void tick(crq_rtl *e)
         e->cons_fn(e->cons_ctx, t->consumed_slot, e->cycle);
     if (t->irq && e->irq_fn)
         e->irq_fn(e->irq_ctx, e->cycle);
+    dump(e, false);
     t->clk = 0;
     t->eval();
     e->ctx->timeInc(1);
+    dump(e, true);
 }
 
 // Enough for a reclaim pass over the whole ring plus one enqueue; beyond it the engine is stuck.
@@ -112,6 +164,7 @@ struct crq_rtl *crq_rtl_new(uint8_t *mem, uint64_t size, unsigned mem_latency)
         return nullptr;
     try { // no exception may cross the C interface
         e->ctx = std::make_unique<VerilatedContext>();
+        e->ctx->traceEverOn(true); // before the model: --wave may ask for its signals later
         e->top = std::make_unique<Vcrq_engine>(e->ctx.get(), "crq_engine");
     } catch (const std::bad_alloc &) {
         delete e;
@@ -136,6 +189,8 @@ void crq_rtl_free(struct crq_rtl *e)
     if (!e)
         return;
     e->top->final();
+    if (e->wave)
+        e->wave->close();
     delete e;
 }
 
@@ -177,10 +232,9 @@ unsigned crq_rtl_register(struct crq_rtl *e, uint64_t base, uint32_t entries)
     return CRQ_RTL_STATUS_STATE(crq_rtl_reg_read(e, CRQ_RTL_R_STATUS));
 }
 
-enum crq_rtl_status crq_rtl_enqueue(struct crq_rtl *e, const uint8_t elem[16], uint64_t *cycles)
+void crq_rtl_offer(struct crq_rtl *e, const uint8_t elem[16])
 {
     Vcrq_engine *t = e->top.get();
-    uint64_t limit = cycle_limit(e), start = e->cycle;
     // cmd_data is a 128-bit port: 32-bit words, least significant first; byte 0 on 127:120.
     for (int w = 0; w < 4; w++) {
         const uint8_t *p = elem + 4 * (3 - w);
@@ -188,19 +242,118 @@ enum crq_rtl_status crq_rtl_enqueue(struct crq_rtl *e, const uint8_t elem[16], u
     }
     t->cmd_valid = 1;
     t->eval();
-    while (!t->cmd_ready && e->cycle - start < limit)
+    e->offered = true;
+    e->answered = false;
+}
+
+int crq_rtl_wave_open(struct crq_rtl *e, const char *path, uint64_t period_ps, int64_t cycle0)
+{
+    if (e->wave)
+        return -1;
+    // Verilator's FST writer does not report an unwritable file: find out first.
+    FILE *f = std::fopen(path, "wb");
+    if (!f)
+        return -1;
+    std::fclose(f);
+    try {
+        e->wave = std::make_unique<VerilatedFstC>();
+        e->wave->set_time_resolution("1ps");
+        e->top->trace(e->wave.get(), 99);
+        e->wave->open(path);
+    } catch (const std::bad_alloc &) {
+        e->wave.reset();
+        return -1;
+    }
+    e->wave_off = cycle0;
+    e->wave_period_ps = period_ps ? period_ps : 1;
+    dump(e, false);
+    return 0;
+}
+
+void crq_rtl_hold_writes(struct crq_rtl *e, int on)
+{
+    e->holding = on != 0;
+}
+
+void crq_rtl_flush_writes(struct crq_rtl *e)
+{
+    for (const auto &w : e->held)
+        store_be64(e->mem + w.first, w.second);
+    e->held.clear();
+}
+
+void crq_rtl_discard_writes(struct crq_rtl *e)
+{
+    e->held.clear();
+}
+
+int crq_rtl_pending(const struct crq_rtl *e)
+{
+    return e->offered || e->in_flight;
+}
+
+uint64_t crq_rtl_run(struct crq_rtl *e, uint64_t max_cycles)
+{
+    uint64_t n = 0;
+    while (n < max_cycles && !e->answered) {
         tick(e);
-    uint64_t accepted = e->cycle;
-    tick(e);
+        n++;
+    }
+    return n;
+}
+
+int crq_rtl_take_response(struct crq_rtl *e, enum crq_rtl_status *status, uint64_t *cycles,
+                          uint64_t *at)
+{
+    if (!e->answered)
+        return 0;
+    e->answered = false;
+    *status = static_cast<crq_rtl_status>(e->rsp_status);
+    if (cycles)
+        *cycles = e->rsp_cycle - e->accepted;
+    if (at)
+        *at = e->rsp_cycle;
+    return 1;
+}
+
+void crq_rtl_abandon(struct crq_rtl *e)
+{
+    Vcrq_engine *t = e->top.get();
+    e->offered = e->in_flight = e->answered = false;
     t->cmd_valid = 0;
     t->eval();
-    while (!t->rsp_valid && e->cycle - start < limit)
-        tick(e);
-    if (cycles)
-        *cycles = e->cycle - accepted;
-    if (!t->rsp_valid)
-        return CRQ_RTL_TIMEOUT;
-    return static_cast<crq_rtl_status>(t->rsp_status);
+}
+
+int crq_rtl_idle(const struct crq_rtl *e)
+{
+    return !e->top->busy && !e->pend && !crq_rtl_pending(e) && !e->answered;
+}
+
+void crq_rtl_skip(struct crq_rtl *e, uint64_t cycles)
+{
+    // Nothing moves while idle, so the edges need not be evaluated; only time goes on (and the
+    // waveform shows the gap).
+    e->cycle += cycles;
+    e->ctx->timeInc(2 * cycles);
+}
+
+uint64_t crq_rtl_cycle_limit(struct crq_rtl *e)
+{
+    return cycle_limit(e);
+}
+
+enum crq_rtl_status crq_rtl_enqueue(struct crq_rtl *e, const uint8_t elem[16], uint64_t *cycles)
+{
+    uint64_t limit = cycle_limit(e);
+    crq_rtl_offer(e, elem);
+    crq_rtl_run(e, limit);
+    enum crq_rtl_status st = CRQ_RTL_TIMEOUT;
+    if (!crq_rtl_take_response(e, &st, cycles, nullptr)) {
+        crq_rtl_abandon(e);
+        if (cycles)
+            *cycles = limit;
+    }
+    return st;
 }
 
 uint32_t crq_rtl_reclaim(struct crq_rtl *e, uint64_t *cycles)

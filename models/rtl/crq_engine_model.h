@@ -73,6 +73,41 @@ unsigned crq_rtl_register(struct crq_rtl *e, uint64_t base, uint32_t entries);
  * response; *cycles (if not NULL) gets the edges from acceptance to response, inclusive. */
 enum crq_rtl_status crq_rtl_enqueue(struct crq_rtl *e, const uint8_t elem[16], uint64_t *cycles);
 
+/* The same handshake in parts, for a caller that clocks the engine itself (the SystemC thread
+ * of the CRQ facility): offer one element on the command port; clock until the response or
+ * `max_cycles` edges, returning the edges run; take the response once it came (1), with the
+ * edges from acceptance to response and the cycle of the response. An edge that some other
+ * call runs (a register write) can accept and answer the command too: the response is kept
+ * until taken. */
+void crq_rtl_offer(struct crq_rtl *e, const uint8_t elem[16]);
+int crq_rtl_pending(const struct crq_rtl *e); /* offered or accepted, not answered */
+uint64_t crq_rtl_run(struct crq_rtl *e, uint64_t max_cycles);
+int crq_rtl_take_response(struct crq_rtl *e, enum crq_rtl_status *status, uint64_t *cycles,
+                          uint64_t *at);
+/* Withdraw a command that never got an answer (the engine is stuck). */
+void crq_rtl_abandon(struct crq_rtl *e);
+/* Cycles after which a command without a response means a stuck engine. */
+uint64_t crq_rtl_cycle_limit(struct crq_rtl *e);
+
+/* Dump every signal of the engine into an FST waveform at `path` (GTKWave) from now until
+ * crq_rtl_free(): clock edge `c` of the engine at (c + cycle0) * period_ps picoseconds, so that
+ * the wave shows the platform's time. Cycles the clock was gated (crq_rtl_skip) show as gaps.
+ * -1 if the file cannot be written or a wave is already open. */
+int crq_rtl_wave_open(struct crq_rtl *e, const char *path, uint64_t period_ps, int64_t cycle0);
+
+/* Hold the engine's memory writes back (on) instead of storing them at once, and store the
+ * held ones, in order. A caller that lets the engine run ahead of simulated time (temporal
+ * decoupling) makes them visible when time has caught up. The engine's reads see them. */
+void crq_rtl_hold_writes(struct crq_rtl *e, int on);
+void crq_rtl_flush_writes(struct crq_rtl *e);
+void crq_rtl_discard_writes(struct crq_rtl *e); /* forget the held ones */
+
+/* Nothing in progress: no command, no reclaim pass, no memory request outstanding. */
+int crq_rtl_idle(const struct crq_rtl *e);
+/* Let `cycles` pass without clocking (only while idle, when no edge changes anything): the
+ * clock is gated, time and the cycle count go on. */
+void crq_rtl_skip(struct crq_rtl *e, uint64_t cycles);
+
 /* Take back consumed slots without enqueuing; returns the outstanding count after. */
 uint32_t crq_rtl_reclaim(struct crq_rtl *e, uint64_t *cycles);
 

@@ -4,6 +4,7 @@
  * only hardware can get wrong: bursts beyond capacity, out-of-range memory. Prints the cycle
  * count of each operation for the C model's calibration (docs/rtl.md). */
 #include <stdio.h>
+#include <string.h>
 
 #include "crq_engine_model.h"
 #include "crq_wire.h"
@@ -306,6 +307,99 @@ START_TEST(out_of_range_memory_is_an_error)
 }
 END_TEST
 
+/* The handshake in parts, as the facility's engine thread drives it: a command offered, the
+ * engine clocked a few cycles at a time, the response kept for whoever takes it even when a
+ * register write clocked it out; writes held back until flushed, the engine reading its own. */
+START_TEST(command_in_quanta_with_held_writes)
+{
+    struct fixture *fx = setup(4);
+    uint8_t e[16] = {0x80, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    crq_rtl_register(fx->e, QUEUE, 4);
+    crq_rtl_hold_writes(fx->e, 1);
+    ck_assert(crq_rtl_idle(fx->e));
+    crq_rtl_offer(fx->e, e);
+    ck_assert(crq_rtl_pending(fx->e));
+    ck_assert(!crq_rtl_idle(fx->e));
+    enum crq_rtl_status st;
+    uint64_t cycles, at, ran = 0;
+    unsigned quanta = 0;
+    while (!crq_rtl_take_response(fx->e, &st, &cycles, &at)) {
+        ck_assert_uint_lt(quanta, 100);
+        ran += crq_rtl_run(fx->e, 3);
+        quanta++;
+    }
+    ck_assert_int_eq(st, CRQ_RTL_OK);
+    ck_assert_uint_eq(cycles, 13); /* 1 + 3L, empty ring, as in one go */
+    ck_assert_uint_ge(quanta, 5);
+    ck_assert_uint_eq(at, crq_rtl_cycle(fx->e));
+    ck_assert(!crq_rtl_pending(fx->e));
+    /* held: memory has nothing yet, the engine's own reclaim reads see the element */
+    ck_assert_uint_eq(slot(fx, 0)[0], 0);
+    e[15] = 0x77;
+    crq_rtl_offer(fx->e, e);
+    crq_rtl_reg_write(fx->e, CRQ_RTL_R_IRQ_EN, 1); /* its edge accepts the command */
+    crq_rtl_run(fx->e, 100);
+    ck_assert(crq_rtl_take_response(fx->e, &st, &cycles, NULL));
+    ck_assert_int_eq(st, CRQ_RTL_OK);
+    ck_assert_uint_eq(cycles, 17); /* slot 0 looked at and still taken: 1 + 4L */
+    ck_assert_uint_eq(fx->nconsumed, 0);
+    ck_assert_uint_eq(slot(fx, 1)[0], 0);
+    crq_rtl_flush_writes(fx->e);
+    crq_rtl_hold_writes(fx->e, 0);
+    ck_assert_uint_eq(slot(fx, 0)[0], 0x80);
+    ck_assert_uint_eq(slot(fx, 0)[15], 15);
+    ck_assert_uint_eq(slot(fx, 1)[15], 0x77);
+    ck_assert(crq_rtl_idle(fx->e));
+    /* a gated clock: time goes on, nothing moves */
+    uint64_t c0 = crq_rtl_cycle(fx->e);
+    crq_rtl_skip(fx->e, 1000);
+    ck_assert_uint_eq(crq_rtl_cycle(fx->e), c0 + 1000);
+    ck_assert_uint_eq(crq_rtl_reg_read(fx->e, CRQ_RTL_R_NEXT), 2);
+    teardown(fx);
+}
+END_TEST
+
+static uint64_t be64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* --wave: an FST file (GTKWave's format, fstapi's header block) with the engine's scope and its
+ * signals, covering the time the engine ran. */
+START_TEST(wave_is_an_fst_of_the_engine)
+{
+    char dir[512], path[600];
+    cs_test_tmpdir(dir, sizeof(dir), "crq-engine-wave");
+    snprintf(path, sizeof(path), "%s/engine.fst", dir);
+    struct fixture *fx = setup(2);
+    ck_assert_int_eq(crq_rtl_wave_open(fx->e, "/nonexistent-dir/x.fst", 1000, 0), -1);
+    ck_assert_int_eq(crq_rtl_wave_open(fx->e, path, 1000, 0), 0);
+    ck_assert_int_eq(crq_rtl_wave_open(fx->e, path, 1000, 0), -1); /* one per engine */
+    uint8_t e[16] = {0x80};
+    crq_rtl_register(fx->e, QUEUE, 4);
+    ck_assert_int_eq(crq_rtl_enqueue(fx->e, e, NULL), CRQ_RTL_OK);
+    uint64_t end_cycle = crq_rtl_cycle(fx->e);
+    teardown(fx); /* closes the wave */
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    uint8_t h[330];
+    ck_assert_uint_eq(fread(h, 1, sizeof(h), f), sizeof(h));
+    fclose(f);
+    ck_assert_uint_eq(h[0], 0);          /* FST_BL_HDR */
+    ck_assert_uint_eq(be64(h + 1), 329); /* its length */
+    double endian;
+    memcpy(&endian, h + 25, 8); /* e, in the writer's byte order */
+    ck_assert(endian > 2.718281 && endian < 2.718282);
+    ck_assert_uint_ge(be64(h + 17), (end_cycle - 1) * 1000); /* end time, ps */
+    ck_assert_uint_ge(be64(h + 41), 2);                      /* scopes: TOP and crq_engine */
+    ck_assert_uint_ge(be64(h + 49), 20);                     /* variables: every port and more */
+    ck_assert_int_eq((int8_t)h[73], -12);                    /* timescale 1 ps */
+}
+END_TEST
+
 /* The cycles each operation takes, acceptance to response, per memory latency: the RTL side
  * of the C model's calibration. Printed, not asserted. */
 START_TEST(cycle_counts)
@@ -351,6 +445,8 @@ static Suite *suite(void)
     tcase_add_test(tc, back_to_back_beyond_capacity);
     tcase_add_test(tc, out_of_range_memory_is_an_error);
     tcase_add_test(tc, cycle_counts);
+    tcase_add_test(tc, command_in_quanta_with_held_writes);
+    tcase_add_test(tc, wave_is_an_fst_of_the_engine);
     suite_add_tcase(s, tc);
     return s;
 }

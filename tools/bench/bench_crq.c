@@ -10,8 +10,10 @@
  *    trips per second of wall time.
  * 3. The same with a trace recorded, TRACE_MESSAGES (default 1000000) messages: wall time and
  *    peak resident memory.
- * 4. Run 2 again with the CRQ queue mechanics in the RTL engine (engine='rtl', docs/rtl.md):
- *    wall time, and its ratio to run 2's (printed only, no target yet).
+ * 4. Run 2 again with the CRQ queue mechanics in the RTL engine (engine='rtl', docs/rtl.md),
+ *    clocked by its thread: wall time, and its ratio to run 2's (the issue's target: the C model
+ *    at least 50 times faster). Run 1 also puts ELEMENTS / 10 elements through the RTL engine
+ *    alone, for the ratio of the queue operations without the driver around them.
  * Runs 2, 3 and 4 each simulate in a child process (SystemC elaborates once per process). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,7 +97,7 @@ static long ep_receive(void *ctx, const uint8_t e[16])
 
 static const struct crq_endpoint_ops ep_ops = {.receive = ep_receive};
 
-static double model_queue(unsigned long n, cs_error *err)
+static double model_queue(unsigned long n, enum crq_engine engine, cs_error *err)
 {
     const struct cs_family *fams[] = {&costs_only};
     struct cs_platform *p;
@@ -105,7 +107,8 @@ static double model_queue(unsigned long n, cs_error *err)
     if (cs_platform_load(BENCH_LPAR, NULL, &p, err) < 0 ||
         cs_machine_build(p, fams, 1, NULL, &m, err) < 0 ||
         crq_facility_create(&m->domains[0], &f, err) < 0 ||
-        crq_adapter_add(f, "bench.crq", 1, 0x1000, 0x2000, &ep_ops, NULL, &a, err) < 0)
+        crq_adapter_add(f, "bench.crq", 1, 0x1000, 0x2000, &ep_ops, NULL, &a, err) < 0 ||
+        crq_adapter_set_engine(a, engine, err) < 0)
         return -1;
     unsigned long args[3] = {1, 0x100000, 4096};
     uint64_t cost;
@@ -245,8 +248,11 @@ int main(int argc, char **argv)
     cs_error err = {0};
     printf("chansim-bench-crq\n");
     double ring = plain_ring(n);
-    double model = model_queue(n, &err);
-    if (model < 0) {
+    double model = model_queue(n, CRQ_ENGINE_C, &err);
+    /* The RTL engine is far slower per element: a tenth as many keep the run short. */
+    unsigned long n_rtl = n / 10 ? n / 10 : 1;
+    double rtl = model < 0 ? -1 : model_queue(n_rtl, CRQ_ENGINE_RTL, &err);
+    if (model < 0 || rtl < 0) {
         fprintf(stderr, "chansim-bench-crq: %s\n", err.msg);
         return 2;
     }
@@ -254,6 +260,9 @@ int main(int argc, char **argv)
     printf("  CRQ model enqueue + dequeue       %8.1f M elements/s   %.0f%% of the ring "
            "(target >= 25%%)\n",
            (double)n / model / 1e6, 100.0 * ring / model);
+    printf("  CRQ RTL engine enqueue + dequeue  %8.3f M elements/s   C model / RTL = %.1f "
+           "(queue operations alone)\n",
+           (double)n_rtl / rtl / 1e6, ((double)n_rtl / rtl) > 0 ? (n / model) / (n_rtl / rtl) : 0);
     int rc = 0;
     double c_wall = 0, rtl_wall = 0, traced_wall = 0;
     if (messages && in_child(messages, 0, "c", &c_wall) < 0)
@@ -263,8 +272,9 @@ int main(int argc, char **argv)
     if (messages && in_child(messages, 0, "rtl", &rtl_wall) < 0)
         rc = 1;
     if (c_wall > 0 && rtl_wall > 0)
-        printf("  C engine %.3f s, RTL engine %.3f s wall: RTL / C = %.2f\n", c_wall, rtl_wall,
-               rtl_wall / c_wall);
+        printf("  same VMC scenario: C engine %.3f s, RTL engine %.3f s wall: RTL / C = %.2f "
+               "(target >= 50)\n",
+               c_wall, rtl_wall, rtl_wall / c_wall);
     printf("  targets: >= 200000 round trips/s; < 128 MiB resident for 1000000 traced messages\n");
     return rc;
 }

@@ -12,9 +12,10 @@
 #include "cs_platform.h"
 #include "cs_sc_run.h"
 #include "cs_trace.h"
+#include "crq_family.h"
 
 static const char run_usage[] =
-    "usage: chansim run [PLATFORM] [--connect URI] [--trace DIR] [--until TIME]\n"
+    "usage: chansim run [PLATFORM] [--connect URI] [--trace DIR] [--until TIME] [--wave FILE]\n"
     "\n"
     "Simulates the platform in PLATFORM, a libvirt domain XML file (<domain>, or a libvirt\n"
     "test-driver <node> holding several domains), opened through libvirt's embedded test\n"
@@ -25,6 +26,8 @@ static const char run_usage[] =
     "                  the file still gives positions for messages)\n"
     "  --trace DIR     record every channel message into a CTF trace directory\n"
     "  --until TIME    stop at this simulated time (e.g. 10ms, 500us); default: until idle\n"
+    "  --wave FILE     dump the RTL engines' signals as an FST waveform (GTKWave); the\n"
+    "                  platform needs one (engine='rtl'); more engines: FILE.1, FILE.2, ...\n"
     "  --strict        exit with status 1 when the run found a driver bug or a protocol\n"
     "                  violation (they are reported either way)\n";
 
@@ -56,16 +59,19 @@ static void print_summary(const struct cs_platform *p, const struct cs_machine *
 
 int cmd_run(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"connect", required_argument, 0, 'c'}, {"trace", required_argument, 0, 't'},
-        {"until", required_argument, 0, 'u'},   {"strict", no_argument, 0, 's'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
-    const char *uri = NULL, *trace_dir = NULL;
+    static const struct option opts[] = {{"connect", required_argument, 0, 'c'},
+                                         {"trace", required_argument, 0, 't'},
+                                         {"until", required_argument, 0, 'u'},
+                                         {"strict", no_argument, 0, 's'},
+                                         {"wave", required_argument, 0, 'w'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *uri = NULL, *trace_dir = NULL, *wave = NULL;
     struct cs_run_opts ro = {0};
     int strict = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "c:t:u:sh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:t:u:w:sh", opts, NULL)) != -1) {
         switch (c) {
         case 'c':
             uri = optarg;
@@ -80,6 +86,9 @@ int cmd_run(int argc, char **argv)
             break;
         case 's':
             strict = 1;
+            break;
+        case 'w':
+            wave = optarg;
             break;
         case 'h':
             fputs(run_usage, stdout);
@@ -112,6 +121,20 @@ int cmd_run(int argc, char **argv)
         cs_trace_writer_discard(tw);
         tw = NULL;
         goto out;
+    }
+    if (wave) {
+        int n = crq_family_open_waves(wave, &err);
+        if (n < 0) {
+            cli_fail("run", "--wave: %s", err.msg);
+            goto out;
+        }
+        if (n == 0) {
+            cli_fail("run",
+                     "--wave %s: the platform has no RTL engine to dump (give a <chansim:vio "
+                     "model='ibmvmc'> engine='rtl')",
+                     wave);
+            goto out;
+        }
     }
     struct cs_monitor_hub *hub = NULL;
     if (cs_monitor_attach_live(m, &hub, &err) < 0 || cs_sc_run(m, &ro, &sum, &err) < 0) {
