@@ -135,6 +135,10 @@ struct mon {
     uint8_t pre_fctl;
     enum tri pre_pend;
 
+    /* the SCSW last recorded when status became pending, already checked */
+    uint8_t last_scsw[12];
+    int last_scsw_valid;
+
     /* a TSCH record or an IRB held until the next message (see the file comment) */
     int held; /* 0, CSS_FT_TSCH or CSS_MK_IRB */
     uint64_t held_cycle;
@@ -150,6 +154,9 @@ struct mon {
     int async_open;
     uint32_t async_cmd;
     int async_cc;
+    /* the host driver's tracepoints (vfio_ccw_fsm_async_request, _io_request) and the last
+     * instruction records before them */
+    int ft_ssch_cc, ft_async_kind, ft_async_cc;
     int mdev_seen;
     struct mdev mdevs[MAX_MDEV];
     unsigned nmdev;
@@ -339,7 +346,7 @@ static void on_one_ccw(struct mon *m, struct prog *g, const uint8_t *c)
 
 static void on_ccw(struct mon *m, const struct cs_mon_msg *msg)
 {
-    struct prog *g = m->orb_waiting ? &m->next : m->start_open ? &m->cur : NULL;
+    struct prog *g = m->start_open ? &m->cur : m->orb_waiting ? &m->next : NULL;
     if (!g)
         return; /* not inside a start function this monitor saw begin */
     for (uint32_t i = 0; i + 8 <= msg->len; i += 8)
@@ -424,7 +431,8 @@ static void primary_status(struct mon *m, const struct scsw *s, uint64_t cycle)
     start_end(m);
 }
 
-static void tsch_event(struct mon *m, uint64_t cycle, int cc, const struct scsw *s)
+/* seen: the SCSW was checked when its status became pending (the model's SCSW record). */
+static void tsch_event(struct mon *m, uint64_t cycle, int cc, const struct scsw *s, int seen)
 {
     CHECKED(m, R_S3);
     if (cc == 1 && m->pend == T_YES)
@@ -432,7 +440,7 @@ static void tsch_event(struct mon *m, uint64_t cycle, int cc, const struct scsw 
     if (cc == 0 && s && !(s->stctl & SC_PENDING))
         REPORT(m, "S3", cycle, "TSCH cc 0 stored an SCSW without status pending (stctl=0x%02x)",
                s->stctl);
-    if (s)
+    if (s && !seen)
         check_scsw(m, s, cycle, cc == 0 ? "IRB of TSCH cc 0" : "IRB of TSCH cc 1");
     if (cc == 1) {
         m->pend = T_NO;
@@ -505,7 +513,10 @@ static void flush_held(struct mon *m, const uint8_t *irb, uint32_t irb_len)
         cc = sp && (sp->stctl & SC_PENDING) ? 0 : 1; /* an IRB alone: what it shows */
     if (cc < 0 || cc > 3)
         return; /* a program exception: nothing stored */
-    tsch_event(m, m->held_cycle, cc, sp);
+    int seen = i && il >= 12 && m->last_scsw_valid && memcmp(i, m->last_scsw, 12) == 0;
+    if (cc == 0)
+        m->last_scsw_valid = 0;
+    tsch_event(m, m->held_cycle, cc, sp, seen);
 }
 
 /* ---- instructions -------------------------------------------------------------------- */
@@ -521,6 +532,7 @@ static void on_ssch(struct mon *m, uint64_t cycle, int cc)
         m->orb_waiting = 0;
     }
     m->ssch_visible = 1;
+    m->ft_ssch_cc = cc;
     if (m->write_open)
         m->ssch_cc_since_write = cc;
     if (with_orb) {
@@ -557,6 +569,7 @@ static void on_ssch(struct mon *m, uint64_t cycle, int cc)
 
 static void on_hsch(struct mon *m, uint64_t cycle, int cc)
 {
+    m->ft_async_kind = 1, m->ft_async_cc = cc;
     if (m->async_open)
         m->async_cc = cc;
     CHECKED(m, R_S4);
@@ -574,6 +587,7 @@ static void on_hsch(struct mon *m, uint64_t cycle, int cc)
 
 static void on_csch(struct mon *m, uint64_t cycle, int cc)
 {
+    m->ft_async_kind = 2, m->ft_async_cc = cc;
     if (m->async_open)
         m->async_cc = cc;
     CHECKED(m, R_S5);
@@ -644,6 +658,19 @@ static int errno_of_ssch_cc(int cc, int *alt)
     default:
         return -ERR_EIO; /* a program exception: ioasm returns -EIO as the cc */
     }
+}
+
+/* HSCH and CSCH through the async region (css.md §1.8): cc 1 or 2 -EBUSY, cc 3 -ENODEV; a
+ * program exception comes back as -EIO like SSCH's. */
+static int async_errno(int cc)
+{
+    if (cc == 0)
+        return 0;
+    if (cc == 3)
+        return -ERR_ENODEV;
+    if (cc < 0)
+        return -ERR_EIO;
+    return -ERR_EBUSY;
 }
 
 static void mdev_io(struct mon *m, uint64_t cycle, const char *what)
@@ -724,7 +751,7 @@ static void on_async_ret(struct mon *m, const struct cs_mon_msg *msg)
                    m->async_cmd == 1 ? "HSCH" : "CSCH");
         return;
     }
-    int want = cc == 0 ? 0 : cc == 3 ? -ERR_ENODEV : cc < 0 ? -ERR_EIO : -ERR_EBUSY;
+    int want = async_errno(cc);
     if (ret != want)
         REPORT(m, "S15", msg->cycle, "async %s ret_code %" PRId32 " after cc %d (expected %d)",
                m->async_cmd == 1 ? "HSCH" : "CSCH", ret, cc, want);
@@ -776,6 +803,52 @@ static void on_mdev_event(struct mon *m, const struct cs_mon_msg *msg)
     d->state = (uint8_t)(ev == CSS_MDEV_CLOSE ? CSS_MDEV_CREATE : ev);
 }
 
+/* vfio_ccw_fsm_async_request: errno is the async region's ret_code after the HSCH or CSCH
+ * whose instruction record came before it. */
+static void on_ft_async_request(struct mon *m, const struct cs_mon_msg *msg)
+{
+    if (msg->len < CSS_FT_VFIO_LEN)
+        return;
+    int32_t cmd = sbe32(msg->payload + 4), err = sbe32(msg->payload + 8);
+    int kind = m->ft_async_kind, cc = m->ft_async_cc;
+    m->ft_async_kind = 0, m->ft_async_cc = NO_CC;
+    CHECKED(m, R_S15);
+    if (cmd != 1 && cmd != 2) {
+        if (err != -ERR_EINVAL)
+            REPORT(m, "S15", msg->cycle,
+                   "async command 0x%" PRIx32 " is neither HSCH nor CSCH, errno %" PRId32
+                   " (expected %d)",
+                   (uint32_t)cmd, err, -ERR_EINVAL);
+        return;
+    }
+    if (cc == NO_CC || kind != cmd)
+        return; /* the instruction is not on this channel: nothing to compare */
+    int want = async_errno(cc);
+    if (err != want)
+        REPORT(m, "S15", msg->cycle, "async %s errno %" PRId32 " after cc %d (expected %d)",
+               cmd == 1 ? "HSCH" : "CSCH", err, cc, want);
+}
+
+/* vfio_ccw_fsm_io_request fires on the error path only; "cp fsm_io_helper" is the SSCH's
+ * cc turned into ret_code. */
+static void on_ft_io_request(struct mon *m, const struct cs_mon_msg *msg)
+{
+    static const char helper[] = "cp fsm_io_helper";
+    int cc = m->ft_ssch_cc;
+    m->ft_ssch_cc = NO_CC;
+    if (msg->len < CSS_FT_VFIO_LEN + sizeof(helper) - 1 ||
+        memcmp(msg->payload + CSS_FT_VFIO_LEN, helper, sizeof(helper) - 1) != 0 || cc == NO_CC)
+        return;
+    int32_t err = sbe32(msg->payload + 8);
+    int alt;
+    int want = errno_of_ssch_cc(cc, &alt);
+    CHECKED(m, R_S15);
+    if (err != want && err != alt)
+        REPORT(m, "S15", msg->cycle,
+               "vfio_ccw I/O request failed with errno %" PRId32 " after SSCH cc %d (expected %d)",
+               err, cc, want);
+}
+
 /* ---- class --------------------------------------------------------------------------- */
 
 static void *mon_create(struct cs_monitor_ctx *ctx, const char *channel_name)
@@ -792,7 +865,7 @@ static void *mon_create(struct cs_monitor_ctx *ctx, const char *channel_name)
         m->fn_known = 1; /* the model starts every subchannel idle */
         m->pend = T_NO;
     }
-    m->ssch_cc_since_write = m->async_cc = NO_CC;
+    m->ssch_cc_since_write = m->async_cc = m->ft_ssch_cc = m->ft_async_cc = NO_CC;
     return m;
 }
 
@@ -817,6 +890,8 @@ static void mon_on_msg(void *p, const struct cs_mon_msg *msg)
         }
         flush_held(m, NULL, 0);
     }
+    if (m->orb_waiting && msg->kind > CSS_FT_SSCH && msg->kind <= CSS_FT_RCHP)
+        m->orb_waiting = 0; /* its SSCH took a program exception, recorded on channel "css" */
     switch (msg->kind) {
     case CSS_FT_TSCH:
     case CSS_MK_IRB:
@@ -842,6 +917,8 @@ static void mon_on_msg(void *p, const struct cs_mon_msg *msg)
         if (msg->len >= 12) {
             struct scsw s = scsw_from_bytes(msg->payload);
             check_scsw(m, &s, msg->cycle, "SCSW");
+            memcpy(m->last_scsw, msg->payload, 12);
+            m->last_scsw_valid = 1;
             if (s.stctl & SC_PENDING)
                 m->pend = T_YES;
         }
@@ -880,9 +957,17 @@ static void mon_on_msg(void *p, const struct cs_mon_msg *msg)
         break;
     case CSS_MK_ASYNC_CMD:
         mdev_io(m, msg->cycle, "async command");
+        if (msg->len < 4)
+            break; /* command unknown: its ret_code cannot be judged */
         m->async_open = 1;
-        m->async_cmd = msg->len >= 4 ? be32(msg->payload) : 0;
+        m->async_cmd = be32(msg->payload);
         m->async_cc = NO_CC;
+        break;
+    case CSS_FT_VFIO_ASYNC_REQUEST:
+        on_ft_async_request(m, msg);
+        break;
+    case CSS_FT_VFIO_IO_REQUEST:
+        on_ft_io_request(m, msg);
         break;
     case CSS_MK_ASYNC_RET:
         on_async_ret(m, msg);

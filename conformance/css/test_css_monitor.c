@@ -586,6 +586,41 @@ static void ends_normally(struct fx *f)
     fx_end(f);
 }
 
+/* The model's order: ORB, SSCH, the CCWs, the SCSW when status becomes pending, the
+ * interruption, TSCH and its IRB. A bad SCSW is one finding, not one per record. */
+START_TEST(s8_model_order_one_finding)
+{
+    struct fx f;
+    fx_start(&f, "css.0.0.0042");
+    orb(&f, ORB_F | ORB_H | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x86, IDA, 4096, 0x2000);
+    struct st bad = {FC_START, AC_SCHACT, SC_PRIM | SC_SEC | SC_PEND, DS_CE_DE, 0, 0, 0x1008, 0};
+    scsw(&f, &bad);
+    interrupt(&f);
+    tsch(&f, 0, &bad);
+    fx_end(&f);
+    assert_only("S8");
+    ck_assert_uint_eq(nfound, 1);
+}
+END_TEST
+
+/* An SSCH whose ORB took an operand exception is recorded on channel "css", after the ORB on
+ * the subchannel's: the running program's CCWs still belong to it. */
+START_TEST(operand_exception_keeps_running_program)
+{
+    struct fx f;
+    fx_start(&f, "css.0.0.0042");
+    orb(&f, ORB_F | ORB_H | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    orb(&f, ORB_F | ORB_RSVD | ORB_LPM, 0x1000); /* its SSCH record goes elsewhere */
+    ccw(&f, 0x08, 0, 0, 0x1100);
+    ccw(&f, 0x08, 0, 0, 0x1200);
+    ends_normally(&f);
+    assert_only("S11");
+}
+END_TEST
+
 START_TEST(s11_tic_after_tic)
 {
     struct fx f;
@@ -862,22 +897,23 @@ START_TEST(ftrace_sample)
     cs_monitor_hub_finish(hub, last);
     cs_monitor_hub_free(hub);
 
-    /* 0.0.0042 conforms; 0.0.0043 breaks S1, S3, S4, S5 in that order; 0.0.0044's TSCH
-     * lines carry no SCSW fields, which is not taken for "no status" */
+    /* 0.0.0042 and 0.0.0045 conform; 0.0.0043 breaks S1, S3, S4, S5, S15 in that order;
+     * 0.0.0044's TSCH lines carry no SCSW fields, which is not taken for "no status" */
     for (size_t i = 0; i < n; i++) {
         const char *name = cs_trace_reader_channel_name(r, i);
         if (strcmp(name, "ftrace.css.0.0.0043") == 0) {
-            ck_assert_uint_eq(chans[i].n, 4);
+            ck_assert_uint_eq(chans[i].n, 5);
             ck_assert_str_eq(chans[i].rules[0], "S1");
             ck_assert_str_eq(chans[i].rules[1], "S3");
             ck_assert_str_eq(chans[i].rules[2], "S4");
             ck_assert_str_eq(chans[i].rules[3], "S5");
+            ck_assert_str_eq(chans[i].rules[4], "S15");
         } else {
             ck_assert_msg(chans[i].n == 0, "%s: %u findings, first %s", name, chans[i].n,
                           chans[i].rules[0]);
         }
     }
-    ck_assert_uint_ge(n, 3);
+    ck_assert_uint_eq(n, 5); /* four subchannels and ftrace.css (TPI) */
     cs_trace_reader_close(r);
     cs_test_rmtree(tmp);
 }
@@ -892,6 +928,7 @@ static Suite *suite(void)
     tcase_add_test(tc, s2_young_start_is_not_overdue);
     tcase_add_test(tc, s11_forgiven_after_unit_check);
     tcase_add_test(tc, missing_detail_is_unknown);
+    tcase_add_test(tc, operand_exception_keeps_running_program);
     suite_add_tcase(s, tc);
     tc = tcase_create("breaches");
     tcase_add_test(tc, s1_ssch_while_busy);
@@ -908,6 +945,7 @@ static Suite *suite(void)
     tcase_add_test(tc, s7_resume_when_idle);
     tcase_add_test(tc, s8_primary_while_active);
     tcase_add_test(tc, s8_status_without_pending);
+    tcase_add_test(tc, s8_model_order_one_finding);
     tcase_add_test(tc, s9_check_without_alert);
     tcase_add_test(tc, s10_residual_beyond_count);
     tcase_add_test(tc, s10_ccw_address_unaligned);
