@@ -181,6 +181,13 @@ int css_find_devno(const struct css *c, uint8_t cssid, uint8_t ssid, uint16_t de
     return -1;
 }
 
+int css_subchannel_channel(struct css *c, uint32_t sid)
+{
+    int bad;
+    const struct css_subch *s = css_lookup(c, sid, &bad);
+    return s ? s->chan : -1;
+}
+
 /* Decode GR1. *bad_sid: the word is not a valid subsystem-identification word (operand
  * exception); otherwise NULL means no such subchannel, or a hole (cc3 or zeros). */
 struct css_subch *css_lookup(struct css *c, uint32_t sid, int *bad_sid)

@@ -48,6 +48,10 @@ int css_detach_device(struct css *c, uint32_t sid, cs_error *err);
 int css_find_devno(const struct css *c, uint8_t cssid, uint8_t ssid, uint16_t devno,
                    uint32_t *sid_out);
 
+/* The tap channel of subchannel sid (its records, family "css"), so that the kernel side can
+ * put its own records (vfio_ccw events) beside them; -1 for no such subchannel. */
+int css_subchannel_channel(struct css *c, uint32_t sid);
+
 /* Instructions. Operands are guest-physical addresses; each returns cc 0..3 or a negated
  * program-interruption code, checked in the architected order (docs/css.md). */
 int css_ssch(struct css *c, uint32_t sid, uint64_t orb_gpa);

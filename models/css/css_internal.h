@@ -134,6 +134,7 @@ struct css_subch {
     struct css_dstream ds;
     int dev_started;   /* program_start was called, program_end not yet */
     int resume_ok;     /* suspension may be used (ORB S) */
+    int isic_due;      /* ORB I: initial-status interruption at the first command */
     struct css_ccw pf; /* the prefetched next CCW (ORB P) */
     uint64_t pf_addr;
     int pf_valid;

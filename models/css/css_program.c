@@ -141,6 +141,14 @@ static void begin_command(struct css_subch *s, uint64_t addr)
     }
     struct css_dev_result r = s->ops->command(s->dev, ccw.cmd, &s->ds);
     s->last_dstat = r.dstat;
+    if (s->isic_due) {
+        /* ORB I: the device accepted the first command; intermediate status with Z */
+        s->isic_due = 0;
+        s->scsw.zcc = 1;
+        s->scsw.stctl |= SC_INTER | SC_PENDING;
+        s->scsw.cpa = (uint32_t)(at + 8);
+        css_status_pending(s);
+    }
     uint64_t cost =
         c->costs.ccw + c->costs.xfer_per_kib * s->ds.moved / 1024 + css_ns(c, r.busy_ns);
     if (s->err_cstat) {
@@ -202,6 +210,7 @@ void css_start_function(struct css_subch *s)
     if (s->ops->program_start)
         s->ops->program_start(s->dev);
     s->dev_started = 1;
+    s->isic_due = s->orb.isic;
     begin_command(s, s->orb.cpa);
 }
 

@@ -576,6 +576,37 @@ START_TEST(no_path_gives_deferred_cc3)
 }
 END_TEST
 
+START_TEST(initial_status_interruption_sets_z)
+{
+    struct tcss t;
+    tcss_setup(&t, 1);
+    t.dev.slow_ns = 50000;
+    ccw1(&t, 0x8000, TD_SLOW, CCW_CC, 1, 0);
+    ccw1(&t, 0x8008, TD_NOP, 0, 1, 0);
+    orb(&t, 0x1000, 9, ORB_F | ORB_LPM | ORB_I, 0x8000);
+    ck_assert_int_eq(css_ssch(t.c, t.sid, 0x1000), 0);
+    while (t.nints == 0) {
+        uint64_t next;
+        ck_assert(cs_sched_next(t.m->sched, &next));
+        cs_sched_run_due(t.m->sched, next);
+    }
+    ck_assert_int_eq(tcss_tsch(&t), 0);
+    uint32_t w0 = irb_w0(&t);
+    ck_assert_uint_eq((w0 >> 18) & 1, 1); /* Z */
+    ck_assert_uint_eq((w0 >> 21) & 1, 1); /* I */
+    ck_assert_uint_eq(IRB_STCTL(w0), SC_INTER | SC_PENDING);
+    ck_assert_uint_eq(irb_cpa(&t), 0x8008);
+    tcss_run(&t);
+    ck_assert_int_eq(tcss_tsch(&t), 0);
+    ck_assert_uint_eq((irb_w0(&t) >> 18) & 1, 0);
+    ck_assert_uint_eq(IRB_STCTL(irb_w0(&t)), FINAL);
+    ck_assert_uint_eq(t.nints, 2);
+    ck_assert_int_eq(css_subchannel_channel(t.c, t.sid) >= 0, 1);
+    ck_assert_int_eq(css_subchannel_channel(t.c, css_sid(0, 0, 3)), -1);
+    tcss_teardown(&t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("css_program");
@@ -597,6 +628,7 @@ static Suite *suite(void)
     tcase_add_test(tc, clear_stops_a_running_program_and_resets_paths);
     tcase_add_test(tc, unit_check_with_concurrent_sense);
     tcase_add_test(tc, no_path_gives_deferred_cc3);
+    tcase_add_test(tc, initial_status_interruption_sets_z);
     suite_add_tcase(s, tc);
     return s;
 }
