@@ -101,7 +101,8 @@ struct prog {
     struct orb orb;
     int ccws, prev_cd, prev_tic;
     uint16_t max_count;
-    int expect_pgm; /* a malformed CCW or ORB field: the start function must end in a PCK */
+    int silent_suspend; /* a suspend flag under ORB U: suspension shows no status */
+    int expect_pgm;     /* a malformed CCW or ORB field: the start function must end in a PCK */
     enum rule expect_rule;
     char expect_why[120];
 };
@@ -227,6 +228,14 @@ static int orb_fmt2_idaw(const struct orb *o)
 {
     return o->w1[1] & 0x02;
 }
+static int orb_prefetch(const struct orb *o)
+{
+    return !o->known || (o->w1[1] & 0x40);
+}
+static int orb_ssic(const struct orb *o) /* U: suspension without an interruption */
+{
+    return o->w1[1] & 0x08;
+}
 static int orb_midaw(const struct orb *o)
 {
     return o->w1[3] & 0x40;
@@ -340,6 +349,8 @@ static void on_one_ccw(struct mon *m, struct prog *g, const uint8_t *c)
             expect_pgm(g, R_S12, why);
         }
     }
+    if ((fl & CCW_S) && orb_ssic(&g->orb))
+        g->silent_suspend = 1;
     g->prev_cd = (fl & CCW_CD) != 0;
     g->prev_tic = 0;
 }
@@ -401,7 +412,9 @@ static void check_scsw(struct mon *m, const struct scsw *s, uint64_t cycle, cons
                    "%s: CCW address 0x%08" PRIx32 " is not a doubleword within the format-%d "
                    "CCW address range",
                    what, s->cpa, fmt1 ? 1 : 0);
-        else if (m->cur.ccws && s->residual > m->cur.max_count)
+        /* with prefetch the model may run a CCW it took from its prefetch copy without a
+         * CCW record, so the counts seen are complete only without it */
+        else if (m->cur.ccws && !orb_prefetch(&m->cur.orb) && s->residual > m->cur.max_count)
             REPORT(m, "S10", cycle,
                    "%s: residual count %u exceeds every CCW count of the program (at most %u)",
                    what, s->residual, m->cur.max_count);
@@ -984,7 +997,7 @@ static void mon_finish(void *p, uint64_t cycle)
 {
     struct mon *m = p;
     flush_held(m, NULL, 0);
-    if (m->start_open && !m->suspended) {
+    if (m->start_open && !m->suspended && !m->cur.silent_suspend) {
         CHECKED(m, R_S2);
         if (cycle >= m->start_cycle && cycle - m->start_cycle >= CSS_MON_OVERDUE_CYCLES)
             REPORT(m, "S2", cycle,

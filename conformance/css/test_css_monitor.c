@@ -14,6 +14,7 @@
 #define ORB_S    0x08000000u
 #define ORB_F    0x00800000u
 #define ORB_P    0x00400000u
+#define ORB_U    0x00080000u
 #define ORB_H    0x00020000u
 #define ORB_TM   0x00040000u
 #define ORB_LPM  0x0000ff00u
@@ -412,6 +413,18 @@ START_TEST(s2_young_start_is_not_overdue)
 }
 END_TEST
 
+START_TEST(s2_silent_suspension_is_not_overdue)
+{
+    struct fx f;
+    fx_start(&f, "css.0.0.0042");
+    orb(&f, ORB_S | ORB_U | ORB_F | ORB_H | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x86, SUSP | IDA, 4096, 0x2000); /* suspends without an interruption */
+    fx_end_at(&f, f.cycle + CSS_MON_OVERDUE_CYCLES);
+    assert_clean();
+}
+END_TEST
+
 START_TEST(s3_tsch_cc1_while_pending)
 {
     struct fx f;
@@ -561,6 +574,16 @@ START_TEST(s10_residual_beyond_count)
     tsch(&f, 0, &(struct st){FC_START, 0, SC_PRIM | SC_SEC | SC_PEND, DS_CE_DE, 0, 0, 0x1008, 600});
     fx_end(&f);
     assert_only("S10");
+
+    /* with prefetch a CCW may run from the prefetch copy unrecorded: counts are not complete */
+    fx_start(&f, "css.0.0.0042");
+    orb(&f, ORB_F | ORB_P | ORB_H | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x86, IDA | SLI | CC, 512, 0x2000);
+    interrupt(&f);
+    tsch(&f, 0, &(struct st){FC_START, 0, SC_PRIM | SC_SEC | SC_PEND, DS_CE_DE, 0, 0, 0x1010, 600});
+    fx_end(&f);
+    assert_clean();
 }
 END_TEST
 
@@ -926,6 +949,7 @@ static Suite *suite(void)
     tcase_add_test(tc, conforming_session);
     tcase_add_test(tc, conforming_vfio);
     tcase_add_test(tc, s2_young_start_is_not_overdue);
+    tcase_add_test(tc, s2_silent_suspension_is_not_overdue);
     tcase_add_test(tc, s11_forgiven_after_unit_check);
     tcase_add_test(tc, missing_detail_is_unknown);
     tcase_add_test(tc, operand_exception_keeps_running_program);
