@@ -607,6 +607,61 @@ START_TEST(initial_status_interruption_sets_z)
 }
 END_TEST
 
+static uint32_t rnd(uint32_t *x)
+{
+    *x = *x * 1103515245u + 12345u;
+    return *x >> 8;
+}
+
+/* Random channel programs and ORBs: every one ends in architected status (or runs on until
+ * cleared), none crashes, and the status is consistent. */
+START_TEST(random_programs_end_in_architected_status)
+{
+    struct tcss t;
+    tcss_setup(&t, 1);
+    uint32_t x = 12345;
+    static const uint8_t cmds[] = {TD_READ, TD_WRITE, TD_NOP, TD_SENSE, TD_READ_BACK,
+                                   TD_SM,   TD_UEXC,  0x08,   0x00,     0x27};
+    static const uint32_t orb_bits[] = {0, ORB_S, ORB_P, ORB_I, ORB_U, ORB_H, ORB_T};
+    unsigned ended = 0;
+    for (int iter = 0; iter < 400; iter++) {
+        for (uint64_t a = 0x8000; a < 0x8100; a += 8) {
+            uint32_t r = rnd(&x);
+            uint32_t cda = (r & 1) ? 0x8000 + (rnd(&x) & 0xf8) : rnd(&x) & 0x00ffffff;
+            if (!(rnd(&x) & 7))
+                cda = rnd(&x) << 8;
+            ccw1(&t, a, cmds[rnd(&x) % sizeof(cmds)], (uint8_t)rnd(&x), (uint16_t)(rnd(&x) & 0x3ff),
+                 cda);
+        }
+        for (uint64_t a = 0x7000; a < 0x7080; a += 4)
+            put_be32(tcss_mem(&t, a), rnd(&x) & 0x00fff800);
+        fill(&t.dev, rnd(&x) & 0xfff);
+        uint32_t w1 = orb_bits[rnd(&x) % 7] | orb_bits[rnd(&x) % 7];
+        if (rnd(&x) & 1)
+            w1 |= ORB_F;
+        orb(&t, 0x1000, 1, w1 | ORB_LPM, 0x8000 + (rnd(&x) & 0xf8));
+        ck_assert_int_eq(css_ssch(t.c, t.sid, 0x1000), 0);
+        cs_sched_run_standalone(t.m->sched, tcss_now(&t) + 2000000);
+        int cc = tcss_tsch(&t);
+        uint32_t w0 = irb_w0(&t);
+        if (cc == 0 && (IRB_STCTL(w0) & SC_PRIMARY)) {
+            ended++;
+            ck_assert_uint_eq(IRB_ACTL(w0) & (AC_SCH_ACTIVE | AC_DEV_ACTIVE), 0);
+            ck_assert_uint_eq(IRB_FCTL(w0), FC_START);
+            continue;
+        }
+        /* still running, suspended or with intermediate status: clear it */
+        ck_assert_int_eq(css_csch(t.c, t.sid), 0);
+        tcss_run(&t);
+        ck_assert_int_eq(tcss_tsch(&t), 0);
+        ck_assert_uint_eq(IRB_FCTL(irb_w0(&t)), FC_CLEAR);
+    }
+    ck_assert_uint_gt(ended, 100);
+    ck_assert_uint_eq(t.dev.starts, t.dev.ends);
+    tcss_teardown(&t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("css_program");
@@ -629,6 +684,7 @@ static Suite *suite(void)
     tcase_add_test(tc, unit_check_with_concurrent_sense);
     tcase_add_test(tc, no_path_gives_deferred_cc3);
     tcase_add_test(tc, initial_status_interruption_sets_z);
+    tcase_add_test(tc, random_programs_end_in_architected_status);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -100,8 +100,9 @@ const struct css_device_ops tdev_ops = {
 static void on_int(void *ctx, uint32_t sid, uint32_t intparm, unsigned isc)
 {
     struct tcss *t = ctx;
-    ck_assert_uint_lt(t->nints, 64);
-    t->ints[t->nints++] = (struct io_int){sid, intparm, isc, tcss_now(t)};
+    if (t->nints < sizeof(t->ints) / sizeof(t->ints[0]))
+        t->ints[t->nints] = (struct io_int){sid, intparm, isc, tcss_now(t)};
+    t->nints++; /* counted beyond what is kept */
 }
 
 void tcss_setup(struct tcss *t, int enable)
