@@ -283,6 +283,7 @@ static uint8_t cmd_write_data(struct dasd *d, uint8_t cmd, struct css_dstream *s
         return ST_OK; /* the channel ended the transfer; the record stays as it was */
     /* a short transfer pads the data area with zeros */
     memset(buf + n, 0, dl - (size_t)n);
+    dasd_track_own(d->t);
     memcpy(dasd_rec_data(d->t, rec), buf, dl);
     d->dirty = 1;
     d->pos = rec + 1;
@@ -324,6 +325,7 @@ static uint8_t cmd_write_ckd(struct dasd *d, struct css_dstream *s, int domain)
     if (n < 0)
         return ST_OK;
     memset(buf + n, 0, kl + dl - (size_t)n);
+    dasd_track_own(d->t);
     dasd_track_erase_after(d->t, d->pos - 1);
     d->dirty = 1;
     if (dasd_track_append(d->t, count, buf, buf + kl) < 0)
@@ -346,7 +348,7 @@ static uint8_t cmd_read_track(struct dasd *d, struct css_dstream *s)
     const struct dasd_track *t = d->t;
     d->pos = t->nrec;
     if (t->nrec > 1)
-        out(d, s, t->buf + t->off[1], t->off[t->nrec] - t->off[1]);
+        out(d, s, t->base + t->off[1], t->off[t->nrec] - t->off[1]);
     return ST_OK;
 }
 
@@ -626,7 +628,7 @@ struct dasd *dasd_open(const char *path, const struct dasd_options *opt, cs_erro
     }
     d->ncache = opt->cache_tracks ? opt->cache_tracks : 65536;
     d->ctag = calloc(d->ncache, sizeof *d->ctag);
-    d->t = malloc(sizeof *d->t);
+    d->t = calloc(1, sizeof *d->t);
     if (!d->ctag || !d->t) {
         cs_error_set(err, "%s: out of memory", path);
         goto fail;

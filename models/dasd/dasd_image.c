@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -149,6 +150,14 @@ int dasd_image_open(struct dasd_image *img, const char *path, int readonly, cs_e
                      (long long)st.st_size, img->model->model, (unsigned long long)want);
         goto fail;
     }
+    /* Shared, so that what pwrite() stores is what the mapping shows. */
+    img->map_len = (size_t)want;
+    void *map = mmap(NULL, img->map_len, PROT_READ, MAP_SHARED, fd, 0);
+    if (map == MAP_FAILED) {
+        cs_error_errno(err, errno, "%s: cannot map the image", path);
+        goto fail;
+    }
+    img->map = map;
     return 0;
 fail:
     dasd_image_close(img);
@@ -157,6 +166,9 @@ fail:
 
 void dasd_image_close(struct dasd_image *img)
 {
+    if (img->map)
+        munmap((void *)img->map, img->map_len);
+    img->map = NULL;
     if (img->fd >= 0)
         close(img->fd);
     img->fd = -1;
@@ -173,21 +185,46 @@ static void set_count(uint8_t *c, uint32_t cyl, uint32_t head, unsigned r, unsig
     put16(c + 6, dl);
 }
 
-void dasd_track_format(const struct dasd_image *img, struct dasd_track *t, uint32_t cyl,
-                       uint32_t head)
+static void format_template(const struct dasd_image *img, struct dasd_track *t)
 {
-    t->cyl = cyl;
-    t->head = head;
+    t->base = t->tmpl;
     t->nrec = 1;
     t->off[0] = DASD_SLOT_HEADER;
     /* R0: standard format, no key, 8 data bytes of zeros */
-    set_count(t->buf + t->off[0], cyl, head, 0, 0, 8);
-    memset(t->buf + t->off[0] + 8, 0, 8);
+    set_count(t->base + t->off[0], 0, 0, 0, 0, 8);
+    memset(t->base + t->off[0] + 8, 0, 8);
     t->off[1] = t->off[0] + 16;
     for (unsigned r = 1; r <= img->fmt_recs; r++) {
         uint8_t c[8];
-        set_count(c, cyl, head, r, 0, img->fmt_dl);
+        set_count(c, 0, 0, r, 0, img->fmt_dl);
         dasd_track_append(t, c, NULL, NULL);
+    }
+    t->template_ready = 1;
+}
+
+void dasd_track_format(const struct dasd_image *img, struct dasd_track *t, uint32_t cyl,
+                       uint32_t head)
+{
+    if (!t->template_ready)
+        format_template(img, t);
+    /* the template's data stay zero (changes go to buf); only the counts name the track */
+    t->base = t->tmpl;
+    t->nrec = img->fmt_recs + 1;
+    t->off[0] = DASD_SLOT_HEADER;
+    for (unsigned i = 0; i < t->nrec; i++) {
+        put16(t->tmpl + t->off[i], cyl);
+        put16(t->tmpl + t->off[i] + 2, head);
+        t->off[i + 1] = t->off[i] + 8 + (i ? img->fmt_dl : 8);
+    }
+    t->cyl = cyl;
+    t->head = head;
+}
+
+void dasd_track_own(struct dasd_track *t)
+{
+    if (t->base != t->buf) {
+        memcpy(t->buf, t->base, t->off[t->nrec]);
+        t->base = t->buf;
     }
 }
 
@@ -195,14 +232,12 @@ int dasd_track_read(const struct dasd_image *img, struct dasd_track *t, uint32_t
                     cs_error *err)
 {
     uint64_t at = slot_offset(img, cyl, head);
-    uint8_t h[DASD_SLOT_HEADER];
-    ssize_t n = pread(img->fd, h, sizeof h, (off_t)at);
-    if (n != (ssize_t)sizeof h)
-        return n < 0 ? cs_error_errno(err, errno, "%s: reading track %u/%u", img->path, cyl, head)
-                     : cs_error_set(err, "%s: track %u/%u beyond the end of the file", img->path,
-                                    cyl, head);
+    if (cyl >= img->cylinders || head >= img->heads)
+        return cs_error_set(err, "%s: no track %u/%u on a 3390-%d", img->path, cyl, head,
+                            img->model->model);
+    const uint8_t *h = img->map + at;
     static const uint8_t zero[DASD_SLOT_HEADER];
-    if (memcmp(h, zero, sizeof h) == 0) {
+    if (memcmp(h, zero, sizeof zero) == 0) {
         dasd_track_format(img, t, cyl, head);
         return 0;
     }
@@ -211,10 +246,7 @@ int dasd_track_read(const struct dasd_image *img, struct dasd_track *t, uint32_t
         nrec == 0 || nrec > DASD_MAX_RECORDS || used > DASD_TRACK_SLOT || used < DASD_SLOT_HEADER)
         return cs_error_set(err, "%s: track %u/%u: slot header at offset %llu is corrupt",
                             img->path, cyl, head, (unsigned long long)at);
-    n = pread(img->fd, t->buf, used, (off_t)at);
-    if (n != (ssize_t)used)
-        return cs_error_set(err, "%s: track %u/%u: slot at offset %llu cut short", img->path, cyl,
-                            head, (unsigned long long)at);
+    t->base = (uint8_t *)h; /* read only: changes go to buf first */
     t->cyl = cyl;
     t->head = head;
     t->nrec = nrec;
@@ -232,6 +264,7 @@ int dasd_track_read(const struct dasd_image *img, struct dasd_track *t, uint32_t
         goto corrupt;
     return 0;
 corrupt:
+    t->nrec = 0;
     return cs_error_set(err, "%s: track %u/%u: records overrun the slot at offset %llu", img->path,
                         cyl, head, (unsigned long long)at);
 }
@@ -250,7 +283,7 @@ int dasd_track_write(const struct dasd_image *img, const struct dasd_track *t, c
     put32(h + 12, used);
     uint64_t at = slot_offset(img, t->cyl, t->head);
     if (pwrite(img->fd, h, sizeof h, (off_t)at) != (ssize_t)sizeof h ||
-        pwrite(img->fd, t->buf + DASD_SLOT_HEADER, used - DASD_SLOT_HEADER,
+        pwrite(img->fd, t->base + DASD_SLOT_HEADER, used - DASD_SLOT_HEADER,
                (off_t)(at + DASD_SLOT_HEADER)) != (ssize_t)(used - DASD_SLOT_HEADER))
         return cs_error_errno(err, errno, "%s: writing track %u/%u", img->path, t->cyl, t->head);
     return 0;
@@ -279,7 +312,7 @@ int dasd_track_append(struct dasd_track *t, const uint8_t count[8], const uint8_
         dasd_track_cells(t) + dasd_record_cells(kl, dl) > DASD_TRACK_CELLS ||
         end + 8 + kl + dl > DASD_TRACK_SLOT)
         return -1;
-    uint8_t *p = t->buf + end;
+    uint8_t *p = t->base + end;
     memcpy(p, count, 8);
     if (key)
         memcpy(p + 8, key, kl);

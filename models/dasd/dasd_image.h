@@ -26,6 +26,8 @@ struct dasd_image {
     char *path;
     int fd;
     int readonly;
+    const uint8_t *map; /* the whole file, read-only and shared: tracks are read in place */
+    size_t map_len;
     const struct dasd_model *model;
     uint32_t cylinders, heads;
     uint32_t fmt_dl;   /* data length of the records of an unwritten track */
@@ -40,39 +42,46 @@ int dasd_image_create(const char *path, int model, unsigned block_size, cs_error
 int dasd_image_open(struct dasd_image *img, const char *path, int readonly, cs_error *err);
 void dasd_image_close(struct dasd_image *img);
 
-/* One track in memory, as stored in its slot. */
+/* The track under the heads. Its records are read where they are: in the image's mapping,
+ * or, for a track never written, in a formatted template whose counts are set to this track.
+ * A command that changes the track first copies it to buf (dasd_track_own). */
 struct dasd_track {
     uint32_t cyl, head;
     unsigned nrec;                      /* records including R0 */
     uint32_t off[DASD_MAX_RECORDS + 1]; /* offset of each record's count; off[nrec] = end */
+    uint8_t *base;                      /* the slot the offsets are in */
+    int template_ready;
     uint8_t buf[DASD_TRACK_SLOT];
+    uint8_t tmpl[DASD_TRACK_SLOT];
 };
 
 /* Record i's fields. */
 static inline const uint8_t *dasd_rec_count(const struct dasd_track *t, unsigned i)
 {
-    return t->buf + t->off[i];
+    return t->base + t->off[i];
 }
 static inline unsigned dasd_rec_kl(const struct dasd_track *t, unsigned i)
 {
-    return t->buf[t->off[i] + 5];
+    return t->base[t->off[i] + 5];
 }
 static inline unsigned dasd_rec_dl(const struct dasd_track *t, unsigned i)
 {
-    return (unsigned)t->buf[t->off[i] + 6] << 8 | t->buf[t->off[i] + 7];
+    return (unsigned)t->base[t->off[i] + 6] << 8 | t->base[t->off[i] + 7];
 }
 static inline uint8_t *dasd_rec_key(struct dasd_track *t, unsigned i)
 {
-    return t->buf + t->off[i] + 8;
+    return t->base + t->off[i] + 8;
 }
 static inline uint8_t *dasd_rec_data(struct dasd_track *t, unsigned i)
 {
-    return t->buf + t->off[i] + 8 + dasd_rec_kl(t, i);
+    return t->base + t->off[i] + 8 + dasd_rec_kl(t, i);
 }
 
-/* Fill t with track (cyl, head) as it is formatted: R0 and fmt_recs records of fmt_dl zeros. */
+/* Make t track (cyl, head) as it is formatted: R0 and fmt_recs records of fmt_dl zeros. */
 void dasd_track_format(const struct dasd_image *img, struct dasd_track *t, uint32_t cyl,
                        uint32_t head);
+/* Copy the track to t->buf before changing it. */
+void dasd_track_own(struct dasd_track *t);
 /* Read track (cyl, head); a slot never written reads as formatted. A slot whose contents do
  * not make a track is an error naming the file and the track. */
 int dasd_track_read(const struct dasd_image *img, struct dasd_track *t, uint32_t cyl, uint32_t head,
@@ -80,7 +89,8 @@ int dasd_track_read(const struct dasd_image *img, struct dasd_track *t, uint32_t
 /* Store t in its slot (only the bytes in use, so the rest of the slot stays a hole). */
 int dasd_track_write(const struct dasd_image *img, const struct dasd_track *t, cs_error *err);
 
-/* Erase the records after index i (the track then has i + 1 records). */
+/* Erase the records after index i (the track then has i + 1 records). Like append, it
+ * changes t->base: call dasd_track_own() first. */
 void dasd_track_erase_after(struct dasd_track *t, unsigned i);
 /* Append a record (count = CCHHR KL DLDL as 8 bytes); -1 when the track cannot hold it (its
  * capacity in cells, or the record limit). key/data may be NULL for zeros. */
