@@ -56,15 +56,8 @@ int css_peek_ccw(struct css_subch *s, uint64_t addr, struct css_ccw *out)
     return 0;
 }
 
-/* One CCW fetch: a CCW address must be doubleword aligned, inside storage and accessible. */
-static uint8_t fetch(struct css_subch *s, uint64_t addr, struct css_ccw *o)
+void css_tap_ccw(struct css_subch *s, const struct css_ccw *o)
 {
-    if (addr & 7)
-        return CST_PROG;
-    uint8_t why = storage_check(s, addr, 8, 0);
-    if (why)
-        return why;
-    decode(s, cs_gmem_ptr(s->c->mem, addr, 8), o);
     uint8_t w[8] = {o->cmd,
                     o->flags,
                     (uint8_t)(o->count >> 8),
@@ -74,6 +67,18 @@ static uint8_t fetch(struct css_subch *s, uint64_t addr, struct css_ccw *o)
                     (uint8_t)(o->cda >> 8),
                     (uint8_t)o->cda};
     css_tap(s, CS_TAP_TO_FW, CSS_K_CCW, w, sizeof(w));
+}
+
+/* One CCW fetch: a CCW address must be doubleword aligned, inside storage and accessible. */
+static uint8_t fetch(struct css_subch *s, uint64_t addr, struct css_ccw *o)
+{
+    if (addr & 7)
+        return CST_PROG;
+    uint8_t why = storage_check(s, addr, 8, 0);
+    if (why)
+        return why;
+    decode(s, cs_gmem_ptr(s->c->mem, addr, 8), o);
+    css_tap_ccw(s, o);
     return 0;
 }
 

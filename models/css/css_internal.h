@@ -223,6 +223,8 @@ int css_dstream_begin(struct css_subch *s, struct css_dstream *ds, const struct 
  * the command CCW came from. 0, or -1 after css_program_check (TIC rules, alignment,
  * address). */
 int css_fetch_chained(struct css_subch *s, uint64_t addr, struct css_ccw *out, uint64_t *at);
+/* Trace a CCW the channel fetched (kind CSS_K_CCW, format 1). */
+void css_tap_ccw(struct css_subch *s, const struct css_ccw *ccw);
 /* Read a CCW without side effects (prefetch, css_dstream_avail); -1 when not readable. */
 int css_peek_ccw(struct css_subch *s, uint64_t addr, struct css_ccw *out);
 

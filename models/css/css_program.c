@@ -97,8 +97,10 @@ static void begin_command(struct css_subch *s, uint64_t addr)
     uint64_t at;
     s->last_dstat = 0;
     if (s->pf_valid && s->pf_addr == addr && (s->pf.cmd & 0x0f) != CCW_TIC) {
+        /* fetched earlier; traced now, where the channel starts to use it */
         ccw = s->pf;
         at = addr;
+        css_tap_ccw(s, &ccw);
     } else if (css_fetch_chained(s, addr, &ccw, &at) < 0) {
         s->pf_valid = 0;
         fail_step(s);
