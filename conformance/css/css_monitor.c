@@ -115,7 +115,11 @@ struct mdev {
 struct mon {
     struct cs_monitor_ctx *ctx;
     uint64_t checks[NRULES];
-    int imported; /* channel from the ftrace import: state starts unknown */
+    int imported;       /* channel from the ftrace import: state starts unknown */
+    int int_wants_tsch; /* imported: an interruption was taken, its TSCH is next */
+    /* instructions tell the state: always on the model's channels; on imported ones only once
+     * TSCH records show up, as a trace may hold some tracepoints only (SSCH alone, say) */
+    int tracking;
 
     /* subchannel */
     int fn_known;
@@ -566,7 +570,7 @@ static void on_ssch(struct mon *m, uint64_t cycle, int cc)
         REPORT(m, "S1", cycle, "SSCH cc 0 while status is pending");
     else if (cc == 2 && fn_known && !fctl)
         REPORT(m, "S1", cycle, "SSCH cc 2 (busy) while no function is in progress");
-    if (cc != 0)
+    if (cc != 0 || !m->tracking)
         return;
     if (with_orb)
         m->cur = m->next;
@@ -590,7 +594,7 @@ static void on_hsch(struct mon *m, uint64_t cycle, int cc)
         REPORT(m, "S4", cycle, "HSCH cc 0 while a halt or clear function is in progress");
     else if (cc == 2 && m->fn_known && !(m->fctl & (FC_HALT | FC_CLEAR)))
         REPORT(m, "S4", cycle, "HSCH cc 2 while no halt or clear function is in progress");
-    if (cc == 0) {
+    if (cc == 0 && m->tracking) {
         m->fctl = (uint8_t)((m->fn_known ? m->fctl : 0) | FC_HALT);
         m->fn_known = 1;
         m->pend = T_UNKNOWN;
@@ -606,7 +610,7 @@ static void on_csch(struct mon *m, uint64_t cycle, int cc)
     CHECKED(m, R_S5);
     if (cc == 1 || cc == 2)
         REPORT(m, "S5", cycle, "CSCH cc %d: clear subchannel sets only cc 0 or 3", cc);
-    if (cc == 0) {
+    if (cc == 0 && m->tracking) {
         start_end(m);
         m->fn_known = 1;
         m->fctl = FC_CLEAR;
@@ -624,7 +628,7 @@ static void on_xsch(struct mon *m, uint64_t cycle, int cc)
         REPORT(m, "S6", cycle, "XSCH cc 0 while status is pending");
     else if (cc == 2 && m->fn_known && m->fctl == FC_START && m->suspended && m->pend == T_NO)
         REPORT(m, "S6", cycle, "XSCH cc 2 on a suspended start function without pending status");
-    if (cc == 0) {
+    if (cc == 0 && m->tracking) {
         start_end(m);
         m->fn_known = 1;
         m->fctl = 0;
@@ -877,6 +881,7 @@ static void *mon_create(struct cs_monitor_ctx *ctx, const char *channel_name)
     } else {
         m->fn_known = 1; /* the model starts every subchannel idle */
         m->pend = T_NO;
+        m->tracking = 1;
     }
     m->ssch_cc_since_write = m->async_cc = m->ft_ssch_cc = m->ft_async_cc = NO_CC;
     return m;
@@ -902,6 +907,18 @@ static void mon_on_msg(void *p, const struct cs_mon_msg *msg)
             return;
         }
         flush_held(m, NULL, 0);
+    }
+    if (m->int_wants_tsch && msg->kind >= CSS_FT_SSCH && msg->kind <= CSS_FT_MSCH) {
+        /* Linux's interrupt handler stores the status with TSCH right after the interrupt
+         * tracepoint; another instruction first means the kernel lost events: start over */
+        m->int_wants_tsch = 0;
+        m->fn_known = 0;
+        m->pend = T_UNKNOWN;
+        start_end(m);
+    }
+    if (msg->kind == CSS_FT_TSCH) {
+        m->int_wants_tsch = 0;
+        m->tracking = 1;
     }
     if (m->orb_waiting && msg->kind > CSS_FT_SSCH && msg->kind <= CSS_FT_RCHP)
         m->orb_waiting = 0; /* its SSCH took a program exception, recorded on channel "css" */
@@ -938,6 +955,7 @@ static void mon_on_msg(void *p, const struct cs_mon_msg *msg)
         break;
     case CSS_FT_INTERRUPT:
         m->pend = T_YES;
+        m->int_wants_tsch = m->imported;
         break;
     case CSS_FT_SSCH:
         if (cc_of(msg, &cc))

@@ -866,6 +866,35 @@ START_TEST(missing_detail_is_unknown)
 }
 END_TEST
 
+/* On an imported channel the interrupt tracepoint is followed by the handler's TSCH; another
+ * instruction first means the kernel lost events, and the state starts over as unknown. The
+ * model's status stays pending until TSCH, so there the same sequence is a breach. */
+START_TEST(imported_lost_tsch_starts_over)
+{
+    struct fx f;
+    fx_start(&f, "ftrace.css.0.0.0042");
+    instr(&f, CSS_FT_SSCH, 0);
+    interrupt(&f);
+    instr(&f, CSS_FT_SSCH, 0);
+    fx_end(&f);
+    assert_clean();
+
+    fx_start(&f, "css.0.0.0042");
+    good_io(&f);
+    interrupt(&f);
+    instr(&f, CSS_FT_SSCH, 0);
+    fx_end(&f);
+    assert_only("S1");
+
+    /* a trace of the SSCH tracepoint alone says nothing of the state */
+    fx_start(&f, "ftrace.css.0.0.0042");
+    for (int i = 0; i < 3; i++)
+        instr(&f, CSS_FT_SSCH, 0);
+    fx_end_at(&f, f.cycle + CSS_MON_OVERDUE_CYCLES);
+    assert_clean();
+}
+END_TEST
+
 /* ---- an imported ftrace sample -------------------------------------------------------- */
 
 struct per_channel {
@@ -953,6 +982,7 @@ static Suite *suite(void)
     tcase_add_test(tc, s11_forgiven_after_unit_check);
     tcase_add_test(tc, missing_detail_is_unknown);
     tcase_add_test(tc, operand_exception_keeps_running_program);
+    tcase_add_test(tc, imported_lost_tsch_starts_over);
     suite_add_tcase(s, tc);
     tc = tcase_create("breaches");
     tcase_add_test(tc, s1_ssch_while_busy);
