@@ -16,6 +16,25 @@ static uint32_t get32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+static void put64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+
+static void tap_data(struct css_subch *s, uint64_t lo, uint64_t len, uint8_t flags)
+{
+    uint8_t rec[CSS_DATA_LEN];
+    put64(rec, lo);
+    rec[8] = (uint8_t)(len >> 24);
+    rec[9] = (uint8_t)(len >> 16);
+    rec[10] = (uint8_t)(len >> 8);
+    rec[11] = (uint8_t)len;
+    rec[12] = flags;
+    css_tap(s, (flags & CSS_DATA_STORE) ? CS_TAP_TO_GUEST : CS_TAP_TO_FW, CSS_K_DATA, rec,
+            sizeof(rec));
+}
+
 /* 0, or the subchannel status bit saying why [gpa, gpa+len) cannot be used. */
 static uint8_t storage_check(struct css_subch *s, uint64_t gpa, uint64_t len, int write)
 {
@@ -199,6 +218,10 @@ static int next_idaw(struct css_dstream *ds)
     if (why)
         return fail(ds, why);
     const uint8_t *p = cs_gmem_ptr(s->c->mem, ds->idaw_next, width);
+    uint8_t rec[16];
+    put64(rec, ds->idaw_next);
+    memcpy(rec + 8, p, width);
+    css_tap(s, CS_TAP_TO_FW, CSS_K_IDAW, rec, 8 + width);
     uint64_t a;
     if (width == 8) {
         a = (uint64_t)get32(p) << 32 | get32(p + 4);
@@ -250,7 +273,10 @@ static long xfer(struct css_dstream *ds, uint8_t *buf, size_t n, int to_storage)
                 break;
             }
             memcpy(ds->local + ds->moved + moved, buf + moved, chunk);
-        } else if (!(to_storage && (ds->ccw.flags & CCW_SKIP))) {
+        } else if (to_storage && (ds->ccw.flags & CCW_SKIP)) {
+            tap_data(s, ds->backward ? ds->addr - (chunk - 1) : ds->addr, chunk,
+                     CSS_DATA_STORE | CSS_DATA_SKIP);
+        } else {
             uint64_t lo = ds->backward ? ds->addr - (chunk - 1) : ds->addr;
             /* format-0 CCWs address 24 bits directly; format-1 and IDAWs 31 or 64 */
             uint64_t limit = (ds->ccw.flags & CCW_IDA) ? (s->orb.c64 ? UINT64_MAX : 0x80000000u)
@@ -272,6 +298,9 @@ static long xfer(struct css_dstream *ds, uint8_t *buf, size_t n, int to_storage)
             } else {
                 memcpy(buf + moved, m, chunk);
             }
+            tap_data(s, lo, chunk,
+                     (uint8_t)((to_storage ? CSS_DATA_STORE : 0) |
+                               (ds->backward ? CSS_DATA_BACKWARD : 0)));
         }
         ds->left -= (uint32_t)chunk;
         ds->seg_left -= chunk;

@@ -13,6 +13,12 @@ enum css_kind {
     CSS_K_CCW = 2,  /* to_firmware: each CCW the channel fetched, as a format-1 CCW */
     CSS_K_SCSW = 3, /* to_guest: the 12-byte SCSW when status becomes pending */
     CSS_K_IRB = 4,  /* to_guest: the IRB TSCH stored (64 bytes) */
+    /* to_guest (stored) or to_firmware (fetched): one piece of a data transfer: be64 address
+     * of its lowest byte, be32 length, u8 CSS_DATA_* flags; the bytes are not recorded */
+    CSS_K_DATA = 5,
+    /* to_firmware: an IDAW the channel fetched: be64 its address, then the IDAW (4 bytes
+     * format 1, 8 bytes format 2) */
+    CSS_K_IDAW = 6,
 
     /* Instruction records (payloads of docs/trace-format.md, "css payloads"); cc is -5 when
      * the instruction took a program exception, as the kernel's tracepoints record it. */
@@ -28,6 +34,11 @@ enum css_kind {
     CSS_K_INTERRUPT = CSS_FT_INTERRUPT,
     CSS_K_STCRW = CSS_FT_STCRW,
 };
+
+#define CSS_DATA_STORE    0x01 /* into storage (read, read backward, sense) */
+#define CSS_DATA_SKIP     0x02 /* skip flag: count consumed, nothing stored */
+#define CSS_DATA_BACKWARD 0x04 /* read backward: stored from the highest address down */
+#define CSS_DATA_LEN      13
 
 #define CSS_ORB_LEN   12
 #define CSS_CCW_LEN   8

@@ -411,6 +411,40 @@ START_TEST(trace_records_follow_the_wire_format)
 }
 END_TEST
 
+START_TEST(trace_records_idaws_and_data_pieces)
+{
+    struct tcss t;
+    tcss_setup(&t, 1);
+    nrecs = 0;
+    cs_error err = {0};
+    ck_assert_int_eq(cs_tap_observe(&t.m->tap, (struct cs_tap_observer){on_msg, NULL}, &err), 0);
+    for (unsigned i = 0; i < 3000; i++)
+        t.dev.buf[i] = (uint8_t)i;
+    t.dev.len = 3000;
+    put_be64(tcss_mem(&t, 0x7000), 0x20c00);
+    put_be64(tcss_mem(&t, 0x7008), 0x31000);
+    ccw1(&t, 0x8000, TD_READ, CCW_IDA, 3000, 0x7000);
+    ck_assert_int_eq(tcss_start(&t, ORB_H, 0x8000), 0);
+    static const uint16_t want[] = {CSS_K_ORB,  CSS_K_SSCH, CSS_K_CCW,  CSS_K_IDAW,     CSS_K_DATA,
+                                    CSS_K_IDAW, CSS_K_DATA, CSS_K_SCSW, CSS_K_INTERRUPT};
+    ck_assert_uint_eq(nrecs, sizeof(want) / sizeof(want[0]));
+    for (unsigned i = 0; i < nrecs; i++)
+        ck_assert_uint_eq(recs[i].kind, want[i]);
+    ck_assert_uint_eq(recs[3].len, 16);
+    ck_assert_uint_eq(get_be32(recs[3].payload + 4), 0x7000);
+    ck_assert_uint_eq(get_be32(recs[3].payload + 12), 0x20c00);
+    ck_assert_uint_eq(recs[4].len, CSS_DATA_LEN);
+    ck_assert_uint_eq(get_be32(recs[4].payload + 4), 0x20c00);
+    ck_assert_uint_eq(get_be32(recs[4].payload + 8), 0x400);
+    ck_assert_uint_eq(recs[4].payload[12], CSS_DATA_STORE);
+    ck_assert_uint_eq(recs[4].dir, CS_TAP_TO_GUEST);
+    ck_assert_uint_eq(get_be32(recs[6].payload + 4), 0x31000);
+    ck_assert_uint_eq(get_be32(recs[6].payload + 8), 3000 - 0x400);
+    ck_assert_mem_eq(tcss_mem(&t, 0x31000), t.dev.buf + 0x400, 3000 - 0x400);
+    tcss_teardown(&t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("css");
@@ -425,6 +459,7 @@ static Suite *suite(void)
     tcase_add_test(tc, tpi_takes_the_lowest_isc_first);
     tcase_add_test(tc, crws_on_attach_detach_with_chaining_and_overflow);
     tcase_add_test(tc, trace_records_follow_the_wire_format);
+    tcase_add_test(tc, trace_records_idaws_and_data_pieces);
     suite_add_tcase(s, tc);
     return s;
 }
