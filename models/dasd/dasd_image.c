@@ -105,6 +105,44 @@ static int check_header(struct dasd_image *img, const uint8_t *h, cs_error *err)
     return 0;
 }
 
+static void mark(struct dasd_image *img, uint64_t trk)
+{
+    img->written[trk / 8] |= (uint8_t)(1u << (trk % 8));
+}
+
+static int is_written(const struct dasd_image *img, uint64_t trk)
+{
+    return img->written[trk / 8] >> (trk % 8) & 1;
+}
+
+static int find_written(struct dasd_image *img, uint64_t size, cs_error *err)
+{
+    uint64_t tracks = (uint64_t)img->cylinders * img->heads;
+    img->written = calloc((size_t)(tracks + 7) / 8, 1);
+    if (!img->written)
+        return cs_error_set(err, "%s: out of memory", img->path);
+    off_t pos = DASD_IMAGE_HEADER;
+    while ((uint64_t)pos < size) {
+        off_t ds = lseek(img->fd, pos, SEEK_DATA);
+        if (ds < 0 && errno == ENXIO)
+            break; /* no data after pos */
+        if (ds < 0) {
+            /* no hole information: every track is looked at */
+            memset(img->written, 0xFF, (size_t)(tracks + 7) / 8);
+            break;
+        }
+        off_t de = lseek(img->fd, ds, SEEK_HOLE);
+        if (de < 0)
+            de = (off_t)size;
+        uint64_t first = ((uint64_t)ds - DASD_IMAGE_HEADER) / DASD_TRACK_SLOT;
+        uint64_t last = ((uint64_t)de - 1 - DASD_IMAGE_HEADER) / DASD_TRACK_SLOT;
+        for (uint64_t t = first; t <= last && t < tracks; t++)
+            mark(img, t);
+        pos = de;
+    }
+    return 0;
+}
+
 int dasd_image_open(struct dasd_image *img, const char *path, int readonly, cs_error *err)
 {
     memset(img, 0, sizeof *img);
@@ -158,6 +196,8 @@ int dasd_image_open(struct dasd_image *img, const char *path, int readonly, cs_e
         goto fail;
     }
     img->map = map;
+    if (find_written(img, (uint64_t)st.st_size, err) < 0)
+        goto fail;
     return 0;
 fail:
     dasd_image_close(img);
@@ -174,6 +214,8 @@ void dasd_image_close(struct dasd_image *img)
     img->fd = -1;
     free(img->path);
     img->path = NULL;
+    free(img->written);
+    img->written = NULL;
 }
 
 static void set_count(uint8_t *c, uint32_t cyl, uint32_t head, unsigned r, unsigned kl, unsigned dl)
@@ -237,7 +279,7 @@ int dasd_track_read(const struct dasd_image *img, struct dasd_track *t, uint32_t
                             img->model->model);
     const uint8_t *h = img->map + at;
     static const uint8_t zero[DASD_SLOT_HEADER];
-    if (memcmp(h, zero, sizeof zero) == 0) {
+    if (!is_written(img, (uint64_t)cyl * img->heads + head) || memcmp(h, zero, sizeof zero) == 0) {
         dasd_track_format(img, t, cyl, head);
         return 0;
     }
@@ -286,6 +328,8 @@ int dasd_track_write(const struct dasd_image *img, const struct dasd_track *t, c
         pwrite(img->fd, t->base + DASD_SLOT_HEADER, used - DASD_SLOT_HEADER,
                (off_t)(at + DASD_SLOT_HEADER)) != (ssize_t)(used - DASD_SLOT_HEADER))
         return cs_error_errno(err, errno, "%s: writing track %u/%u", img->path, t->cyl, t->head);
+    uint64_t trk = (uint64_t)t->cyl * img->heads + t->head;
+    img->written[trk / 8] |= (uint8_t)(1u << (trk % 8));
     return 0;
 }
 

@@ -28,6 +28,10 @@ struct dasd_image {
     int readonly;
     const uint8_t *map; /* the whole file, read-only and shared: tracks are read in place */
     size_t map_len;
+    /* Tracks that hold data in the file (found with SEEK_DATA at open, then as written): the
+     * others are never read through the mapping, since faulting a hole in a shared mapping
+     * makes the later write of that page some 20 times slower (ext4). */
+    uint8_t *written;
     const struct dasd_model *model;
     uint32_t cylinders, heads;
     uint32_t fmt_dl;   /* data length of the records of an unwritten track */
