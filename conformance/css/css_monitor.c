@@ -100,6 +100,7 @@ struct orb {
 struct prog {
     struct orb orb;
     int ccws, prev_cd, prev_tic;
+    uint8_t data_cmd; /* the command of the CCW that began the current data chain */
     uint16_t max_count;
     int silent_suspend; /* a suspend flag under ORB U: suspension shows no status */
     int expect_pgm;     /* a malformed CCW or ORB field: the start function must end in a PCK */
@@ -321,6 +322,13 @@ static void on_one_ccw(struct mon *m, struct prog *g, const uint8_t *c)
         }
         return;
     }
+    /* The data area is used only by a command that moves data (read, write, read backward,
+     * sense); a control command such as No-op may end at once without touching it. */
+    uint8_t op = g->prev_cd ? g->data_cmd : cmd;
+    int moves =
+        count && ((op & 3) == 1 || (op & 3) == 2 || (op & 0x0f) == 0x04 || (op & 0x0f) == 0x0c);
+    if (!g->prev_cd)
+        g->data_cmd = cmd;
     if (!g->prev_cd && (cmd & 0x0f) == 0)
         bad = "an invalid command code (low nibble 0)";
     else if (count == 0 && (fl & CCW_CD))
@@ -333,15 +341,15 @@ static void on_one_ccw(struct mon *m, struct prog *g, const uint8_t *c)
         bad = "the suspend flag together with chain data";
     else if ((fl & CCW_MIDA) && g->orb.known && !orb_midaw(&g->orb))
         bad = "the MIDA flag while the ORB's D bit is off";
-    else if (fmt1 && !(fl & (CCW_IDA | CCW_MIDA)) && count &&
+    else if (moves && fmt1 && !(fl & (CCW_IDA | CCW_MIDA)) &&
              (uint64_t)(addr & 0x7fffffffu) + count > 0x80000000ull)
         bad = "a direct data area beyond 2 GiB";
-    else if (fmt1 && (fl & CCW_IDA) && (addr & 0x80000000u))
+    else if (moves && fmt1 && (fl & CCW_IDA) && (addr & 0x80000000u))
         bad = "an IDAW-list address beyond 2 GiB";
     if (bad) {
         snprintf(why, sizeof(why), "CCW %d (command 0x%02x): %s", g->ccws, cmd, bad);
         expect_pgm(g, R_S11, why);
-    } else if (fl & CCW_IDA) {
+    } else if ((fl & CCW_IDA) && moves) {
         /* IDAW list alignment: 4 bytes for format-1 IDAWs, 8 for format-2 (css.md §1.4, §3.1) */
         CHECKED(m, R_S12);
         unsigned align = orb_fmt2_idaw(&g->orb) ? 8 : 4;
