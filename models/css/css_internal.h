@@ -140,6 +140,7 @@ struct css_subch {
     int pf_valid;
     uint8_t last_dstat; /* what the device answered for the current command */
     int ending;         /* the current command ends the program */
+    int il;             /* the current command ends with incorrect length */
     /* the first program or protection check the program met */
     uint8_t err_cstat;
     uint32_t err_cpa;

@@ -166,8 +166,7 @@ static void begin_command(struct css_subch *s, uint64_t addr)
                (CSS_DEV_CHANNEL_END | CSS_DEV_DEVICE_END);
     s->ending = (il && !sli) || !done || (r.dstat & (CSS_DEV_UNIT_CHECK | CSS_DEV_UNIT_EXCEPT)) ||
                 !(ds->ccw.flags & CCW_CC);
-    if (il && !sli)
-        s->scsw.cstat |= CST_IL;
+    s->il = il && !sli;
     s->step = css_after(s, cost + (s->ending ? c->costs.status : 0), complete_command);
 }
 
@@ -177,6 +176,8 @@ static void complete_command(struct css_subch *s)
     struct css_scsw *w = &s->scsw;
     w->cpa = (uint32_t)(ds->ccw_addr + 8);
     w->count = (uint16_t)ds->left;
+    if (s->il)
+        w->cstat |= CST_IL;
     if (s->ending) {
         w->dstat |= s->last_dstat;
         end_program(s);
@@ -205,9 +206,10 @@ void css_start_function(struct css_subch *s)
         css_status_pending(s);
         return;
     }
-    s->lpum = (uint8_t)(path & -path);
-    while (s->lpum & (s->lpum - 1))
-        s->lpum &= (uint8_t)(s->lpum - 1);
+    /* the first path the masks allow */
+    s->lpum = 0x80;
+    while (!(s->lpum & path))
+        s->lpum >>= 1;
     w->actl |= AC_SCH_ACTIVE | AC_DEV_ACTIVE;
     if (s->ops->program_start)
         s->ops->program_start(s->dev);
