@@ -57,7 +57,9 @@ int eckd_chain_add(struct eckd_chain *ch, uint8_t cmd, uint8_t flags, uint16_t c
 {
     if (ch->n >= ECKD_MAX_CCWS)
         return cs_error_set(err, "channel program longer than %d CCWs", ECKD_MAX_CCWS);
-    if (ch->n)
+    /* command chaining on the CCW before, unless it is a TIC: a format-1 TIC must have zero
+     * flags and count (the channel branches on from it anyway) */
+    if (ch->n && ch->tic_to[ch->n - 1] < 0)
         ch->ccw[ch->n - 1].flags |= ECKD_CCW_CC;
     ch->ccw[ch->n] = (struct eckd_ccw){cmd, flags, count, addr};
     ch->tic_to[ch->n] = -1;

@@ -54,10 +54,12 @@ int eckd_check_irb(const uint8_t *irb, size_t len, struct eckd_result *r, cs_err
         r->outcome = ECKD_CLEARED;
     else if (r->fctl & ECKD_FCTL_HALT)
         r->outcome = ECKD_HALTED;
-    else if (r->cstat & ~ECKD_CSTAT_PCI)
+    else if (r->cstat & ~(ECKD_CSTAT_PCI | ECKD_CSTAT_INCORRECT_LENGTH))
         r->outcome = ECKD_CHANNEL_ERROR;
     else if (r->dstat & DEV_UNIT_CHECK)
-        r->outcome = ECKD_UNIT_CHECK;
+        r->outcome = ECKD_UNIT_CHECK; /* incorrect length beside it only says no data moved */
+    else if (r->cstat & ECKD_CSTAT_INCORRECT_LENGTH)
+        r->outcome = ECKD_CHANNEL_ERROR;
     else if (r->actl & ECKD_ACTL_SUSPENDED)
         r->outcome = ECKD_SUSPENDED;
     else if ((r->stctl & ECKD_STCTL_PRIMARY) && (r->dstat & DEV_CE_DE) == DEV_CE_DE)

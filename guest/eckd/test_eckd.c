@@ -163,7 +163,7 @@ START_TEST(search_loop_program)
     ck_assert_uint_eq(tic.cmd, ECKD_CMD_TIC);
     ck_assert_uint_eq(tic.addr, p.cpa + 8);
     ck_assert_uint_eq(tic.count, 0);
-    ck_assert_uint_eq(tic.flags, ECKD_CCW_CC); /* chaining on to the read it is skipped for */
+    ck_assert_uint_eq(tic.flags, 0); /* a format-1 TIC has zero flags */
     ck_assert_uint_eq(rd.cmd, 0x06);
     ck_assert_uint_eq(rd.addr, 0x500000);
 }
@@ -303,6 +303,17 @@ START_TEST(irb_checker)
     cs_assert_contains(line, "unit check");
     cs_assert_contains(line, "file protected");
 
+    /* unit check ending a write before its data: incorrect length beside it */
+    irb_set(irb, ECKD_FCTL_START, 0, 0x17, 0x0E, ECKD_CSTAT_INCORRECT_LENGTH, 0x2018, 4096);
+    ck_assert_int_eq(eckd_check_irb(irb, sizeof irb, &r, &err), 0);
+    ck_assert_int_eq(r.outcome, ECKD_UNIT_CHECK);
+    ck_assert(!r.sense_valid);
+    irb_set(irb, ECKD_FCTL_START, 0, 0x17, 0x0C, ECKD_CSTAT_INCORRECT_LENGTH, 0x2018, 10);
+    ck_assert_int_eq(eckd_check_irb(irb, sizeof irb, &r, &err), 0);
+    ck_assert_int_eq(r.outcome, ECKD_CHANNEL_ERROR);
+    irb_set(irb, ECKD_FCTL_START, 0, 0x17, 0x0E, ECKD_CSTAT_PROGRAM_CHECK, 0x2018, 0);
+    ck_assert_int_eq(eckd_check_irb(irb, sizeof irb, &r, &err), 0);
+    ck_assert_int_eq(r.outcome, ECKD_CHANNEL_ERROR);
     irb_set(irb, ECKD_FCTL_START, 0, 0x17, 0x0C, ECKD_CSTAT_PROGRAM_CHECK, 0x2018, 0);
     ck_assert_int_eq(eckd_check_irb(irb, sizeof irb, &r, &err), 0);
     ck_assert_int_eq(r.outcome, ECKD_CHANNEL_ERROR);

@@ -32,7 +32,8 @@ static int get(const struct cs_domain *dom, const char *op, uint64_t *out, cs_er
     if (!e)
         return cs_error_set(err, "domain '%s': calibration entry '%s' missing", dom->desc->name,
                             op);
-    *out = e->cycles;
+    /* the table is in platform cycles; a device reports nanoseconds */
+    *out = dom->machine ? cs_machine_cycles_to_ns(dom->machine, e->cycles) : e->cycles;
     return 0;
 }
 

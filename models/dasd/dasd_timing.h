@@ -1,5 +1,6 @@
 /* Service times of the 3390 model, from the calibration table (docs/calibration.md, dasd).
- * Values are nanoseconds (the table's cycles at the default 1 GHz platform clock). */
+ * The table is in platform cycles (nanoseconds at the default 1 GHz clock); struct
+ * dasd_costs holds nanoseconds, what a device reports as busy_ns. */
 #ifndef DASD_TIMING_H
 #define DASD_TIMING_H
 
@@ -22,7 +23,8 @@ struct dasd_costs {
 
 /* The table's defaults. */
 void dasd_costs_default(struct dasd_costs *c);
-/* The domain's (possibly overridden) costs. */
+/* The domain's (possibly overridden) costs, converted at the machine's clock. The domain's
+ * calibration must hold dasd_cost_table (a family lists it in cs_family.costs). */
 int dasd_costs_load(struct dasd_costs *c, const struct cs_domain *dom, cs_error *err);
 
 #endif
