@@ -494,6 +494,31 @@ START_TEST(halt_stops_a_running_program)
     ck_assert_int_eq(tcss_tsch(&t), 0);
     ck_assert_uint_eq(IRB_STCTL(irb_w0(&t)), SC_PENDING);
     ck_assert_uint_eq(irb_dstat(&t), 0);
+    /* halt of a suspended program: status pending alone with the suspended CCW's address,
+     * and TSCH ends the function */
+    ccw1(&t, 0x8000, TD_NOP, CCW_CC, 1, 0);
+    ccw1(&t, 0x8008, TD_NOP, CCW_S, 1, 0);
+    orb(&t, 0x1000, 9, ORB_F | ORB_LPM | ORB_S | ORB_U, 0x8000);
+    ck_assert_int_eq(css_ssch(t.c, t.sid, 0x1000), 0);
+    tcss_run(&t);
+    ck_assert_int_eq(css_hsch(t.c, t.sid), 0);
+    tcss_run(&t);
+    ck_assert_int_eq(tcss_tsch(&t), 0);
+    uint32_t w1 = irb_w0(&t);
+    ck_assert_uint_eq(IRB_STCTL(w1), SC_PENDING);
+    ck_assert_uint_eq(IRB_FCTL(w1), FC_START | FC_HALT);
+    ck_assert_uint_eq(irb_cpa(&t), 0x8010);
+    ck_assert_int_eq(tcss_tsch(&t), 1);
+    ck_assert_uint_eq(IRB_FCTL(irb_w0(&t)), 0);
+    ck_assert_uint_eq(IRB_ACTL(irb_w0(&t)), 0);
+    ck_assert_uint_eq(t.dev.ends, t.dev.starts);
+    /* halt of an idle subchannel: the device answers device end */
+    ck_assert_int_eq(css_hsch(t.c, t.sid), 0);
+    tcss_run(&t);
+    ck_assert_int_eq(tcss_tsch(&t), 0);
+    ck_assert_uint_eq(IRB_FCTL(irb_w0(&t)), FC_HALT);
+    ck_assert_uint_eq(IRB_STCTL(irb_w0(&t)), FINAL);
+    ck_assert_uint_eq(irb_dstat(&t), CSS_DEV_DEVICE_END);
     tcss_teardown(&t);
 }
 END_TEST
