@@ -1,5 +1,7 @@
 /* The image file: creation, sparseness, persistence across reopening, and bad images. */
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -275,6 +277,32 @@ START_TEST(read_only_image)
 }
 END_TEST
 
+START_TEST(write_back_failure_is_equipment_check)
+{
+    create_ok(3);
+    struct dasd *d = open_ok(0);
+    /* the file may not grow past 1 MiB: storing track 100 (at 6.5 MB) fails with EFBIG */
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit rl = {1 << 20, 1 << 20};
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+    uint8_t b[4096];
+    memset(b, 0x5A, sizeof b);
+    ck_assert_int_eq(do_dx(d, 0x80, 100, 110), OK);
+    ck_assert_int_eq(do_lr(d, 0x01, 1, 100, 1), OK);
+    ck_assert_int_eq(tds_run(d, 0x85, b, sizeof b, NULL, NULL), OK);
+    dasd_device_ops.program_end(d);
+    cs_assert_contains(dasd_host_error(d), "writing track 6/10");
+    /* the next program that moves to another track cannot write the changed one back */
+    dasd_device_ops.program_start(d);
+    ck_assert_int_eq(do_dx(d, 0x40, 0, 10), OK);
+    ck_assert_int_eq(do_lr(d, 0x06, 1, 3, 1), UC);
+    assert_sense(d, DASD_SNS0_EQUIPMENT_CHECK, 0, 0);
+    cs_error err = {0};
+    ck_assert_int_eq(dasd_close(d, &err), -1);
+    cs_assert_contains(err.msg, path);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("dasd_image");
@@ -291,6 +319,7 @@ static Suite *suite(void)
     tcase_add_test(t, truncated_body);
     tcase_add_test(t, corrupt_track_slot);
     tcase_add_test(t, read_only_image);
+    tcase_add_test(t, write_back_failure_is_equipment_check);
     suite_add_tcase(s, t);
     return s;
 }
