@@ -253,8 +253,8 @@ static void put32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
-/* The SCHID, cc record of SSCH, CSCH, HSCH, XSCH, RSCH (8 bytes). Instructions that failed
- * with an operand exception have no subchannel: they go to the CSS channel. */
+/* The SCHID, cc record of SSCH, CSCH, HSCH, XSCH, RSCH (8 bytes), on the channel of the
+ * subchannel the SID names, or the CSS channel when it names none. */
 void css_tap_instr(struct css *c, struct css_subch *s, uint32_t sid, uint16_t kind, int cc)
 {
     uint8_t p[8];

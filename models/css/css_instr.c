@@ -65,14 +65,14 @@ static int orb_parse(const uint8_t *p, struct css_orb *o)
 int css_ssch(struct css *c, uint32_t sid, uint64_t orb_gpa)
 {
     int bad, cc;
-    struct css_subch *s = NULL;
+    struct css_subch *s = css_lookup(c, sid, &bad);
     struct css_orb orb;
     const uint8_t *p = NULL;
     if (orb_gpa & 3)
         cc = -CSS_PGM_SPECIFICATION;
     else if (!(p = cs_gmem_ptr(c->mem, orb_gpa, CSS_ORB_LEN)))
         cc = -CSS_PGM_ADDRESSING;
-    else if ((s = css_lookup(c, sid, &bad)), bad || orb_parse(p, &orb) < 0)
+    else if (bad || orb_parse(p, &orb) < 0)
         cc = -CSS_PGM_OPERAND;
     else if (!operational(s))
         cc = 3;
@@ -84,7 +84,7 @@ int css_ssch(struct css *c, uint32_t sid, uint64_t orb_gpa)
         cc = 0;
     if (s && p)
         css_tap(s, CS_TAP_TO_FW, CSS_K_ORB, p, CSS_ORB_LEN);
-    css_tap_instr(c, cc < 0 ? NULL : s, sid, CSS_K_SSCH, cc);
+    css_tap_instr(c, s, sid, CSS_K_SSCH, cc);
     if (cc != 0)
         return cc;
     s->orb = orb;
@@ -136,11 +136,11 @@ static void tap_schib(struct css *c, struct css_subch *s, uint32_t sid, uint16_t
 int css_stsch(struct css *c, uint32_t sid, uint64_t gpa)
 {
     int bad, cc;
-    struct css_subch *s = NULL;
+    struct css_subch *s = css_lookup(c, sid, &bad);
     uint8_t *p = NULL;
     if (gpa & 3)
         cc = -CSS_PGM_SPECIFICATION;
-    else if (s = css_lookup(c, sid, &bad), !(p = cs_gmem_ptr(c->mem, gpa, CSS_SCHIB_LEN)))
+    else if (!(p = cs_gmem_ptr(c->mem, gpa, CSS_SCHIB_LEN)))
         cc = -CSS_PGM_ADDRESSING; /* access exceptions outrank operand and cc3 */
     else if (bad)
         cc = -CSS_PGM_OPERAND;
@@ -150,7 +150,7 @@ int css_stsch(struct css *c, uint32_t sid, uint64_t gpa)
         cc = 0;
     if (cc == 0)
         css_schib_store(s, p);
-    tap_schib(c, cc < 0 ? NULL : s, sid, CSS_K_STSCH, cc, cc == 0 ? p : NULL);
+    tap_schib(c, s, sid, CSS_K_STSCH, cc, cc == 0 ? p : NULL);
     return cc;
 }
 
@@ -173,14 +173,14 @@ static int schib_valid(const uint8_t *p)
 
 int css_msch(struct css *c, uint32_t sid, uint64_t gpa)
 {
-    int bad = 0, cc;
-    struct css_subch *s = NULL;
+    int bad, cc;
+    struct css_subch *s = css_lookup(c, sid, &bad);
     const uint8_t *p = NULL;
     if (gpa & 3)
         cc = -CSS_PGM_SPECIFICATION;
     else if (!(p = cs_gmem_ptr(c->mem, gpa, CSS_SCHIB_LEN)))
         cc = -CSS_PGM_ADDRESSING;
-    else if ((s = css_lookup(c, sid, &bad)), bad || !schib_valid(p))
+    else if (bad || !schib_valid(p))
         cc = -CSS_PGM_OPERAND;
     else if (!s)
         cc = 3;
@@ -207,7 +207,7 @@ int css_msch(struct css *c, uint32_t sid, uint64_t gpa)
         s->csense = chars & 1;
         s->mba = (uint64_t)get32(p + 40) << 32 | get32(p + 44);
     }
-    tap_schib(c, cc < 0 ? NULL : s, sid, CSS_K_MSCH, cc, p && cc >= 0 ? p : NULL);
+    tap_schib(c, s, sid, CSS_K_MSCH, cc, p && cc >= 0 ? p : NULL);
     return cc;
 }
 
@@ -249,8 +249,7 @@ int css_tsch(struct css *c, uint32_t sid, uint64_t gpa)
         if (cc == 0)
             css_tsch_clear(s);
     }
-    cs_tap_msg(&c->m->tap, cc < 0 || !s ? c->chan : s->chan, CS_TAP_TO_FW, CSS_K_TSCH, r,
-               sizeof(r));
+    cs_tap_msg(&c->m->tap, s ? s->chan : c->chan, CS_TAP_TO_FW, CSS_K_TSCH, r, sizeof(r));
     if (cc == 0 || cc == 1)
         css_tap(s, CS_TAP_TO_GUEST, CSS_K_IRB, irb, sizeof(irb));
     return cc;
@@ -271,7 +270,7 @@ int css_hsch(struct css *c, uint32_t sid)
         cc = 2;
     else
         cc = 0;
-    css_tap_instr(c, cc < 0 ? NULL : s, sid, CSS_K_HSCH, cc);
+    css_tap_instr(c, s, sid, CSS_K_HSCH, cc);
     if (cc != 0)
         return cc;
     /* The program stops here: its next step never runs. */
@@ -292,7 +291,7 @@ int css_csch(struct css *c, uint32_t sid)
         cc = 3;
     else
         cc = 0;
-    css_tap_instr(c, cc < 0 ? NULL : s, sid, CSS_K_CSCH, cc);
+    css_tap_instr(c, s, sid, CSS_K_CSCH, cc);
     if (cc != 0)
         return cc;
     css_cancel(&s->step);
@@ -324,7 +323,7 @@ int css_rsch(struct css *c, uint32_t sid)
         cc = 2;
     else
         cc = 0;
-    css_tap_instr(c, cc < 0 ? NULL : s, sid, CSS_K_RSCH, cc);
+    css_tap_instr(c, s, sid, CSS_K_RSCH, cc);
     if (cc != 0)
         return cc;
     s->scsw.actl |= AC_RESUME_PEND;
@@ -348,7 +347,7 @@ int css_xsch(struct css *c, uint32_t sid)
         cc = 2;
     else
         cc = 0;
-    css_tap_instr(c, cc < 0 ? NULL : s, sid, CSS_K_XSCH, cc);
+    css_tap_instr(c, s, sid, CSS_K_XSCH, cc);
     if (cc != 0)
         return cc;
     /* The start function is cancelled without status and without an interruption. */

@@ -384,7 +384,7 @@ START_TEST(trace_records_follow_the_wire_format)
     ccw1(&t, 0x8008, TD_NOP, 0, 1, 0);
     ck_assert_int_eq(tcss_start(&t, 0, 0x8000), 0);
     ck_assert_int_eq(tcss_tsch(&t), 0);
-    ck_assert_int_eq(css_ssch(t.c, t.sid, 0x1001), -CSS_PGM_SPECIFICATION);
+    ck_assert_int_eq(css_ssch(t.c, 0, 0x1001), -CSS_PGM_SPECIFICATION); /* names none */
     static const uint16_t want[] = {CSS_K_ORB,       CSS_K_SSCH, CSS_K_CCW, CSS_K_CCW, CSS_K_SCSW,
                                     CSS_K_INTERRUPT, CSS_K_TSCH, CSS_K_IRB, CSS_K_SSCH};
     ck_assert_uint_eq(nrecs, sizeof(want) / sizeof(want[0]));
@@ -406,7 +406,7 @@ START_TEST(trace_records_follow_the_wire_format)
     ck_assert_uint_eq(recs[7].len, CSS_IRB_LEN);
     ck_assert_uint_eq((uint32_t)get_be32(recs[8].payload + 4), (uint32_t)-5);
     ck_assert_uint_eq(recs[0].chan, recs[2].chan);
-    ck_assert_uint_ne(recs[0].chan, recs[8].chan); /* exception: the CSS channel */
+    ck_assert_uint_ne(recs[0].chan, recs[8].chan); /* no subchannel: the CSS channel */
     tcss_teardown(&t);
 }
 END_TEST
