@@ -188,13 +188,17 @@ static const struct cs_rule catalog[] = {
      "SSCH or for a transport-mode ORB or an SCSW without the start function, and the "
      "async region's ret_code matches its HSCH or CSCH (0, -EBUSY, -ENODEV) or is -EINVAL "
      "for another command.",
-     "css.md §1.8; vfio_ccw_fsm.c fsm_io_helper, fsm_io_request, fsm_async_request",
-     CS_SEV_ERROR},
+     "css.md §1.8; vfio_ccw_fsm.c fsm_io_helper, fsm_io_request, fsm_async_request", CS_SEV_ERROR},
     {"S16", "css",
      "A mediated device is opened only after create and while closed, closed only while "
      "open, removed only while created and closed, and region I/O happens only while one "
      "is open.",
      "vfio-mediated-device.rst; vfio-ccw.rst; vfio_ccw_ops.c", CS_SEV_ERROR},
+    {"S17", "css",
+     "MSCH sets cc 0 for a subchannel with a valid device number only with no function in "
+     "progress and no status pending, and cc 2 only while a function is in progress; STSCH "
+     "sets only cc 0 or cc 3.",
+     "PoP ch. 14 Modify Subchannel, Store Subchannel; css.md §1.2", CS_SEV_ERROR},
     {NULL, NULL, NULL, NULL, CS_SEV_ERROR},
 };
 

@@ -21,7 +21,7 @@
 /* clang-format off */
 #define CSS_RULES                                                                                  \
     X(S1) X(S2) X(S3) X(S4) X(S5) X(S6) X(S7) X(S8) X(S9) X(S10) X(S11) X(S12) X(S13) X(S14)       \
-    X(S15) X(S16)
+    X(S15) X(S16) X(S17)
 enum rule {
 #define X(id) R_##id,
     CSS_RULES
@@ -121,6 +121,7 @@ struct mon {
     /* instructions tell the state: always on the model's channels; on imported ones only once
      * TSCH records show up, as a trace may hold some tracepoints only (SSCH alone, say) */
     int tracking;
+    int dnv_valid; /* the last STSCH showed a valid device number */
 
     /* subchannel */
     int fn_known;
@@ -658,6 +659,30 @@ static void on_rsch(struct mon *m, uint64_t cycle, int cc)
     }
 }
 
+/* STSCH stores, MSCH modifies the SCHIB (css.md §1.2): MSCH is refused with cc 1 while status
+ * is pending and cc 2 while a function is in progress; for a subchannel without a valid
+ * device number it sets cc 0 and changes nothing, so cc 0 is judged only once STSCH has shown
+ * DNV=1. STSCH sets cc 0 or 3 only. */
+static void on_schib_instr(struct mon *m, const struct cs_mon_msg *msg, int cc)
+{
+    int detail = msg->len >= CSS_FT_SCHIB_LEN && (msg->payload[8] & CSS_FT_HAVE_DETAIL);
+    CHECKED(m, R_S17);
+    if (msg->kind == CSS_FT_STSCH) {
+        if (cc == 1 || cc == 2)
+            REPORT(m, "S17", msg->cycle, "STSCH cc %d: store subchannel sets only cc 0 or 3", cc);
+        if (cc == 0 && detail)
+            m->dnv_valid = msg->payload[11] & 1;
+        return;
+    }
+    if (cc == 0 && m->dnv_valid && m->fn_known && m->fctl)
+        REPORT(m, "S17", msg->cycle, "MSCH cc 0 while a function is in progress (fctl=0x%x)",
+               m->fctl);
+    else if (cc == 0 && m->dnv_valid && m->pend == T_YES)
+        REPORT(m, "S17", msg->cycle, "MSCH cc 0 while status is pending");
+    else if (cc == 2 && m->fn_known && !m->fctl)
+        REPORT(m, "S17", msg->cycle, "MSCH cc 2 (busy) while no function is in progress");
+}
+
 static int cc_of(const struct cs_mon_msg *msg, int *cc)
 {
     if (msg->len < CSS_FT_SCHID_CC_LEN)
@@ -985,6 +1010,11 @@ static void mon_on_msg(void *p, const struct cs_mon_msg *msg)
         if (cc_of(msg, &cc))
             on_rsch(m, msg->cycle, cc);
         break;
+    case CSS_FT_STSCH:
+    case CSS_FT_MSCH:
+        if (cc_of(msg, &cc))
+            on_schib_instr(m, msg, cc);
+        break;
     case CSS_MK_IO_REGION_WRITE:
         on_region_write(m, msg);
         break;
@@ -1014,7 +1044,7 @@ static void mon_on_msg(void *p, const struct cs_mon_msg *msg)
     case CSS_MK_MDEV_EVENT:
         on_mdev_event(m, msg);
         break;
-    default: /* STSCH, MSCH, TPI, STCRW, CHSC, RCHP and the vfio_ccw tracepoints */
+    default: /* TPI, STCRW, CHSC, RCHP and the other vfio_ccw tracepoints */
         break;
     }
 }

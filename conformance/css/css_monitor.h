@@ -1,4 +1,4 @@
-/* The monitor of family "css": s390 channel-subsystem rules S1-S16 (subchannel state and
+/* The monitor of family "css": s390 channel-subsystem rules S1-S17 (subchannel state and
  * condition codes, SCSW/IRB consistency, CCW, IDAW and ORB validity, the vfio-ccw I/O region
  * and the mdev lifecycle), checked passively from one subchannel's channel. It reads the CSS
  * model's records (ORB, CCW, SCSW, IRB, the instruction records of cs_ftrace_import.h) and the

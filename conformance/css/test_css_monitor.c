@@ -208,12 +208,23 @@ static void good_io(struct fx *f)
     tsch(f, 0, &done);
 }
 
+static void schib_instr(struct fx *f, uint16_t kind, int cc, int dnv)
+{
+    uint8_t p[28] = {0, 0, 0, 0x42};
+    put32(p + 4, (uint32_t)cc);
+    p[8] = CSS_FT_HAVE_DETAIL;
+    p[9] = 1, p[11] = (uint8_t)dnv;
+    msg(f, 0, kind, p, sizeof(p));
+}
+
 /* ---- conforming sequences ------------------------------------------------------------ */
 
 START_TEST(conforming_session)
 {
     struct fx f;
     fx_start(&f, "css.0.0.0042");
+    schib_instr(&f, CSS_FT_STSCH, 0, 1);
+    schib_instr(&f, CSS_FT_MSCH, 0, 1);
     good_io(&f);
     instr(&f, CSS_FT_TSCH, 1); /* nothing pending */
     good_io(&f);
@@ -844,6 +855,40 @@ START_TEST(s16_mdev_lifecycle)
 }
 END_TEST
 
+START_TEST(s17_schib_instructions)
+{
+    struct fx f;
+    fx_start(&f, "css.0.0.0042");
+    schib_instr(&f, CSS_FT_STSCH, 0, 1);
+    orb(&f, ORB_F | ORB_H | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    schib_instr(&f, CSS_FT_MSCH, 2, 1); /* busy: right */
+    schib_instr(&f, CSS_FT_MSCH, 0, 1); /* a function is in progress */
+    fx_end(&f);
+    assert_only("S17");
+    ck_assert_uint_eq(nfound, 1);
+
+    fx_start(&f, "css.0.0.0042");
+    schib_instr(&f, CSS_FT_STSCH, 2, 1);
+    fx_end(&f);
+    assert_only("S17");
+
+    fx_start(&f, "css.0.0.0042");
+    schib_instr(&f, CSS_FT_MSCH, 2, 1); /* idle */
+    fx_end(&f);
+    assert_only("S17");
+
+    /* without a valid device number MSCH sets cc 0 and changes nothing */
+    fx_start(&f, "css.0.0.0042");
+    schib_instr(&f, CSS_FT_STSCH, 0, 0);
+    orb(&f, ORB_F | ORB_H | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    schib_instr(&f, CSS_FT_MSCH, 0, 1);
+    fx_end(&f);
+    assert_clean();
+}
+END_TEST
+
 /* A TSCH record without its SCSW fields (2015 tracepoints) leaves the state unknown: a second
  * start is not faulted, where the same sequence with the fields is. */
 START_TEST(missing_detail_is_unknown)
@@ -1012,6 +1057,7 @@ static Suite *suite(void)
     tcase_add_test(tc, s14_no_irb);
     tcase_add_test(tc, s15_ret_code_mapping);
     tcase_add_test(tc, s16_mdev_lifecycle);
+    tcase_add_test(tc, s17_schib_instructions);
     suite_add_tcase(s, tc);
     tc = tcase_create("ftrace");
     tcase_add_test(tc, ftrace_sample);
