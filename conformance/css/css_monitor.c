@@ -925,7 +925,8 @@ static void hold(struct mon *m, const struct cs_mon_msg *msg)
     m->held = msg->kind;
     m->held_cycle = msg->cycle;
     m->held_len = msg->len < sizeof(m->held_buf) ? msg->len : sizeof(m->held_buf);
-    memcpy(m->held_buf, msg->payload, m->held_len);
+    if (m->held_len)
+        memcpy(m->held_buf, msg->payload, m->held_len);
 }
 
 static void mon_on_msg(void *p, const struct cs_mon_msg *msg)

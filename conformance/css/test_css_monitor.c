@@ -3,6 +3,7 @@
  * into a trace gives the verdicts its lines call for. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cs_ftrace_import.h"
 #include "cs_monitor.h"
@@ -940,6 +941,60 @@ START_TEST(imported_lost_tsch_starts_over)
 }
 END_TEST
 
+/* Records of every kind with random lengths and bytes: findings of css rules only, never a
+ * crash or a read past a payload (the sanitizer build checks that). */
+START_TEST(random_records)
+{
+    static const uint16_t kinds[] = {CSS_MK_ORB,
+                                     CSS_MK_CCW,
+                                     CSS_MK_SCSW,
+                                     CSS_MK_IRB,
+                                     CSS_FT_SSCH,
+                                     CSS_FT_CSCH,
+                                     CSS_FT_HSCH,
+                                     CSS_FT_XSCH,
+                                     CSS_FT_RSCH,
+                                     CSS_FT_STSCH,
+                                     CSS_FT_MSCH,
+                                     CSS_FT_TSCH,
+                                     CSS_FT_TPI,
+                                     CSS_FT_INTERRUPT,
+                                     CSS_FT_VFIO_ASYNC_REQUEST,
+                                     CSS_FT_VFIO_IO_REQUEST,
+                                     CSS_MK_IO_REGION_WRITE,
+                                     CSS_MK_IO_REGION_RET,
+                                     CSS_MK_IO_REGION_IRB,
+                                     CSS_MK_ASYNC_CMD,
+                                     CSS_MK_ASYNC_RET,
+                                     CSS_MK_MDEV_EVENT,
+                                     0x7fff};
+    uint32_t seed = 12345;
+    for (int run = 0; run < 2; run++) {
+        struct fx f;
+        fx_start(&f, run ? "ftrace.css.0.0.0042" : "css.0.0.0042");
+        for (int i = 0; i < 50000; i++) {
+            seed = seed * 1103515245u + 12345u;
+            uint16_t kind = kinds[(seed >> 16) % (sizeof(kinds) / sizeof(kinds[0]))];
+            seed = seed * 1103515245u + 12345u;
+            uint32_t len = (seed >> 16) % 100;
+            uint8_t *p = malloc(len ? len : 1); /* exact size: ASan sees any overread */
+            ck_assert_ptr_nonnull(p);
+            for (uint32_t j = 0; j < len; j++) {
+                seed = seed * 1103515245u + 12345u;
+                /* small values often, so condition codes and events hit their cases */
+                p[j] = (uint8_t)((seed >> 24) & ((seed >> 20 & 1) ? 0xff : 0x03));
+            }
+            msg(&f, (uint8_t)(i % 3), kind, len ? p : NULL, len);
+            free(p);
+        }
+        fx_end_at(&f, f.cycle + 2 * CSS_MON_OVERDUE_CYCLES);
+        ck_assert_uint_gt(nfound, 0);
+        for (size_t i = 0; i < nfound && i < 64; i++)
+            ck_assert_msg(found[i].rule[0] == 'S', "finding of %s", found[i].rule);
+    }
+}
+END_TEST
+
 /* ---- an imported ftrace sample -------------------------------------------------------- */
 
 struct per_channel {
@@ -1058,6 +1113,9 @@ static Suite *suite(void)
     tcase_add_test(tc, s15_ret_code_mapping);
     tcase_add_test(tc, s16_mdev_lifecycle);
     tcase_add_test(tc, s17_schib_instructions);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("robustness");
+    tcase_add_test(tc, random_records);
     suite_add_tcase(s, tc);
     tc = tcase_create("ftrace");
     tcase_add_test(tc, ftrace_sample);
