@@ -84,7 +84,9 @@ void css_set_crw_handler(struct css *c, void (*fn)(void *ctx), void *ctx);
 
 /* Called before the channel subsystem touches [gpa, gpa+len) for a CCW, IDAW or data
  * transfer (write: storage is written); nonzero means not accessible: the program ends with
- * a protection check. */
+ * a protection check, or, for CSS_ACCESS_DATA_ERROR, with a channel-data check (the storage
+ * has an uncorrectable error; format-0 ESW with the failing-storage address). */
+#define CSS_ACCESS_DATA_ERROR 2
 typedef int (*css_access_fn)(void *ctx, uint64_t gpa, uint64_t len, int write);
 void css_set_access_check(struct css *c, css_access_fn fn, void *ctx);
 

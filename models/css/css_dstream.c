@@ -40,9 +40,15 @@ static uint8_t storage_check(struct css_subch *s, uint64_t gpa, uint64_t len, in
 {
     if (!cs_gmem_ptr(s->c->mem, gpa, len))
         return CST_PROG;
-    if (css_access(s->c, gpa, len, write))
-        return CST_PROT;
-    return 0;
+    int r = css_access(s->c, gpa, len, write);
+    if (r == CSS_ACCESS_DATA_ERROR) {
+        if (!s->err_cstat) {
+            s->err_faddr = gpa;
+            s->err_faddr_valid = 1;
+        }
+        return CST_CDC;
+    }
+    return r ? CST_PROT : 0;
 }
 
 static void decode(const struct css_subch *s, const uint8_t *p, struct css_ccw *o)

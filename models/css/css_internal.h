@@ -145,6 +145,8 @@ struct css_subch {
     uint8_t err_cstat;
     uint32_t err_cpa;
     uint16_t err_count;
+    uint64_t err_faddr; /* failing-storage address of a channel-data check */
+    int err_faddr_valid;
     struct css_ev *step; /* the program's next activation, or NULL */
 
     int int_pending; /* I/O interruption pending (not yet taken by the CPU or TPI) */

@@ -63,6 +63,9 @@ static void end_program(struct css_subch *s)
     w->stctl |= SC_PRIMARY | SC_SECOND | SC_PENDING;
     if (is_alert(w))
         w->stctl |= SC_ALERT;
+    /* checks that come with a subchannel logout: format-0 ESW */
+    if (w->cstat & (CST_CDC | CST_CCC | CST_IFCC))
+        w->eswf = 1;
     if ((w->dstat & CSS_DEV_UNIT_CHECK) && s->csense)
         concurrent_sense(s);
     css_end_device(s);
@@ -195,6 +198,7 @@ void css_start_function(struct css_subch *s)
     struct css_scsw *w = &s->scsw;
     w->actl &= (uint8_t)~AC_START_PEND;
     s->err_cstat = 0;
+    s->err_faddr_valid = 0;
     s->pf_valid = 0;
     s->sense_len = 0;
     uint8_t path = s->lpm & s->pam & s->pim & s->pom;

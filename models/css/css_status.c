@@ -64,19 +64,38 @@ void css_schib_store(const struct css_subch *s, uint8_t out[52])
     put32(out + 44, (uint32_t)s->mba);
 }
 
-/* IRB: SCSW, format-1 ESW (LPUM, extended-report word), ECW with the concurrent sense when
- * the SCSW E bit says so. Format-0 ESWs (subchannel logout) go with channel-control,
- * interface-control and channel-data checks, which this model never detects. */
+/* ESW word 0 of format 0 (subchannel logout): LPUM in bits 8-15, field-validity flag "LPUM
+ * valid" (bit 17); extended-status flags, termination and sequence codes are left 0 and
+ * marked not valid. ERW bits: 6 F (failing-storage address valid), 7 S (concurrent sense),
+ * 9 R (the failing-storage address is 64 bits), 10-15 the sense count. */
+#define SUBLOG_FVF_LPUM 0x00004000u
+#define ERW_F           0x02000000u
+#define ERW_S           0x01000000u
+#define ERW_R           0x00400000u
+
+/* IRB: SCSW, ESW (format 0 when the SCSW L bit is set: channel-data, channel-control or
+ * interface-control check; else format 1 with the LPUM), ECW with the concurrent sense when
+ * the SCSW E bit says so. */
 void css_irb_build(const struct css_subch *s, uint8_t out[64])
 {
     memset(out, 0, 64);
     css_scsw_store(&s->scsw, out);
-    out[13] = s->lpum;
+    uint32_t erw = 0;
+    if (s->scsw.eswf) {
+        put32(out + 12, (uint32_t)s->lpum << 16 | SUBLOG_FVF_LPUM);
+        if (s->err_faddr_valid) {
+            erw |= ERW_F | ERW_R;
+            put32(out + 20, (uint32_t)(s->err_faddr >> 32));
+            put32(out + 24, (uint32_t)s->err_faddr);
+        }
+    } else {
+        out[13] = s->lpum;
+    }
     if (s->scsw.ectl && s->sense_len) {
-        /* ERW bit 7 (S): concurrent sense; bits 10-15: the sense count */
-        put32(out + 16, 0x01000000u | (uint32_t)(s->sense_len & 0x3f) << 16);
+        erw |= ERW_S | (uint32_t)(s->sense_len & 0x3f) << 16;
         memcpy(out + 32, s->sense, s->sense_len);
     }
+    put32(out + 16, erw);
 }
 
 /* What TSCH clears when it stores status-pending status (PoP "Test Subchannel"): the status
@@ -95,6 +114,8 @@ void css_tsch_clear(struct css_subch *s)
     w->cstat = 0;
     w->zcc = 0;
     w->ectl = 0;
+    w->eswf = 0;
+    s->err_faddr_valid = 0;
     w->cc = 0;
     s->sense_len = 0;
     if (!inter_only || ((w->fctl & FC_HALT) && (w->actl & AC_SUSPENDED)))

@@ -290,6 +290,42 @@ START_TEST(invalid_ccw_fields_give_program_checks)
     ck_assert_uint_eq(irb_count(&t), 4);
     ck_assert_uint_eq(irb_dstat(&t), CE_DE); /* the device ended the command */
     ck_assert_int_eq(t.dev.last_rc, -1);
+    ck_assert_uint_eq((irb_w0(&t) >> 26) & 1, 0); /* L: format-1 ESW */
+    ck_assert_uint_eq(tcss_mem(&t, 0x200d)[0], 0x80);
+    tcss_teardown(&t);
+}
+END_TEST
+
+static int storage_error_at(void *ctx, uint64_t gpa, uint64_t len, int write)
+{
+    uint64_t bad = *(uint64_t *)ctx;
+    (void)write;
+    return gpa <= bad && bad < gpa + len ? CSS_ACCESS_DATA_ERROR : 0;
+}
+
+START_TEST(storage_error_gives_channel_data_check_with_format0_esw)
+{
+    struct tcss t;
+    tcss_setup(&t, 1);
+    uint64_t bad = 0x31000;
+    css_set_access_check(t.c, storage_error_at, &bad);
+    fill(&t.dev, 6000);
+    put_be64(tcss_mem(&t, 0x7000), 0x30000);
+    put_be64(tcss_mem(&t, 0x7008), 0x31000);
+    ccw1(&t, 0x8000, TD_READ, CCW_IDA, 6000, 0x7000);
+    start_tsch(&t, ORB_H | ORB_T, 0x8000);
+    uint32_t w0 = irb_w0(&t);
+    ck_assert_uint_eq(irb_cstat(&t), CST_CDC);
+    ck_assert_uint_eq(IRB_STCTL(w0), FINAL | SC_ALERT);
+    ck_assert_uint_eq((w0 >> 26) & 1, 1);                          /* L */
+    ck_assert_uint_eq(get_be32(tcss_mem(&t, 0x200c)), 0x00804000); /* LPUM, valid */
+    ck_assert_uint_eq(get_be32(tcss_mem(&t, 0x2010)), 0x02400000); /* ERW F, R */
+    ck_assert_uint_eq(get_be32(tcss_mem(&t, 0x2018)), 0x31000);    /* failing address */
+    ck_assert_uint_eq(irb_count(&t), 6000 - 2048);
+    ck_assert_mem_eq(tcss_mem(&t, 0x30000), t.dev.buf, 2048);
+    /* cleared by TSCH: the next IRB is format 1 again */
+    ck_assert_int_eq(tcss_tsch(&t), 1);
+    ck_assert_uint_eq((irb_w0(&t) >> 26) & 1, 0);
     tcss_teardown(&t);
 }
 END_TEST
@@ -738,6 +774,7 @@ static Suite *suite(void)
     tcase_add_test(tc, skip_consumes_count_without_storing);
     tcase_add_test(tc, tic_rules);
     tcase_add_test(tc, invalid_ccw_fields_give_program_checks);
+    tcase_add_test(tc, storage_error_gives_channel_data_check_with_format0_esw);
     tcase_add_test(tc, idaws_format2_4k_2k_and_format1);
     tcase_add_test(tc, read_backward_fills_downwards);
     tcase_add_test(tc, pci_intermediate_status_and_accumulation);
