@@ -10,6 +10,7 @@
 #include "css_timing.h"
 #include "dasd.h"
 #include "dasd_image.h"
+#include "eckd_gmem.h"
 #include "eckd_irb.h"
 #include "eckd_program.h"
 
@@ -41,40 +42,11 @@ static struct {
     struct css *c;
     struct dasd *dev;
     uint32_t sid;
-    uint64_t next;
     unsigned ints;
+    struct eckd_gmem gm;
     struct eckd_mem mem;
     char dir[512], path[600];
 } e;
-
-static int g_alloc(void *ctx, size_t len, size_t align, uint64_t *addr, cs_error *err)
-{
-    (void)ctx;
-    uint64_t a = (e.next + align - 1) / align * align;
-    if (a + len > PROG_END)
-        return cs_error_set(err, "program memory exhausted");
-    *addr = a;
-    e.next = a + len;
-    return 0;
-}
-static int g_write(void *ctx, uint64_t addr, const void *buf, size_t len, cs_error *err)
-{
-    (void)ctx;
-    uint8_t *p = cs_gmem_ptr(&e.dom->mem, addr, len);
-    if (!p)
-        return cs_error_set(err, "write at %#llx outside guest memory", (unsigned long long)addr);
-    memcpy(p, buf, len);
-    return 0;
-}
-static int g_read(void *ctx, uint64_t addr, void *buf, size_t len, cs_error *err)
-{
-    (void)ctx;
-    const uint8_t *p = cs_gmem_ptr(&e.dom->mem, addr, len);
-    if (!p)
-        return cs_error_set(err, "read at %#llx outside guest memory", (unsigned long long)addr);
-    memcpy(buf, p, len);
-    return 0;
-}
 
 static uint8_t *gmem(uint64_t gpa, size_t len)
 {
@@ -130,8 +102,8 @@ static void setup(void)
     e.dom = &e.m->domains[0];
     ck_assert_msg(css_create(e.dom, &e.c, &err) == 0, "%s", err.msg);
     css_set_io_handler(e.c, on_int, NULL);
-    e.next = PROG_BASE;
-    e.mem = (struct eckd_mem){NULL, g_alloc, g_write, g_read};
+    ck_assert_msg(eckd_gmem_init(&e.gm, &e.mem, &e.dom->mem, PROG_BASE, PROG_END, &err) == 0, "%s",
+                  err.msg);
     cs_test_tmpdir(e.dir, sizeof e.dir, "eckdcss");
     snprintf(e.path, sizeof e.path, "%s/vol.img", e.dir);
     ck_assert_msg(dasd_image_create(e.path, 3, 4096, &err) == 0, "%s", err.msg);
@@ -154,7 +126,7 @@ static struct eckd_result wait_status(void)
     cs_sched_run_standalone(e.m->sched, cs_sched_now(e.m->sched) + 10000000000ull);
     uint64_t irb = 0;
     cs_error err = {0};
-    ck_assert_int_eq(g_alloc(NULL, ECKD_IRB_LEN, 8, &irb, &err), 0);
+    ck_assert_int_eq(e.mem.alloc(e.mem.ctx, ECKD_IRB_LEN, 8, &irb, &err), 0);
     ck_assert_int_eq(css_tsch(e.c, e.sid, irb), 0);
     struct eckd_result r;
     ck_assert_int_eq(eckd_check_irb(gmem(irb, ECKD_IRB_LEN), ECKD_IRB_LEN, &r, &err), 0);
@@ -193,7 +165,7 @@ static struct eckd_geom probe(void)
     struct eckd_program p;
     cs_error err = {0};
     uint64_t buf = 0;
-    ck_assert_int_eq(g_alloc(NULL, 256, 8, &buf, &err), 0);
+    ck_assert_int_eq(e.mem.alloc(e.mem.ctx, 256, 8, &buf, &err), 0);
     ck_assert_int_eq(eckd_build_sense_id(&e.mem, buf, 1, &p, &err), 0);
     struct eckd_result r = issue(&p);
     expect_done(&r);
@@ -235,6 +207,18 @@ START_TEST(identify_through_css)
 {
     probe();
     ck_assert_uint_ge(e.ints, 2);
+    /* the window's limits */
+    struct eckd_gmem g;
+    struct eckd_mem m;
+    cs_error err = {0};
+    ck_assert_int_eq(eckd_gmem_init(&g, &m, &e.dom->mem, 0x1000, 64ull << 21, &err), -1);
+    cs_assert_contains(err.msg, "outside");
+    ck_assert_int_eq(eckd_gmem_init(&g, &m, &e.dom->mem, 0x1000, 0x1100, &err), 0);
+    uint64_t a;
+    ck_assert_int_eq(m.alloc(m.ctx, 0x100, 8, &a, &err), 0);
+    ck_assert_int_eq(m.alloc(m.ctx, 1, 8, &a, &err), -1);
+    cs_assert_contains(err.msg, "exhausted");
+    ck_assert_int_eq(m.write(m.ctx, 64ull << 20, "x", 1, &err), -1);
 }
 END_TEST
 
@@ -289,7 +273,7 @@ static enum eckd_sense_kind sense(void)
     struct eckd_program p;
     cs_error err = {0};
     uint64_t buf = 0;
-    ck_assert_int_eq(g_alloc(NULL, 32, 8, &buf, &err), 0);
+    ck_assert_int_eq(e.mem.alloc(e.mem.ctx, 32, 8, &buf, &err), 0);
     ck_assert_int_eq(eckd_build_sense(&e.mem, buf, 9, &p, &err), 0);
     struct eckd_result r = issue(&p);
     expect_done(&r);
@@ -336,7 +320,7 @@ START_TEST(random_reads_simulated_time)
                          0);
         struct eckd_result r = issue(&p);
         expect_done(&r);
-        e.next = PROG_BASE;
+        eckd_gmem_reset(&e.gm);
     }
     /* read them back twice: the first pass hits the cache the writes filled */
     uint64_t t0 = cs_sched_now(e.m->sched);
@@ -352,7 +336,7 @@ START_TEST(random_reads_simulated_time)
             pattern(gmem(DATA, 4096), 4096, blocks[i], 11);
             ck_assert_mem_eq(gmem(DATA + 0x10000, 4096), gmem(DATA, 4096), 4096);
         }
-        e.next = PROG_BASE;
+        eckd_gmem_reset(&e.gm);
     }
     uint64_t ns = cs_machine_cycles_to_ns(e.m, cs_sched_now(e.m->sched) - t0);
     printf("eckd through css: %d 4 KiB reads (cache hits), %.1f us simulated each = %.0f IOPS "
