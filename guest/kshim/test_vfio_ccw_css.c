@@ -3,7 +3,8 @@
  * vfio_ccw translates Sense ID (direct addressing) and Read Device Characteristics (a guest
  * IDAL across a page boundary); the model runs the translated programs, checking them as the
  * architecture does, stores the device's bytes into the pinned pages of the process's buffer
- * and presents the interruption; the IRB comes back through the eventfd and the region. */
+ * and presents the interruption; the IRB comes back through the eventfd and the region. The
+ * css monitor watches the subchannel's channel live. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/vfio.h>
@@ -12,6 +13,8 @@
 #include <string.h>
 
 #include "cs_machine.h"
+#include "cs_monitor.h"
+#include "cs_monitor_live.h"
 #include "cs_platform.h"
 #include "cs_sc_run.h"
 #include "cs_tap.h"
@@ -210,11 +213,17 @@ START_TEST(sense_id_and_rdc_through_the_css_model)
     ck_assert_msg(ks_css_subchannel_add(e.k, e.sid, e.channel, &err) == 0, "%s", err.msg);
     struct cs_tap_observer obs = {on_msg, NULL};
     ck_assert_msg(cs_tap_observe(&e.m->tap, obs, &err) == 0, "%s", err.msg);
+    struct cs_monitor_hub *hub;
+    ck_assert_msg(cs_monitor_attach_live(e.m, &hub, &err) == 0, "%s", err.msg);
     ks_uproc_spawn(e.k, "qemu", qemu, NULL);
     struct cs_run_opts ro = {2000000000ull};
     struct cs_run_summary sum;
     ck_assert_msg(cs_sc_run(e.m, &ro, &sum, &err) == 0, "%s", err.msg);
 
+    cs_monitor_finish_live(e.m, hub);
+    /* the css monitor, live, finds nothing wrong on the channel: the model's part, the
+     * I/O-region protocol and the mdev lifecycle */
+    ck_assert_uint_eq(cs_monitor_hub_findings(hub), 0);
     ck_assert(out.ready);
     ck_assert_int_ge(out.fd, 0);
     ck_assert_int_eq(out.map_rc, 0);
