@@ -279,7 +279,7 @@ static long xfer(struct css_dstream *ds, uint8_t *buf, size_t n, int to_storage)
                 break;
             }
             memcpy(ds->local + ds->moved + moved, buf + moved, chunk);
-        } else if (to_storage && (ds->ccw.flags & CCW_SKIP)) {
+        } else if (to_storage && ds->write_to_storage && (ds->ccw.flags & CCW_SKIP)) {
             tap_data(s, ds->backward ? ds->addr - (chunk - 1) : ds->addr, chunk,
                      CSS_DATA_STORE | CSS_DATA_SKIP);
         } else {

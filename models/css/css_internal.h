@@ -82,9 +82,8 @@ struct css_ev {
 /* The data stream of one command (css_device.h): the data-chained CCWs, their IDAWs, skip. */
 struct css_dstream {
     struct css_subch *s;
-    int write_to_storage; /* read-type command: device -> storage */
+    int write_to_storage; /* read, read backward or sense: skip applies */
     int backward;         /* read backward: storage filled from high to low addresses */
-    int immediate;        /* no data expected (control command without count consumption) */
     /* the CCW currently supplying data */
     struct css_ccw ccw;
     uint64_t ccw_addr;
@@ -93,7 +92,6 @@ struct css_dstream {
     uint64_t addr;
     uint64_t seg_left;  /* bytes before the next IDAW is needed (IDA) */
     uint64_t idaw_next; /* address of the next IDAW */
-    size_t chain_avail; /* counts of later data-chained CCWs: unknown until fetched */
     uint8_t *local;     /* concurrent sense: the bytes go here, not to guest storage */
     size_t local_cap;
     int first_idaw;

@@ -188,6 +188,10 @@ START_TEST(skip_consumes_count_without_storing)
     ck_assert_uint_eq(tcss_mem(&t, 0x10003)[0], 0xee);
     ck_assert_mem_eq(tcss_mem(&t, 0x10004), t.dev.buf + 4, 4);
     ck_assert_uint_eq(irb_cstat(&t), 0);
+    /* skip is for read, read backward and sense only: a control command's data is stored */
+    ccw1(&t, 0x8000, TD_CTL_STORE, CCW_SKIP, 4, 0x10000);
+    start_tsch(&t, 0, 0x8000);
+    ck_assert_mem_eq(tcss_mem(&t, 0x10000), t.dev.buf, 4);
     tcss_teardown(&t);
 }
 END_TEST

@@ -57,6 +57,7 @@ static struct css_dev_result td_command(void *d, uint8_t cmd, struct css_dstream
     case TD_READ_BACK:
         t->last_rc = css_dstream_write(ds, t->buf, t->len);
         break;
+    case TD_CTL_STORE:
     case TD_READ_SHORT:
         t->last_rc = css_dstream_write(ds, t->buf, 4);
         break;

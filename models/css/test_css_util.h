@@ -18,6 +18,7 @@
 #define TD_READ_BACK  0x0c /* read backward: tdev.len bytes */
 #define TD_SM         0x0f /* control: CE|DE|status modifier */
 #define TD_UEXC       0x13 /* control: CE|DE|unit exception */
+#define TD_CTL_STORE  0x17 /* control that stores 4 bytes (skip does not apply) */
 #define TD_SENSE_ID   0xe4
 
 struct tdev {
