@@ -7,7 +7,6 @@
 #include "cs_machine.h"
 #include "css_wire.h"
 
-#define CRW_SOLICITED 0x40000000u
 #define CRW_OVERFLOW  0x20000000u
 #define CRW_CHAINED   0x10000000u
 #define CRW_RSC_SCH   0x3u /* reporting source: subchannel */
