@@ -124,7 +124,8 @@ static const struct cs_rule catalog[] = {
     {"S2", "css",
      "A start function accepted with cc 0 presents primary status exactly once: no primary "
      "status comes for a subchannel with no function in progress, and an accepted start "
-     "function that is not suspended does not go without it.",
+     "function that is not suspended and not ended by a deferred condition code does not go "
+     "without it.",
      "PoP ch. 16 Status Control, Primary Status; css.md §1.3", CS_SEV_ERROR},
     {"S3", "css",
      "TSCH sets cc 1 only when no interruption is pending, and with cc 0 stores an SCSW "

@@ -437,6 +437,20 @@ START_TEST(s2_silent_suspension_is_not_overdue)
 }
 END_TEST
 
+START_TEST(s2_deferred_cc_ends_without_primary)
+{
+    struct fx f;
+    fx_start(&f, "css.0.0.0042");
+    orb(&f, ORB_F | ORB_H, 0x1000); /* no path in the LPM */
+    instr(&f, CSS_FT_SSCH, 0);
+    interrupt(&f);
+    tsch(&f, 0, &(struct st){FC_START, 0, SC_ALERT | SC_PEND, 0, 0, 3, 0, 0});
+    good_io(&f);
+    fx_end_at(&f, f.cycle + CSS_MON_OVERDUE_CYCLES);
+    assert_clean();
+}
+END_TEST
+
 START_TEST(s3_tsch_cc1_while_pending)
 {
     struct fx f;
@@ -1079,6 +1093,7 @@ static Suite *suite(void)
     tcase_add_test(tc, conforming_vfio);
     tcase_add_test(tc, s2_young_start_is_not_overdue);
     tcase_add_test(tc, s2_silent_suspension_is_not_overdue);
+    tcase_add_test(tc, s2_deferred_cc_ends_without_primary);
     tcase_add_test(tc, s11_forgiven_after_unit_check);
     tcase_add_test(tc, missing_detail_is_unknown);
     tcase_add_test(tc, operand_exception_keeps_running_program);
