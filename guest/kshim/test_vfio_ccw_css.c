@@ -231,7 +231,11 @@ START_TEST(sense_id_and_rdc_through_the_css_model)
     ck_assert_int_eq(out.sid_rc, sizeof(struct ccw_io_region));
     ck_assert_uint_eq(out.sid_events, 1);
     ck_assert_uint_eq(out.sid_ret, 0);
-    ck_assert_uint_eq(out.sid_irb[8], 0x0c);
+    ck_assert_msg(out.sid_irb[8] == 0x0c,
+                  "Sense ID IRB %02x%02x%02x%02x %02x%02x%02x%02x %02x%02x%02x%02x", out.sid_irb[0],
+                  out.sid_irb[1], out.sid_irb[2], out.sid_irb[3], out.sid_irb[4], out.sid_irb[5],
+                  out.sid_irb[6], out.sid_irb[7], out.sid_irb[8], out.sid_irb[9], out.sid_irb[10],
+                  out.sid_irb[11]);
     ck_assert_uint_eq(out.sid_irb[9], 0);
     ck_assert_uint_eq(be32(out.sid_irb + 4), 0x10008); /* the CCW address, in guest IOVAs */
     const uint8_t id[6] = {0xff, 0x39, 0x90, 0xe9, 0x33, 0x90};

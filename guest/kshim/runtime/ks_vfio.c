@@ -72,6 +72,7 @@ static struct ks_vfio_core *core_of(struct ks_kernel *k)
 
 void ks_vfio_release(struct ks_kernel *k)
 {
+    ks_mdev_release(k);
     if (!k->vfio)
         return;
     struct ks_vfio *v, *t;
@@ -83,7 +84,6 @@ void ks_vfio_release(struct ks_kernel *k)
     }
     free(k->vfio);
     k->vfio = NULL;
-    ks_mdev_release(k);
 }
 
 /* ---- boundary records ----------------------------------------------------------------- */
