@@ -116,6 +116,90 @@ static const struct cs_rule catalog[] = {
      "H_COPY_RDMA from the partition goes into a buffer the partition owns, and to the partition "
      "comes from within msg_len of a buffer the hypervisor has just signalled.",
      "crq-vmc.md §2.5, §2.7 V10; ibmvmc.c", CS_SEV_ERROR},
+    /* s390 channel subsystem and vfio-ccw (conformance/css, css.md) */
+    {"S1", "css",
+     "SSCH sets cc 0 only when the subchannel has no function in progress and no status "
+     "pending, and cc 2 (busy) only while a function is in progress.",
+     "PoP ch. 14 Start Subchannel; css.md §1.2, §3.1", CS_SEV_ERROR},
+    {"S2", "css",
+     "A start function accepted with cc 0 presents primary status exactly once: no primary "
+     "status comes for a subchannel with no function in progress, and an accepted start "
+     "function that is not suspended and not ended by a deferred condition code does not go "
+     "without it.",
+     "PoP ch. 16 Status Control, Primary Status; css.md §1.3", CS_SEV_ERROR},
+    {"S3", "css",
+     "TSCH sets cc 1 only when no interruption is pending, and with cc 0 stores an SCSW "
+     "with status pending.",
+     "PoP ch. 14 Test Subchannel; css.md §1.2", CS_SEV_ERROR},
+    {"S4", "css",
+     "HSCH sets cc 0 only when no halt or clear function is in progress, and cc 2 only "
+     "when one is.",
+     "PoP ch. 14 Halt Subchannel; css.md §1.2, §3.1", CS_SEV_ERROR},
+    {"S5", "css", "CSCH sets only cc 0 or cc 3.", "PoP ch. 14 Clear Subchannel; css.md §1.2",
+     CS_SEV_ERROR},
+    {"S6", "css",
+     "XSCH sets cc 0 only for a start function alone with no status pending, and does not "
+     "set cc 2 for a suspended start function without status pending.",
+     "PoP ch. 14 Cancel Subchannel; css.md §1.2, §3.1", CS_SEV_ERROR},
+    {"S7", "css", "RSCH sets cc 0 only for a start function alone with no status pending.",
+     "PoP ch. 14 Resume Subchannel; css.md §1.2", CS_SEV_ERROR},
+    {"S8", "css",
+     "An SCSW's control fields agree: alert, intermediate, primary or secondary status "
+     "only with status pending; intermediate or primary status only with a function; start "
+     "pending, resume pending and suspended only with the start function, halt pending "
+     "with halt, clear pending with clear, clear alone; no primary status while subchannel "
+     "active, no secondary status while device active, no suspension while either is "
+     "active.",
+     "PoP ch. 16 Subchannel-Status Word; css.md §1.3, §1.5", CS_SEV_ERROR},
+    {"S9", "css",
+     "A pending SCSW with a program, protection, channel-data, channel-control, "
+     "interface-control or chaining check, or with unit check, has alert status.",
+     "PoP ch. 16 Status Control, Alert Status; css.md §1.3", CS_SEV_ERROR},
+    {"S10", "css",
+     "At primary status of a start function without program check or deferred cc, the "
+     "SCSW's CCW address is doubleword aligned within the CCW format's address range and "
+     "the residual count is no larger than the CCW counts of the program.",
+     "PoP ch. 16 CCW-Address Field, Count Field; css.md §1.3", CS_SEV_ERROR},
+    {"S11", "css",
+     "A channel program with a malformed ORB address or CCW (TIC after TIC, TIC with "
+     "flags, count or high nibble, TIC target not doubleword aligned, command code with "
+     "low nibble 0, count 0 with or after chain data, suspend flag without ORB S or with "
+     "chain data, MIDA without ORB D, data beyond 2 GiB in format 1) ends in "
+     "channel-program check unless another condition ended it first.",
+     "PoP ch. 15 Channel-Command Word, Transfer in Channel, Program Check; css.md §1.3, "
+     "§3.1",
+     CS_SEV_ERROR},
+    {"S12", "css",
+     "A CCW with the IDA flag whose IDAW list is not aligned to the IDAW size (4 bytes for "
+     "format-1, 8 for format-2 IDAWs) ends the channel program in channel-program check.",
+     "PoP ch. 15 Indirect Data Addressing; css.md §1.4, §3.1", CS_SEV_ERROR},
+    {"S13", "css",
+     "SSCH with an ORB that sets transport mode (word 1 bit 13), a reserved bit 26-30 or "
+     "bit 0 of the channel-program address takes an operand exception and sets no "
+     "condition code.",
+     "PoP ch. 14 Start Subchannel, ORB; css.md §1.2 ioinst_orb_valid", CS_SEV_ERROR},
+    {"S14", "css",
+     "The vfio-ccw I/O region carries one request at a time: a write while an accepted "
+     "request has no IRB yet is refused by the driver, and every accepted request gets its "
+     "IRB.",
+     "css.md §1.8; vfio-ccw.rst; vfio_ccw_fsm.c fsm_io_busy", CS_SEV_ERROR},
+    {"S15", "css",
+     "The I/O region's ret_code matches the SSCH the write caused (cc 0 gives 0, cc 1 or 2 "
+     "-EBUSY, cc 3 -ENODEV or -EACCES, a program exception -EIO), is never 0 without an "
+     "SSCH or for a transport-mode ORB or an SCSW without the start function, and the "
+     "async region's ret_code matches its HSCH or CSCH (0, -EBUSY, -ENODEV) or is -EINVAL "
+     "for another command.",
+     "css.md §1.8; vfio_ccw_fsm.c fsm_io_helper, fsm_io_request, fsm_async_request", CS_SEV_ERROR},
+    {"S16", "css",
+     "A mediated device is opened only after create and while closed, closed only while "
+     "open, removed only while created and closed, and region I/O happens only while one "
+     "is open.",
+     "vfio-mediated-device.rst; vfio-ccw.rst; vfio_ccw_ops.c", CS_SEV_ERROR},
+    {"S17", "css",
+     "MSCH sets cc 0 for a subchannel with a valid device number only with no function in "
+     "progress and no status pending, and cc 2 only while a function is in progress; STSCH "
+     "sets only cc 0 or cc 3.",
+     "PoP ch. 14 Modify Subchannel, Store Subchannel; css.md §1.2", CS_SEV_ERROR},
     {NULL, NULL, NULL, NULL, CS_SEV_ERROR},
 };
 

@@ -383,6 +383,65 @@ ssize_t ks_sys_read(struct ks_uproc *p, int fd, void *ubuf, size_t n)
     return f->f_op->read(f, ubuf, n, &f->f_pos);
 }
 
+ssize_t ks_sys_pread(struct ks_uproc *p, int fd, void *ubuf, size_t n, int64_t off)
+{
+    struct file *f = file_of(p, fd);
+    if (!f)
+        return -EBADF;
+    if (!f->f_op->read)
+        return -EINVAL;
+    loff_t pos = off;
+    return f->f_op->read(f, ubuf, n, &pos);
+}
+
+ssize_t ks_sys_pwrite(struct ks_uproc *p, int fd, const void *ubuf, size_t n, int64_t off)
+{
+    struct file *f = file_of(p, fd);
+    if (!f)
+        return -EBADF;
+    if (!f->f_op->write)
+        return -EINVAL;
+    loff_t pos = off;
+    return f->f_op->write(f, ubuf, n, &pos);
+}
+
+int ks_uproc_install(struct ks_uproc *p, struct file *f)
+{
+    int fd = 0;
+    while (fd < KS_MAX_FDS && p->fds[fd])
+        fd++;
+    if (fd == KS_MAX_FDS)
+        return -EMFILE;
+    if (!f->f_inode) {
+        memset(&p->inodes[fd], 0, sizeof(p->inodes[fd]));
+        f->f_inode = &p->inodes[fd];
+    }
+    p->fds[fd] = f;
+    return fd;
+}
+
+struct file *ks_uproc_file(struct ks_uproc *p, int fd)
+{
+    return p ? file_of(p, fd) : NULL;
+}
+
+struct ks_uproc *ks_uproc_current(void)
+{
+    struct task_struct *t = ks_context() == KS_CTX_TASK ? ks_current() : NULL;
+    return t ? t->ks_uproc : NULL;
+}
+
+int ks_uproc_owns(struct ks_uproc *p, const void *u, size_t n)
+{
+    for (int i = 0; i < p->nbufs; i++) {
+        const u8 *b = p->bufs[i].p;
+        if ((const u8 *)u >= b && (const u8 *)u + n <= b + p->bufs[i].n &&
+            (const u8 *)u + n >= (const u8 *)u)
+            return 1;
+    }
+    return 0;
+}
+
 ssize_t ks_sys_write(struct ks_uproc *p, int fd, const void *ubuf, size_t n)
 {
     struct file *f = file_of(p, fd);

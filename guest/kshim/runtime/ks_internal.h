@@ -81,6 +81,10 @@ struct ks_kernel {
     ks_hcall_fn hcall_fn;
     void *hcall_ctx;
     struct bus_type *vio_bus; /* created with the first VIO device or driver */
+    /* s390 (ks_css.c, ks_vfio.c, ks_mdev.c) */
+    struct ks_css *css;
+    struct ks_vfio_core *vfio;
+    struct ks_mdev_core *mdev;
 };
 
 /* The context running now. Never NULL: plain C callers (a family attaching, a test) get a
@@ -125,6 +129,14 @@ void ks_check_context_exit(struct ks_ctx_state *s, const char *what);
 
 /* Misc devices (ks_misc.c). */
 struct miscdevice *ks_misc_find(struct ks_kernel *k, const char *path);
+/* The process's open files: put a new file in the lowest free slot (its fd, or -EMFILE), and
+ * the file behind an fd (NULL if none). */
+int ks_uproc_install(struct ks_uproc *p, struct file *f);
+struct file *ks_uproc_file(struct ks_uproc *p, int fd);
+/* The process whose task is running, NULL in any other context. */
+struct ks_uproc *ks_uproc_current(void);
+/* Is [u, u+n) inside one buffer of process p (ks_umalloc)? */
+int ks_uproc_owns(struct ks_uproc *p, const void *u, size_t n);
 
 /* Run fn(arg) in kernel k's context. From plain C (before or between runs, or a model's
  * activation) it runs now in k's setup context: it may allocate, and calls that would sleep
@@ -134,5 +146,8 @@ int ks_run_in_kernel(struct ks_kernel *k, const char *name, void (*fn)(void *), 
 
 /* VIO bus and device nodes (ks_vio.c): released with the kernel. */
 void ks_vio_release(struct ks_kernel *k);
+/* s390 channel subsystem, VFIO core and mediated devices: released with the kernel. */
+void ks_css_release(struct ks_kernel *k);
+void ks_vfio_release(struct ks_kernel *k);
 
 #endif

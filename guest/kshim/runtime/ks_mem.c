@@ -307,6 +307,13 @@ void ks_kfree(const void *p, const char *file, int line)
     if (!p || p == (void *)16)
         return;
     struct ks_kernel *k = ks_kernel_for_addr(p);
+    if (!k && ks_current_kernel() && (uintptr_t)p < ks_current_kernel()->dom->mem.size) {
+        /* s390 maps kernel memory one to one, and vfio_ccw_cp frees an IDAL through the
+         * physical address in its CCW (docs/findings.md): take a pointer that is a
+         * guest-physical address of this kernel's memory as that identity mapping. */
+        k = ks_current_kernel();
+        p = k->dom->mem.host + (uintptr_t)p;
+    }
     struct blk *b = lookup(k, p);
     if (!b || b->state == BLK_PAGES) {
         ks_report(KS_BAD_FREE, file, line, "kfree of %p, which kmalloc did not return", p);

@@ -72,6 +72,13 @@ int ks_sys_close(struct ks_uproc *p, int fd);
 ssize_t ks_sys_read(struct ks_uproc *p, int fd, void *ubuf, size_t n);
 ssize_t ks_sys_write(struct ks_uproc *p, int fd, const void *ubuf, size_t n);
 long ks_sys_ioctl(struct ks_uproc *p, int fd, unsigned int cmd, unsigned long arg);
+/* pread(2)/pwrite(2): at `off`, leaving the file position alone. */
+ssize_t ks_sys_pread(struct ks_uproc *p, int fd, void *ubuf, size_t n, int64_t off);
+ssize_t ks_sys_pwrite(struct ks_uproc *p, int fd, const void *ubuf, size_t n, int64_t off);
+/* eventfd(2): a counter starting at `initval`; read (8 bytes, host order) returns and resets
+ * it, waiting while it is 0 unless flags has O_NONBLOCK (then -EAGAIN); poll is readable while
+ * it is not 0. Drivers signal it (linux/eventfd.h). */
+int ks_sys_eventfd(struct ks_uproc *p, unsigned int initval, int flags);
 /* Returns the ready events, 0 on timeout (timeout_ms < 0: wait forever). */
 int ks_sys_poll(struct ks_uproc *p, int fd, short events, int timeout_ms);
 void ks_sys_sleep_ms(struct ks_uproc *p, unsigned ms);

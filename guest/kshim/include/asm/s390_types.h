@@ -15,6 +15,9 @@
 #error "the s390 structures need GCC's scalar_storage_order attribute"
 #endif
 
+/* An address held in an integer (asm/types.h). */
+typedef unsigned long addr_t;
+
 #define __s390_be __attribute__((scalar_storage_order("big-endian")))
 
 #endif

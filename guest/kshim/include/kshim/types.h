@@ -34,6 +34,7 @@ typedef __u64 __be64;
 typedef __u16 __le16;
 typedef __u32 __le32;
 typedef __u64 __le64;
+typedef __u64 __aligned_u64 __attribute__((aligned(8)));
 typedef u64 dma_addr_t;
 typedef u64 phys_addr_t;
 typedef phys_addr_t resource_size_t;
@@ -77,6 +78,7 @@ typedef long long __kernel_loff_t;
 #define READ_ONCE(x)     (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 
+#define offsetofend(type, member)       (offsetof(type, member) + sizeof(((type *)0)->member))
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 #define ARRAY_SIZE(a)                   (sizeof(a) / sizeof((a)[0]))
 #define BIT(n)                          (1UL << (n))

@@ -9,7 +9,8 @@ struct completion {
     {                                                                                              \
         0, __WAIT_QUEUE_HEAD_INITIALIZER((w).wait)                                                 \
     }
-#define DECLARE_COMPLETION(w) struct completion w = COMPLETION_INITIALIZER(w)
+#define DECLARE_COMPLETION(w)         struct completion w = COMPLETION_INITIALIZER(w)
+#define DECLARE_COMPLETION_ONSTACK(w) DECLARE_COMPLETION(w)
 static inline void init_completion(struct completion *c)
 {
     c->done = 0;

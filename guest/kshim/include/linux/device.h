@@ -51,6 +51,8 @@ static inline void dev_set_drvdata(struct device *dev, void *data)
     dev->driver_data = data;
 }
 const char *dev_name(const struct device *dev);
+/* Added to its bus and not yet deleted. */
+#define device_is_registered(dev) (!list_empty(&(dev)->ks_node))
 int dev_set_name(struct device *dev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int bus_register(struct bus_type *bus);
 void bus_unregister(struct bus_type *bus);
@@ -74,6 +76,7 @@ void ks_dev_printk(int level, const struct device *dev, const char *fmt, ...)
 #define dev_info(dev, fmt, ...)   ks_dev_printk(6, dev, fmt, ##__VA_ARGS__)
 #define dev_dbg(dev, fmt, ...)    ks_dev_printk(7, dev, fmt, ##__VA_ARGS__)
 #define dev_err_ratelimited       dev_err
+#define dev_notice_ratelimited    dev_notice
 #define dev_warn_ratelimited      dev_warn
 #define dev_info_ratelimited      dev_info
 #define dev_dbg_ratelimited       dev_dbg

@@ -96,6 +96,9 @@ static inline void list_splice_tail_init(struct list_head *list, struct list_hea
 #define list_for_each_entry(pos, head, member)                                                     \
     for (pos = list_first_entry(head, __typeof__(*pos), member); &pos->member != (head);           \
          pos = list_next_entry(pos, member))
+#define list_for_each_entry_continue(pos, head, member)                                            \
+    for (pos = list_next_entry(pos, member); &pos->member != (head);                               \
+         pos = list_next_entry(pos, member))
 #define list_for_each_entry_safe(pos, n, head, member)                                             \
     for (pos = list_first_entry(head, __typeof__(*pos), member), n = list_next_entry(pos, member); \
          &pos->member != (head); pos = n, n = list_next_entry(n, member))

@@ -9,4 +9,12 @@ struct vio_device_id {
     char type[32];
     char compat[32];
 };
+
+/* A css driver matches subchannels of `type` (match_flags bit 0 set); a table ends with a
+ * zero entry. */
+struct css_device_id {
+    __u8 match_flags;
+    __u8 type;
+    unsigned long driver_data;
+};
 #endif
