@@ -6,6 +6,7 @@
 #include "cs_machine.h"
 #include "kshim/kernel.h"
 #include "kshim/ks.h"
+#include "kshim/visor.h"
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/interrupt.h>
@@ -81,6 +82,12 @@ struct ks_kernel {
     ks_hcall_fn hcall_fn;
     void *hcall_ctx;
     struct bus_type *vio_bus; /* created with the first VIO device or driver */
+    /* x86 platform (ks_x86.c) */
+    ks_vmcall_fn vmcall_fn;
+    void *vmcall_ctx;
+    int cpuid_vendor_set;
+    uint32_t cpuid_leaf, cpuid_regs[3];
+    struct bus_type *acpi_bus; /* created with the first ACPI device or driver */
 };
 
 /* The context running now. Never NULL: plain C callers (a family attaching, a test) get a
@@ -134,5 +141,7 @@ int ks_run_in_kernel(struct ks_kernel *k, const char *name, void (*fn)(void *), 
 
 /* VIO bus and device nodes (ks_vio.c): released with the kernel. */
 void ks_vio_release(struct ks_kernel *k);
+/* ACPI devices (ks_x86.c): released with the kernel. */
+void ks_x86_release(struct ks_kernel *k);
 
 #endif

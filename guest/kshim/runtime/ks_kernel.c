@@ -477,6 +477,7 @@ void ks_kernel_destroy(struct ks_kernel *k)
         setup_state.k = NULL;
     ks_kernel_unregister(k);
     ks_vio_release(k);
+    ks_x86_release(k);
     /* device nodes of modules still loaded when the run ended */
     struct ks_misc_node *n, *t;
     list_for_each_entry_safe(n, t, &k->misc, node)

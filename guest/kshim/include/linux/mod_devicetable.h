@@ -9,4 +9,10 @@ struct vio_device_id {
     char type[32];
     char compat[32];
 };
+/* An ACPI device matches on its hardware id ("PNP0A07"). A table ends with an empty id. */
+#define ACPI_ID_LEN 16
+struct acpi_device_id {
+    __u8 id[ACPI_ID_LEN];
+    unsigned long driver_data;
+};
 #endif
