@@ -183,7 +183,9 @@ static const struct cs_rule catalog[] = {
      "visor.md §3.3, §3.5", CS_SEV_ERROR},
     {"U15", "visor",
      "While a device is paused, from the DEVICE_CHANGESTATE to standby until the one to "
-     "running, no signal crosses its channel.",
+     "running, or its service partition is down, the firmware inserts no signal into its "
+     "channel; what a recovering partition drains from the guest's queue is discarded, not "
+     "answered.",
      "visor.md §3.5, §4.3, §4.4; visorbus pause/resume", CS_SEV_ERROR},
     {"U16", "visor",
      "A device channel's type GUID equals the data_type_guid of the DEVICE_CREATE that "

@@ -35,6 +35,23 @@ START_TEST(conforming_run_breaks_no_rule)
     vnic_sig(&f, 0, rb[0]); /* re-posted */
     fx_key(&f, 64, 0x1e);
     fx_key(&f, 65, 0x1e);
+    /* the IO partition crashes with handle 9 unanswered; the guest fails it at the pause; the
+     * recovering partition drains handles 9 and 10, which the guest inserted before it paused,
+     * and discards them; after the resume the guest reuses both */
+    vhba_cmd(&f, 9);
+    partition(&f, VHBA, 0);
+    uint8_t cs[128];
+    changestate_cmd(cs, &f, 0, 0x0073);
+    fx_exchange(&f, cs);
+    vhba_cmd(&f, 9);
+    vhba_cmd(&f, 10);
+    partition(&f, VHBA, 1);
+    changestate_cmd(cs, &f, 0, 0x00F7);
+    fx_exchange(&f, cs);
+    vhba_cmd(&f, 9);
+    vhba_cmd(&f, 10);
+    vhba_done(&f, 9);
+    vhba_done(&f, 10);
     /* a command outstanding at the pause is failed by the guest, not answered later */
     vhba_cmd(&f, 3);
     pause_resume(&f, 0);
@@ -48,7 +65,7 @@ START_TEST(conforming_run_breaks_no_rule)
     uint8_t r[136];
     q_header(r, &layouts[VHBA], 1);
     put32(r + 8 + 60, f.idx[VHBA][1]);
-    put64(r + 8 + 32, 202);
+    put64(r + 8 + 32, f.sent[VHBA][1]);
     fx_send(&f, VHBA, INTERN, K_QH, r, sizeof(r));
     vhba_cmd(&f, 4);
     vhba_done(&f, 4);
@@ -505,6 +522,17 @@ START_TEST(u15_no_signal_while_paused)
     fx_respond(&f, m, 0, 0);
     fx_end(&f, 0);
     expect_only("U15");
+
+    /* a partition that is down sends nothing */
+    fx_start(&f);
+    boot(&f);
+    partition(&f, KBD, 0);
+    fx_key(&f, 64, 0x1e);
+    partition(&f, KBD, 1);
+    fx_key(&f, 65, 0x1e);
+    fx_end(&f, 0);
+    expect_only("U15");
+    ck_assert_uint_eq(nfound, 1);
 
     /* at the cycle of the pause command or of the resume command the signal is not in the
      * pause, whichever order same-cycle records of two channels arrive in */

@@ -20,7 +20,14 @@
 
 /* ---- wire and layouts (docs/trace-format.md, spec visor.md) --------------------------- */
 
-enum { K_CHANNEL_HEADER = 1, K_QUEUE_HEADER = 2, K_SIGNAL = 3, K_HEADER_FAULT = 4, K_OVERFLOW = 5 };
+enum {
+    K_CHANNEL_HEADER = 1,
+    K_QUEUE_HEADER = 2,
+    K_SIGNAL = 3,
+    K_HEADER_FAULT = 4,
+    K_OVERFLOW = 5,
+    K_PARTITION = 6, /* le32: 0 the device's service partition went down, 1 it came back */
+};
 enum { DIR_TO_FW = 0, DIR_TO_GUEST = 1 };
 
 #define HDR_BYTES 128
@@ -417,6 +424,7 @@ struct mon {
     struct reqs reqs;
     uint32_t enbdis_pending;
     int last_enable;
+    int part_down; /* the service partition is down (PARTITION records of this channel) */
 };
 
 /* ---- requests of IO channels ---------------------------------------------------------- */
@@ -1235,7 +1243,12 @@ static void on_signal(struct mon *m, const struct cs_mon_msg *msg)
     if (m->has_dev) {
         struct gdev *d = dev_get(m->g, m->bus, m->dev);
         CHECKED(m, R_U15);
-        if (d->paused && c > d->pause_cycle) {
+        if (msg->dir == DIR_TO_GUEST && m->part_down)
+            REPORT(m, "U15", c,
+                   "signal inserted into queue %" PRIu32 " while the device's service "
+                   "partition is down",
+                   qi);
+        else if (msg->dir == DIR_TO_GUEST && d->paused && c > d->pause_cycle) {
             struct group *g = m->g;
             if (g->ndefer == g->capdefer) {
                 g->capdefer = g->capdefer ? g->capdefer * 2 : 16;
@@ -1249,13 +1262,16 @@ static void on_signal(struct mon *m, const struct cs_mon_msg *msg)
             e->dev = m->dev;
             e->cycle = c;
             snprintf(e->msg, sizeof(e->msg),
-                     "signal %s queue %" PRIu32 " while the device is paused (standby since "
-                     "cycle %" PRIu64 ")",
-                     msg->dir == DIR_TO_GUEST ? "inserted into" : "removed from", qi,
-                     d->pause_cycle);
+                     "signal inserted into queue %" PRIu32 " while the device is paused (standby "
+                     "since cycle %" PRIu64 ")",
+                     qi, d->pause_cycle);
         }
     }
 
+    /* what a recovering partition drains from the guest's queue was failed by the guest at the
+     * pause: discarded, owed no answer */
+    if (msg->dir == DIR_TO_FW && m->part_down && !m->is_controlvm)
+        return;
     if (m->is_controlvm)
         on_cvm_signal(m, qi, s, c);
     else if (m->type == T_VHBA)
@@ -1314,6 +1330,10 @@ static void mon_on_msg(void *p, const struct cs_mon_msg *msg)
         break;
     case K_OVERFLOW:
         on_overflow(m, msg);
+        break;
+    case K_PARTITION:
+        if (msg->len >= 4)
+            m->part_down = le32(msg->payload) == 0;
         break;
     default: /* partition state and later kinds: nothing to check */
         break;

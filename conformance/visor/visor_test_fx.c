@@ -108,6 +108,7 @@ void create_channel(struct fx *f, int ch)
         q_header(r, l, q);
         fx_send(f, ch, INTERN, K_QH, r, sizeof(r));
         f->idx[ch][q] = 0;
+        f->sent[ch][q] = 0;
     }
 }
 
@@ -117,6 +118,8 @@ void fx_sig(struct fx *f, int ch, uint32_t q, uint8_t dir, const uint8_t *data)
     const struct layout *l = &layouts[ch];
     uint8_t rec[8 + 1216];
     f->idx[ch][q] = (f->idx[ch][q] + 1) % l->max_slots;
+    if (dir == TO_G)
+        f->sent[ch][q]++;
     put32(rec, q);
     put32(rec + 4, f->idx[ch][q]);
     memcpy(rec + 8, data, l->signal_size);
@@ -341,4 +344,11 @@ void pause_resume(struct fx *f, uint32_t dev)
     fx_command(f, m);
     fx_ack(f, m);
     fx_respond(f, m, 0, 0);
+}
+
+void partition(struct fx *f, int ch, int up)
+{
+    uint8_t r[4];
+    put32(r, (uint32_t)up);
+    fx_send(f, ch, INTERN, K_PART, r, sizeof(r));
 }

@@ -17,6 +17,7 @@
 #define K_SIG  3
 #define K_FLT  4
 #define K_OVF  5
+#define K_PART 6
 #define TO_FW  0
 #define TO_G   1
 #define INTERN 2
@@ -53,9 +54,10 @@ extern size_t nfound;
 struct fx {
     struct cs_monitor_hub *hub;
     uint64_t cycle;
-    int hold;             /* keep the cycle (same-cycle records) */
-    uint32_t idx[NCH][4]; /* the firmware's index per queue */
-    uint64_t handle;      /* next controlvm message handle */
+    int hold;              /* keep the cycle (same-cycle records) */
+    uint32_t idx[NCH][4];  /* the firmware's index per queue */
+    uint64_t sent[NCH][4]; /* signals the firmware inserted per queue */
+    uint64_t handle;       /* next controlvm message handle */
     /* optional: every record also goes here (a trace writer, say) */
     void (*record)(void *ctx, const struct cs_mon_msg *m);
     void *record_ctx;
@@ -93,6 +95,8 @@ void vnic_sig(struct fx *f, uint32_t type, uint64_t buf);
 void vnic_enbdis(struct fx *f, int enable);
 void vnic_rcv(struct fx *f, unsigned n, const uint64_t *bufs);
 void fx_key(struct fx *f, uint16_t action, uint16_t code);
+/* The device's service partition goes down (up = 0) or comes back (up = 1). */
+void partition(struct fx *f, int ch, int up);
 /* DEVICE_CHANGESTATE to standby, then to running, each ACKed and answered. */
 void pause_resume(struct fx *f, uint32_t dev);
 
