@@ -269,6 +269,56 @@ static void build_script(void)
     ck_assert_int_eq(n, NSCRIPT);
 }
 
+/* A command partition that lies: a payload outside the channel, a bus channel with too small
+ * device info, a device channel without a signature, a device number that is the bus's. */
+#define VBUS_BAD_PA 0x180000ull
+#define NOSIG_PA    0x190000ull
+#define NHOSTILE    6
+static int nscript = NSCRIPT;
+
+static void build_hostile_script(void)
+{
+    int n = 0;
+    struct msg m = cvm_msg(0x301, 1);
+    script[n] = m;
+    want[n++] = (struct expect){0, 0};
+    m = cvm_msg(0x104, 2); /* BUS_CONFIGURE with its payload far outside the channel */
+    pkt32(&m, 0, 1);
+    uint64_t off = 0x7fff0000;
+    uint32_t bytes = 100;
+    memcpy(m.b + 32, &off, 8);
+    memcpy(m.b + 40, &bytes, 4);
+    memcpy(m.b + 44, &bytes, 4);
+    script[n] = m;
+    want[n++] = (struct expect){400 /* PAYLOAD_INVALID */, 1};
+    m = cvm_msg(0x101, 3); /* BUS_CREATE on a bus channel with 16-byte device info */
+    pkt32(&m, 0, 2);
+    pkt64(&m, 8, VBUS_BAD_PA);
+    script[n] = m;
+    want[n++] = (struct expect){EINVAL, 1};
+    m = cvm_msg(0x101, 4);
+    pkt32(&m, 0, 1);
+    pkt64(&m, 8, VBUS_PA);
+    script[n] = m;
+    want[n++] = (struct expect){0, 0};
+    script[n] = create_device(5, 1, 0, NOSIG_PA, g_vhba);
+    want[n++] = (struct expect){ENOMEM, 1};
+    script[n] = create_device(6, 1, 0xffffffffu, VHBA_PA, g_vhba);
+    want[n++] = (struct expect){EINVAL, 1};
+    ck_assert_int_eq(n, NHOSTILE);
+    nscript = n;
+}
+
+/* Spoils the response queue's header, then sends one more command: the guest must neither ACK
+ * nor execute it (the drain of queue 1 fails, spec §3.4 step 1). */
+static void spoil_response_queue(void *arg)
+{
+    (void)arg;
+    put32(CVM_Q(1) + 48, 7);
+    struct msg m = cvm_msg(0x304, 99);
+    fw_insert(CVM_Q(2), &m);
+}
+
 /* ---- the hypervisor ------------------------------------------------------------------- */
 
 static int vmcalls;
@@ -302,11 +352,13 @@ struct outcome {
     int nic_open, enable_rc, write_rc, read_rc;
     uint8_t rx[64];
     struct visornic_info nic_info;
+    int unload_rc;
     int done;
 };
 
 static struct outcome out;
 static struct cs_machine *machine;
+static struct ks_kernel *kernel;
 static int rcv_posted;
 static uint64_t rcv_cookie[32], rcv_pa[32];
 static int rcv_n;
@@ -414,7 +466,7 @@ static void firmware_tick(void *arg)
 static void command_partition(void *arg)
 {
     (void)arg;
-    for (int i = 0; i < NSCRIPT; i++)
+    for (int i = 0; i < nscript; i++)
         ck_assert_int_eq(fw_insert(CVM_Q(2), &script[i]), 0);
 }
 
@@ -499,6 +551,10 @@ static void app(struct ks_uproc *p, void *arg)
         out.nic_info = *info;
         ks_sys_close(p, fd);
     }
+    /* rmmod everything: whatever a driver still holds is a K5 finding */
+    static const char *const mods[] = {"visorinput", "visornic", "visorhba", "visorbus"};
+    for (int i = 0; i < 4; i++)
+        out.unload_rc |= ks_module_unload(kernel, mods[i]);
     out.done = 1;
 }
 
@@ -515,7 +571,7 @@ struct run {
     uint64_t saved_crash_handle;
 };
 
-static void boot_and_run(struct run *r)
+static void boot_and_run(struct run *r, int hostile)
 {
     cs_error err = {0};
     struct cs_platform *p = NULL;
@@ -527,6 +583,7 @@ static void boot_and_run(struct run *r)
     struct cs_domain *dom = &machine->domains[0];
     mem = dom->mem.host;
     ck_assert_msg(ks_kernel_create(dom, "kernel", &k, &err) == 0, "%s", err.msg);
+    kernel = k;
     ks_kernel_set_console_level(k, -1);
     build_controlvm();
     build_vbus();
@@ -541,7 +598,17 @@ static void boot_and_run(struct run *r)
     put32(VNIC_PA + 394, 1500);
     build_input(KBD_PA, g_kbd);
     build_input(MOUSE_PA, g_mouse);
-    build_script();
+    if (hostile) {
+        build_hostile_script();
+        build_vbus();
+        memcpy(mem + VBUS_BAD_PA, mem + VBUS_PA, 4096);
+        put32(VBUS_BAD_PA + 132, 16);
+        memset(mem + NOSIG_PA, 0x5a, 4096);
+        cs_sched_after(machine->sched, cs_machine_ns_to_cycles(machine, 50000000),
+                       spoil_response_queue, NULL);
+    } else {
+        build_script();
+    }
     ks_kernel_set_cpuid_vendor(k, 0x40000000, 0x73696e55, 0x70537379, 0x34367261);
     ks_kernel_set_vmcall_handler(k, vmcall, NULL);
     ck_assert_msg(ks_acpi_device_add(k, "PNP0A07", &err) == 0, "%s", err.msg);
@@ -550,7 +617,8 @@ static void boot_and_run(struct run *r)
     cs_sched_after(machine->sched, cs_machine_ns_to_cycles(machine, 1000000), command_partition,
                    NULL);
     cs_sched_after(machine->sched, cs_machine_ns_to_cycles(machine, 1000000), firmware_tick, NULL);
-    ks_uproc_spawn(k, "app", app, NULL);
+    if (!hostile)
+        ks_uproc_spawn(k, "app", app, NULL);
     struct cs_run_opts ro = {500000000ull};
     struct cs_run_summary sum;
     ck_assert_msg(cs_sc_run(machine, &ro, &sum, &err) == 0, "%s", err.msg);
@@ -589,7 +657,7 @@ static uint64_t m64(const struct msg *m, unsigned off)
 START_TEST(controlvm_acks_then_responds_in_order)
 {
     struct run r;
-    boot_and_run(&r);
+    boot_and_run(&r, 0);
     ck_assert_int_ge(vmcalls, 1);
     /* every command ACKed, in order, as its header with the payload fields and packet zeroed */
     ck_assert_int_eq(r.nacks, NSCRIPT);
@@ -627,7 +695,7 @@ END_TEST
 START_TEST(function_drivers_probe_and_serve)
 {
     struct run r;
-    boot_and_run(&r);
+    boot_and_run(&r, 0);
     /* probes marked their channels as polled and named themselves in the bus channel */
     ck_assert_uint_eq(r.vhba_features & (1u << 3), 1u << 3);
     ck_assert_uint_eq(r.vnic_features & 0x48, 0x48);
@@ -664,6 +732,33 @@ START_TEST(function_drivers_probe_and_serve)
     ck_assert_uint_eq(out.nic_info.violations, 1);
     ck_assert_uint_eq(out.nic_info.mac[5], 0x42);
     ck_assert(out.done);
+    ck_assert_int_eq(out.unload_rc, 0);
+    ck_assert_msg(r.ks.total_findings == 0, "finding %s at %s:%d: %s", ks_finding_id(r.first.kind),
+                  r.first.file, r.first.line, r.first.msg);
+    ck_assert_uint_eq(r.ks.live_allocations, 0);
+}
+END_TEST
+
+START_TEST(hostile_command_partition_is_answered_not_obeyed)
+{
+    struct run r;
+    uint64_t before = vt_all_violations();
+    boot_and_run(&r, 1);
+    /* the commands before the spoiled queue: ACKed and answered with the spec's status; the
+     * one after it: neither */
+    ck_assert_int_eq(r.nacks, NHOSTILE);
+    ck_assert_int_eq(r.nrsps, NHOSTILE);
+    for (int i = 0; i < NHOSTILE; i++) {
+        ck_assert_uint_eq(m64(&r.acks[i], 24), (uint64_t)i + 1);
+        ck_assert_uint_eq(m64(&r.rsps[i], 24), (uint64_t)i + 1);
+        ck_assert_msg(m32(&r.rsps[i], 12) == want[i].status, "command %d: status %u, want %u", i,
+                      m32(&r.rsps[i], 12), want[i].status);
+        ck_assert_int_eq(m32(&r.rsps[i], 16) & F_FAILED, want[i].failed);
+    }
+    /* payload, bus info, signature, device number, and the spoiled queue at every poll */
+    ck_assert_uint_ge(vt_all_violations(), before + 5);
+    ck_assert_msg(r.ks.total_findings == 0, "finding %s at %s:%d: %s", ks_finding_id(r.first.kind),
+                  r.first.file, r.first.line, r.first.msg);
 }
 END_TEST
 
@@ -674,6 +769,7 @@ static Suite *visorbus_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, controlvm_acks_then_responds_in_order);
     tcase_add_test(tc, function_drivers_probe_and_serve);
+    tcase_add_test(tc, hostile_command_partition_is_answered_not_obeyed);
     suite_add_tcase(s, tc);
     return s;
 }
