@@ -249,6 +249,40 @@ START_TEST(u6_signal_slots)
 }
 END_TEST
 
+START_TEST(monitor_started_after_channel_creation)
+{
+    /* a live run's monitors start after the machine is built: a channel whose first record is a
+     * signal is taken as it shows itself, and checked from its next header on */
+    struct fx f;
+    fx_start(&f);
+    f.idx[VHBA][0] = f.idx[VHBA][1] = 40;
+    vhba_cmd(&f, 1);
+    vhba_done(&f, 1);
+    vhba_cmd(&f, 2);
+    vhba_done(&f, 2);
+    expect_none();
+    uint8_t r[136];
+    q_header(r, &layouts[VHBA], 1);
+    put32(r + 8 + 60, f.idx[VHBA][1]);
+    put64(r + 8 + 32, f.sent[VHBA][1] + 40);
+    fx_send(&f, VHBA, INTERN, K_QH, r, sizeof(r));
+    f.idx[VHBA][1] += 2; /* now the ring order is known: a skipped slot is found */
+    vhba_cmd(&f, 3);
+    vhba_done(&f, 3);
+    fx_end(&f, 0);
+    expect_only("U6");
+
+    /* with the channel header known, a queue without its header is a finding */
+    fx_start(&f);
+    uint8_t h[128];
+    ch_header(h, &layouts[VHBA]);
+    fx_send(&f, VHBA, INTERN, K_CH, h, sizeof(h));
+    vhba_done(&f, 1);
+    fx_end(&f, 0);
+    expect_only("U6");
+}
+END_TEST
+
 START_TEST(u7_queue_roles)
 {
     struct fx f;
@@ -728,6 +762,7 @@ static Suite *suite(void)
     tcase_add_test(tc, u4_head_tail_in_range);
     tcase_add_test(tc, u5_counters_monotone);
     tcase_add_test(tc, u6_signal_slots);
+    tcase_add_test(tc, monitor_started_after_channel_creation);
     tcase_add_test(tc, u7_queue_roles);
     tcase_add_test(tc, u8_guest_header_fault);
     tcase_add_test(tc, u9_command_form);

@@ -425,6 +425,8 @@ struct mon {
     uint32_t enbdis_pending;
     int last_enable;
     int part_down; /* the service partition is down (PARTITION records of this channel) */
+    uint64_t nrecords;
+    int late; /* the first record was a signal: started after the channel was created */
 };
 
 /* ---- requests of IO channels ---------------------------------------------------------- */
@@ -1202,6 +1204,20 @@ static void on_signal(struct mon *m, const struct cs_mon_msg *msg)
         return;
     }
     struct queue *q = &m->q[qi];
+    if (!q->known && !m->hdr_known && (m->late || m->nrecords == 1)) {
+        m->late = 1;
+        /* The first record of the channel is a signal: the monitor started after the channel
+         * was created (a live run learns of a channel at its first record after attaching).
+         * Take the queue as it shows itself; its geometry is known from its next header. */
+        q->known = q->sound = 1;
+        q->signal_size = msg->len - 8;
+        q->max_slots = 0; /* unknown: ring order is not checked */
+        if (m->type == T_NONE && m->has_dev) {
+            struct gdev *d = dev_get(m->g, m->bus, m->dev);
+            if (d->create_known)
+                m->type = type_of(d->create_guid);
+        }
+    }
     if (!q->known || !q->sound) {
         REPORT(m, "U6", c, "signal on queue %" PRIu32 " %s", qi,
                q->known ? "whose header is broken" : "before its header");
@@ -1213,14 +1229,14 @@ static void on_signal(struct mon *m, const struct cs_mon_msg *msg)
                msg->len - 8, qi, q->signal_size);
         return;
     }
-    uint32_t want = (q->index + 1) % q->max_slots;
+    uint32_t want = q->max_slots ? (q->index + 1) % q->max_slots : slot;
     if (slot != want)
         REPORT(m, "U6", c,
                "%s queue %" PRIu32 " at slot %" PRIu32 " (next in ring order: %" PRIu32
                " of %" PRIu32 ")",
                msg->dir == DIR_TO_GUEST ? "insert into" : "remove from", qi, slot, want,
                q->max_slots);
-    if (slot < q->max_slots)
+    if (slot < q->max_slots || !q->max_slots)
         q->index = slot;
     if (msg->dir == DIR_TO_GUEST)
         q->sent++;
@@ -1311,6 +1327,7 @@ static void *mon_create(struct cs_monitor_ctx *ctx, const char *channel_name)
 static void mon_on_msg(void *p, const struct cs_mon_msg *msg)
 {
     struct mon *m = p;
+    m->nrecords++;
     group_flush(m->g, msg->cycle);
     apply_clear(m, msg->cycle);
     int fresh = m->fresh;
