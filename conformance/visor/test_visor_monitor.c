@@ -145,13 +145,14 @@ START_TEST(u3_queue_geometry)
         unsigned off, width;
         uint64_t value;
     } lies[] = {
-        {52, 4, 0},        /* max_slots 0 */
-        {52, 4, 1},        /* max_slots 1: no room besides the empty slot */
-        {48, 4, 1185},     /* signal_size not the slot size */
-        {16, 8, 1u << 20}, /* slots outside the channel */
-        {16, 8, 0},        /* slots over the queue headers */
-        {52, 4, 100000},   /* more slots than fit */
-        {56, 4, 5},        /* max_signals not max_slots - 1 */
+        {52, 4, 0},          /* max_slots 0 */
+        {52, 4, 1},          /* max_slots 1: no room besides the empty slot */
+        {48, 4, 1185},       /* signal_size not the slot size */
+        {16, 8, 1u << 20},   /* slots outside the channel */
+        {16, 8, 0},          /* slots over the queue headers */
+        {52, 4, 100000},     /* more slots than fit */
+        {56, 4, 5},          /* max_signals not max_slots - 1 */
+        {16, 8, 1472 - 256}, /* queue 1's slots over queue 0's */
     };
     for (size_t i = 0; i < sizeof(lies) / sizeof(lies[0]); i++) {
         struct fx f;

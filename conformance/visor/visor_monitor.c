@@ -370,8 +370,10 @@ struct queue {
     int sound; /* its geometry lets signals be checked */
     uint32_t signal_size, max_slots;
     uint32_t index; /* the firmware's: head of a queue it fills, tail of one it drains */
-    uint64_t sent, received, overflows;
-    int overflow_known; /* an OVERFLOW record was seen */
+    uint64_t sent, received, overflows; /* as the headers and signals showed them */
+    uint64_t slot_start, slot_len;      /* the slot area, from the channel's start */
+    uint64_t overflow_records;          /* the count of the last OVERFLOW record */
+    int overflow_known;                 /* an OVERFLOW record was seen */
 };
 
 /* A controlvm command from the command partition (queue 2), until ACKed and answered. */
@@ -656,7 +658,23 @@ static void check_queue_geometry(struct mon *m, unsigned qi, const uint8_t *h, u
                    ") are not inside the channel's %" PRIu64 " bytes after its headers",
                    qi, start, len, base, m->bytes);
             bad = 1;
+        } else {
+            for (unsigned o = 0; o < nq && o < 4; o++) {
+                const struct queue *p = &m->q[o];
+                if (o == qi || !p->known || !p->sound || !p->slot_len)
+                    continue;
+                if (start < p->slot_start + p->slot_len && p->slot_start < start + len) {
+                    REPORT(m, "U3", c,
+                           "queue %u slots [%" PRIu64 ", +%" PRIu64 ") overlap queue %u's [%" PRIu64
+                           ", +%" PRIu64 ")",
+                           qi, start, len, o, p->slot_start, p->slot_len);
+                    bad = 1;
+                    break;
+                }
+            }
         }
+        q->slot_start = start;
+        q->slot_len = bad ? 0 : len;
     }
     CHECKED(m, R_U4);
     if (slots >= 1 && (head >= slots || tail >= slots)) {
@@ -681,11 +699,12 @@ static void on_overflow(struct mon *m, const struct cs_mon_msg *msg)
         return;
     struct queue *q = &m->q[qi];
     CHECKED(m, R_U5);
-    if ((q->known || q->overflow_known) && n <= q->overflows)
+    if (q->overflow_known && n != q->overflow_records + 1)
         REPORT(m, "U5", msg->cycle,
-               "queue %" PRIu32 " overflow count %" PRIu64 " after %" PRIu64 " (it only grows)", qi,
-               n, q->overflows);
-    q->overflows = n;
+               "queue %" PRIu32 " overflow recorded as number %" PRIu64 " after %" PRIu64
+               " (one more each time)",
+               qi, n, q->overflow_records);
+    q->overflow_records = n;
     q->overflow_known = 1;
 }
 
