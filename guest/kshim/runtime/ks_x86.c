@@ -11,11 +11,19 @@
 #include <linux/acpi.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
+#include <linux/utsname.h>
 #include <linux/uuid.h>
 
 #include "kshim/x86.h"
 
 const guid_t guid_null;
+
+struct new_utsname *ks_utsname(void)
+{
+    static struct new_utsname uts = {"Linux",  "chansim", "6.1.0-chansim",
+                                     "#1 SMP", "x86_64",  "(none)"};
+    return &uts;
+}
 
 /* ---- CPUID and VMCALL ----------------------------------------------------------------- */
 

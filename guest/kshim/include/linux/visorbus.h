@@ -7,7 +7,14 @@
 #define __VISORBUS_H__
 
 #include "kshim/types.h"
+/* what the kernel's <linux/device.h> brings along and the upstream visor files rely on */
+#include <asm/barrier.h>
 #include <linux/device.h>
+#include <linux/errno.h>
+#include <linux/ioport.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/timer.h>
