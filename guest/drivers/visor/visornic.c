@@ -38,7 +38,7 @@
 #define TX_TIMEOUT_MS  1000
 #define XMIT_SLOTS     128
 #define RX_QUEUE_MAX   256
-#define MAX_RCV_BUFS   256
+#define MAX_RCV_BUFS   4096
 #define ETH_HLEN       14
 #define ETH_ZLEN       60
 #define IFF_PROMISC    0x100
