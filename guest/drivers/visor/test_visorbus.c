@@ -48,6 +48,8 @@ static const uint8_t g_mouse[16] = {0xd4, 0x07, 0xdf, 0xad, 0xa9, 0x94, 0xe2, 0x
                                     0x81, 0xc3, 0x61, 0xab, 0xcd, 0xbd, 0xbd, 0x87};
 
 static uint8_t *mem;
+static struct ks_kernel *kernel;
+static int doorbell; /* the command partition rings ACPI Notify after its commands */
 
 static void put16(uint64_t pa, uint16_t v)
 {
@@ -317,6 +319,8 @@ static void spoil_response_queue(void *arg)
     put32(CVM_Q(1) + 48, 7);
     struct msg m = cvm_msg(0x304, 99);
     fw_insert(CVM_Q(2), &m);
+    cs_error err = {0};
+    ck_assert_int_eq(ks_acpi_notify(kernel, "PNP0A07", 0x80, &err), 1);
 }
 
 /* ---- the hypervisor ------------------------------------------------------------------- */
@@ -358,7 +362,6 @@ struct outcome {
 
 static struct outcome out;
 static struct cs_machine *machine;
-static struct ks_kernel *kernel;
 static int rcv_posted;
 static uint64_t rcv_cookie[32], rcv_pa[32];
 static int rcv_n;
@@ -468,6 +471,10 @@ static void command_partition(void *arg)
     (void)arg;
     for (int i = 0; i < nscript; i++)
         ck_assert_int_eq(fw_insert(CVM_Q(2), &script[i]), 0);
+    if (doorbell) {
+        cs_error err = {0};
+        ck_assert_int_eq(ks_acpi_notify(kernel, "PNP0A07", 0x80, &err), 1);
+    }
 }
 
 static void key_press(void *arg)
@@ -568,6 +575,8 @@ struct run {
     uint64_t vhba_features, vnic_features;
     char devinfo0[16];
     uint32_t saved_crash_id;
+    int idle;
+    uint64_t sim_ns;
     uint64_t saved_crash_handle;
 };
 
@@ -578,6 +587,7 @@ static void boot_and_run(struct run *r, int hostile)
     struct ks_kernel *k = NULL;
     memset(r, 0, sizeof(*r));
     memset(&out, 0, sizeof(out));
+    doorbell = hostile;
     ck_assert_msg(cs_platform_load(TESTDATA_DIR "/visor.xml", NULL, &p, &err) == 0, "%s", err.msg);
     ck_assert_msg(cs_machine_build(p, NULL, 0, NULL, &machine, &err) == 0, "%s", err.msg);
     struct cs_domain *dom = &machine->domains[0];
@@ -616,12 +626,18 @@ static void boot_and_run(struct run *r, int hostile)
     ck_assert_msg(ks_kernel_boot(k, mods, 4, &err) == 0, "%s", err.msg);
     cs_sched_after(machine->sched, cs_machine_ns_to_cycles(machine, 1000000), command_partition,
                    NULL);
-    cs_sched_after(machine->sched, cs_machine_ns_to_cycles(machine, 1000000), firmware_tick, NULL);
-    if (!hostile)
+    /* the IO partitions serve the app's traffic until it is done */
+    if (!hostile) {
+        cs_sched_after(machine->sched, cs_machine_ns_to_cycles(machine, 1000000), firmware_tick,
+                       NULL);
         ks_uproc_spawn(k, "app", app, NULL);
-    struct cs_run_opts ro = {500000000ull};
+    }
+    /* with the doorbell the guest stops polling 10 s after the last command: the run ends idle */
+    struct cs_run_opts ro = {hostile ? 60000000000ull : 500000000ull};
     struct cs_run_summary sum;
     ck_assert_msg(cs_sc_run(machine, &ro, &sum, &err) == 0, "%s", err.msg);
+    r->idle = sum.idle;
+    r->sim_ns = sum.sim_ns;
     ks_kernel_stats(k, &r->ks);
     size_t n;
     const struct ks_finding_record *f = ks_kernel_findings(k, &n);
@@ -755,6 +771,10 @@ START_TEST(hostile_command_partition_is_answered_not_obeyed)
                       m32(&r.rsps[i], 12), want[i].status);
         ck_assert_int_eq(m32(&r.rsps[i], 16) & F_FAILED, want[i].failed);
     }
+    /* the doorbell let the guest stop polling once idle: the run ended by itself */
+    ck_assert(r.idle);
+    ck_assert_uint_ge(r.sim_ns, 10000000000ull);
+    ck_assert_uint_lt(r.sim_ns, 20000000000ull);
     /* payload, bus info, signature, device number, and the spoiled queue at every poll */
     ck_assert_uint_ge(vt_all_violations(), before + 5);
     ck_assert_msg(r.ks.total_findings == 0, "finding %s at %s:%d: %s", ks_finding_id(r.first.kind),

@@ -36,6 +36,8 @@ struct visorchipset_device {
     unsigned long payload_bytes_buffered;
     struct controlvm_message pending_msg; /* parked until its payload can be buffered */
     bool pending_msg_valid;
+    bool doorbell; /* the firmware notifies: polling may stop when idle */
+    bool polling_stopped;
 };
 
 static struct visorchipset_device *chipset_dev;
@@ -526,10 +528,16 @@ static void controlvm_periodic_work(struct work_struct *work)
 schedule_out:
     if (got)
         chipset_dev->most_recent_message_jiffies = jiffies;
-    if (time_after(jiffies, chipset_dev->most_recent_message_jiffies + HZ * MIN_IDLE_SECONDS))
+    if (time_after(jiffies, chipset_dev->most_recent_message_jiffies + HZ * MIN_IDLE_SECONDS)) {
+        /* with a doorbell the next command announces itself: a simulation can go idle */
+        if (chipset_dev->doorbell) {
+            chipset_dev->polling_stopped = true;
+            return;
+        }
         chipset_dev->poll_jiffies = POLLJIFFIES_CONTROLVM_SLOW;
-    else
+    } else {
         chipset_dev->poll_jiffies = POLLJIFFIES_CONTROLVM_FAST;
+    }
     schedule_delayed_work(&chipset_dev->periodic_controlvm_work, chipset_dev->poll_jiffies);
 }
 
@@ -616,6 +624,18 @@ static int visorchipset_exit(struct acpi_device *acpi_device)
     return 0;
 }
 
+/* Not in upstream: a firmware Notify() on PNP0A07 is a doorbell for the controlvm channel. */
+static void visorchipset_notify(struct acpi_device *acpi_device, u32 event)
+{
+    if (!chipset_dev)
+        return;
+    chipset_dev->doorbell = true;
+    chipset_dev->most_recent_message_jiffies = jiffies;
+    chipset_dev->polling_stopped = false;
+    chipset_dev->poll_jiffies = POLLJIFFIES_CONTROLVM_FAST;
+    mod_delayed_work(system_wq, &chipset_dev->periodic_controlvm_work, 0);
+}
+
 static const struct acpi_device_id unisys_device_ids[] = {
     {VISOR_ACPI_HID, 0},
     {"", 0},
@@ -630,6 +650,7 @@ static struct acpi_driver unisys_acpi_driver = {
         {
             .add = visorchipset_init,
             .remove = visorchipset_exit,
+            .notify = visorchipset_notify,
         },
 };
 

@@ -62,6 +62,7 @@ struct visorhba_devdata {
     struct scsipending pending[MAX_PENDING_REQUESTS];
     unsigned int next_slot, outstanding;
     wait_queue_head_t complete_wq;
+    wait_queue_head_t poll_wq; /* the poll thread sleeps here while nothing is outstanding */
     struct task_struct *thread;
     struct uiscmdrsp *rsp; /* the poll thread's buffer for one signal */
     bool paused, removed;
@@ -236,7 +237,12 @@ static int process_incoming(void *arg)
     while (!kthread_should_stop()) {
         while (visorchannel_signalremove(d->dev->visorchannel, IOCHAN_FROM_IOPART, d->rsp) == 0)
             complete_signal(d, d->rsp);
-        schedule_timeout_interruptible(msecs_to_jiffies(POLL_MS));
+        /* unlike upstream, no polling while nothing is outstanding: the IO partition has
+         * nothing to answer, and an idle guest lets the simulation go idle */
+        if (!d->outstanding)
+            wait_event_interruptible(d->poll_wq, d->outstanding || kthread_should_stop());
+        else
+            schedule_timeout_interruptible(msecs_to_jiffies(POLL_MS));
     }
     return 0;
 }
@@ -278,6 +284,7 @@ static int send_and_wait(struct visorhba_devdata *d, int slot, struct uiscmdrsp 
         release_slot(d, slot);
         return -EBUSY;
     }
+    wake_up(&d->poll_wq);
     left = wait_event_interruptible_timeout(d->complete_wq, p->done, msecs_to_jiffies(timeout_ms));
     spin_lock_irqsave(&d->lock, flags);
     if (!p->done) {
@@ -498,6 +505,7 @@ static int visorhba_probe(struct visor_device *dev)
     d->refs = 1;
     spin_lock_init(&d->lock);
     init_waitqueue_head(&d->complete_wq);
+    init_waitqueue_head(&d->poll_wq);
     rc = visorbus_read_channel(dev, offsetof(struct visor_io_channel, vhba.max), &d->max,
                                sizeof(d->max));
     if (rc < 0 || d->max.max_io_size < 512) {

@@ -88,6 +88,8 @@ struct visornic_devdata {
     struct list_head rx;
     u32 rx_count;
     wait_queue_head_t readers, tx_wq, ack_wq;
+    wait_queue_head_t poll_wq; /* the poll thread sleeps here while nothing can arrive */
+    bool ack_pending;          /* an ENBDIS was sent and not yet ACKed */
     struct task_struct *thread;
     struct uiscmdrsp *rsp; /* the poll thread's buffer */
     struct mutex ctl;      /* enable/disable/promisc, pause/resume */
@@ -177,6 +179,10 @@ static int send_enbdis(struct visornic_devdata *d, u16 enable)
     cmd->net.enbdis.context = MAKE_COOKIE(COOKIE_CTX, 0, d->index);
     rc = send_cmd(d, cmd);
     kfree(cmd);
+    if (rc == 0) {
+        d->ack_pending = true;
+        wake_up(&d->poll_wq);
+    }
     return rc;
 }
 
@@ -349,6 +355,7 @@ static void handle_signal(struct visornic_devdata *d, struct uiscmdrsp *rsp)
             break;
         }
         d->acked = true;
+        d->ack_pending = false;
         wake_up_all(&d->ack_wq);
         break;
     case NET_CONNECT_STATUS:
@@ -370,7 +377,13 @@ static int poll_thread(void *arg)
     while (!kthread_should_stop()) {
         while (visorchannel_signalremove(d->dev->visorchannel, IOCHAN_FROM_IOPART, d->rsp) == 0)
             handle_signal(d, d->rsp);
-        schedule_timeout_interruptible(msecs_to_jiffies(POLL_MS));
+        /* unlike upstream, no polling while receive is off and nothing is outstanding: an idle
+         * guest lets the simulation go idle */
+        if (!d->enabled && !d->outstanding && !d->ack_pending)
+            wait_event_interruptible(d->poll_wq, d->enabled || d->outstanding || d->ack_pending ||
+                                                     kthread_should_stop());
+        else
+            schedule_timeout_interruptible(msecs_to_jiffies(POLL_MS));
     }
     return 0;
 }
@@ -670,6 +683,7 @@ static int visornic_probe(struct visor_device *dev)
     init_waitqueue_head(&d->readers);
     init_waitqueue_head(&d->tx_wq);
     init_waitqueue_head(&d->ack_wq);
+    init_waitqueue_head(&d->poll_wq);
     d->rsp = kzalloc(SIZEOF_CMDRSP, GFP_KERNEL);
     if (!d->rsp) {
         rc = -ENOMEM;
@@ -787,6 +801,7 @@ static int visornic_pause(struct visor_device *dev, visorbus_state_complete_func
     spin_unlock_irqrestore(&d->lock, flags);
     free_rcvbufs(d);
     d->acked = false;
+    d->ack_pending = false;
     d->link = false;
     mutex_unlock(&d->ctl);
     wake_up_all(&d->tx_wq);

@@ -192,6 +192,43 @@ int ks_acpi_device_add(struct ks_kernel *k, const char *hid, cs_error *err)
     return 0;
 }
 
+struct acpi_notification {
+    struct acpi_device *adev;
+    u32 event;
+};
+
+static void acpi_notify_here(void *arg)
+{
+    struct acpi_notification *n = arg;
+    struct device_driver *drv = n->adev->dev.driver;
+    if (drv && to_acpi_driver(drv)->ops.notify)
+        to_acpi_driver(drv)->ops.notify(n->adev, n->event);
+    free(n);
+}
+
+int ks_acpi_notify(struct ks_kernel *k, const char *hid, uint32_t event, cs_error *err)
+{
+    struct device *dev;
+    if (!k || !hid)
+        return cs_error_set(err, "ACPI notify: a kernel and a hardware id are required");
+    if (k->acpi_bus)
+        list_for_each_entry(dev, &k->acpi_bus->ks_devices, ks_node)
+        {
+            struct acpi_device *adev = to_acpi_device(dev);
+            if (strcmp(adev->ks_hid, hid) != 0)
+                continue;
+            if (!dev->driver || !to_acpi_driver(dev->driver)->ops.notify)
+                return 0;
+            struct acpi_notification *n = malloc(sizeof(*n));
+            if (!n)
+                abort();
+            *n = (struct acpi_notification){adev, event};
+            ks_run_in_kernel(k, "acpi-notify", acpi_notify_here, n);
+            return 1;
+        }
+    return cs_error_set(err, "ACPI notify: kernel %s has no device %s", k->name, hid);
+}
+
 void ks_x86_release(struct ks_kernel *k)
 {
     if (!k->acpi_bus)

@@ -30,4 +30,12 @@ void ks_kernel_set_cpuid_vendor(struct ks_kernel *k, uint32_t leaf, uint32_t ebx
  * the first matching driver to register gets it. The device lives until ks_kernel_destroy. */
 int ks_acpi_device_add(struct ks_kernel *k, const char *hid, cs_error *err);
 
+/* A firmware Notify(event) on the ACPI device `hid`: the bound driver's ops.notify runs (from
+ * plain C: at once in the kernel's setup context; from another kernel's context: in a new task
+ * of this one). Returns 1 when a driver took it, 0 when no bound driver has a notify handler,
+ * -1 (err) when there is no such device. The visorbus core takes it as a doorbell: once rung,
+ * it stops polling the controlvm channel after 10 s without a message and polls again at the
+ * next notify (without notifies it polls for ever, as upstream). */
+int ks_acpi_notify(struct ks_kernel *k, const char *hid, uint32_t event, cs_error *err);
+
 #endif

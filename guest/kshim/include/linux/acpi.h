@@ -12,9 +12,11 @@ struct acpi_device {
 struct acpi_driver;
 typedef int (*acpi_op_add)(struct acpi_device *device);
 typedef int (*acpi_op_remove)(struct acpi_device *device);
+typedef void (*acpi_op_notify)(struct acpi_device *device, u32 event);
 struct acpi_device_ops {
     acpi_op_add add;
     acpi_op_remove remove;
+    acpi_op_notify notify; /* a firmware Notify() on the device (ks_acpi_notify) */
 };
 struct acpi_driver {
     char name[80];
