@@ -50,6 +50,8 @@ static const uint8_t g_mouse[16] = {0xd4, 0x07, 0xdf, 0xad, 0xa9, 0x94, 0xe2, 0x
 static uint8_t *mem;
 static struct ks_kernel *kernel;
 static int doorbell; /* the command partition rings ACPI Notify after its commands */
+static int mode;     /* MODE_* of the running test */
+enum { MODE_TRAFFIC, MODE_HOSTILE, MODE_PAUSE };
 
 static void put16(uint64_t pa, uint16_t v)
 {
@@ -375,6 +377,8 @@ static void serve_vhba(void)
         uint64_t handle, gpa;
         memcpy(&handle, c + 1, 8);
         memcpy(&gpa, c + 1 + 30, 8);
+        if (mode == MODE_PAUSE && c[1 + 8] == 0x28)
+            continue;           /* READ: held until the IO partition goes down */
         if (c[1 + 8] == 0x12) { /* INQUIRY */
             static const char inq[36] = "\0\0\x05\x02\x1f\0\0\0CHANSIM VIRTUAL DISK    1.0";
             memcpy(mem + gpa, inq, sizeof(inq));
@@ -565,6 +569,68 @@ static void app(struct ks_uproc *p, void *arg)
     out.done = 1;
 }
 
+/* The IO partition goes down (standby: the guest pauses the vhba) with a READ outstanding,
+ * and comes back (running: resume). */
+static void io_partition_down(void *arg)
+{
+    (void)arg;
+    struct msg m = changestate(20, 1, 0, 0x0073);
+    fw_insert(CVM_Q(2), &m);
+}
+
+static void io_partition_up(void *arg)
+{
+    (void)arg;
+    struct msg m = changestate(21, 1, 0, 0x00F7);
+    fw_insert(CVM_Q(2), &m);
+}
+
+struct pause_outcome {
+    int read_rc, read_linuxstat, while_paused_rc, after_rc, after_linuxstat;
+    char vendor[9];
+};
+static struct pause_outcome pout;
+
+static long scsi6(struct ks_uproc *p, int fd, uint8_t op, uint32_t dir, uint8_t *data, uint32_t len,
+                  int32_t *linuxstat)
+{
+    struct visorhba_scsi_cmd *cmd = ks_umalloc(p, sizeof(*cmd));
+    memset(cmd, 0, sizeof(*cmd));
+    cmd->cdb[0] = op;
+    cmd->cdb_len = op == 0x28 ? 10 : 6;
+    if (op == 0x28)
+        cmd->cdb[8] = (uint8_t)(len / 512);
+    else
+        cmd->cdb[4] = (uint8_t)len;
+    cmd->data_dir = dir;
+    cmd->data_len = len;
+    cmd->data = (uint64_t)(uintptr_t)data;
+    long rc = ks_sys_ioctl(p, fd, VISORHBA_IOC_SCSI, (unsigned long)cmd);
+    *linuxstat = cmd->linuxstat;
+    return rc;
+}
+
+static void pause_app(struct ks_uproc *p, void *arg)
+{
+    (void)arg;
+    int fd = open_retry(p, "/dev/visorhba0");
+    ck_assert_int_ge(fd, 0);
+    uint8_t *data = ks_umalloc(p, 4096);
+    int32_t st;
+    pout.read_rc = (int)scsi6(p, fd, 0x28, VISORHBA_DIR_FROM_DEVICE, data, 4096, &st);
+    pout.read_linuxstat = st;
+    pout.while_paused_rc = (int)scsi6(p, fd, 0x12, VISORHBA_DIR_FROM_DEVICE, data, 96, &st);
+    ks_sys_sleep_ms(p, 150);
+    pout.after_rc = (int)scsi6(p, fd, 0x12, VISORHBA_DIR_FROM_DEVICE, data, 96, &st);
+    pout.after_linuxstat = st;
+    memcpy(pout.vendor, data + 8, 8);
+    ks_sys_close(p, fd);
+    static const char *const mods[] = {"visorinput", "visornic", "visorhba", "visorbus"};
+    for (int i = 0; i < 4; i++)
+        out.unload_rc |= ks_module_unload(kernel, mods[i]);
+    out.done = 1;
+}
+
 /* ---- the run -------------------------------------------------------------------------- */
 
 struct run {
@@ -580,14 +646,18 @@ struct run {
     uint64_t saved_crash_handle;
 };
 
-static void boot_and_run(struct run *r, int hostile)
+static void boot_and_run(struct run *r, int run_mode)
 {
+    int hostile = run_mode == MODE_HOSTILE;
     cs_error err = {0};
     struct cs_platform *p = NULL;
     struct ks_kernel *k = NULL;
     memset(r, 0, sizeof(*r));
     memset(&out, 0, sizeof(out));
     doorbell = hostile;
+    mode = run_mode;
+    nscript = NSCRIPT;
+    memset(&pout, 0, sizeof(pout));
     ck_assert_msg(cs_platform_load(TESTDATA_DIR "/visor.xml", NULL, &p, &err) == 0, "%s", err.msg);
     ck_assert_msg(cs_machine_build(p, NULL, 0, NULL, &machine, &err) == 0, "%s", err.msg);
     struct cs_domain *dom = &machine->domains[0];
@@ -619,6 +689,13 @@ static void boot_and_run(struct run *r, int hostile)
     } else {
         build_script();
     }
+    if (run_mode == MODE_PAUSE) {
+        nscript = 3; /* CHIPSET_INIT, BUS_CREATE, the vhba's DEVICE_CREATE */
+        cs_sched_after(machine->sched, cs_machine_ns_to_cycles(machine, 100000000),
+                       io_partition_down, NULL);
+        cs_sched_after(machine->sched, cs_machine_ns_to_cycles(machine, 200000000), io_partition_up,
+                       NULL);
+    }
     ks_kernel_set_cpuid_vendor(k, 0x40000000, 0x73696e55, 0x70537379, 0x34367261);
     ks_kernel_set_vmcall_handler(k, vmcall, NULL);
     ck_assert_msg(ks_acpi_device_add(k, "PNP0A07", &err) == 0, "%s", err.msg);
@@ -630,7 +707,7 @@ static void boot_and_run(struct run *r, int hostile)
     if (!hostile) {
         cs_sched_after(machine->sched, cs_machine_ns_to_cycles(machine, 1000000), firmware_tick,
                        NULL);
-        ks_uproc_spawn(k, "app", app, NULL);
+        ks_uproc_spawn(k, "app", run_mode == MODE_PAUSE ? pause_app : app, NULL);
     }
     /* with the doorbell the guest stops polling 10 s after the last command: the run ends idle */
     struct cs_run_opts ro = {hostile ? 60000000000ull : 500000000ull};
@@ -673,7 +750,7 @@ static uint64_t m64(const struct msg *m, unsigned off)
 START_TEST(controlvm_acks_then_responds_in_order)
 {
     struct run r;
-    boot_and_run(&r, 0);
+    boot_and_run(&r, MODE_TRAFFIC);
     ck_assert_int_ge(vmcalls, 1);
     /* every command ACKed, in order, as its header with the payload fields and packet zeroed */
     ck_assert_int_eq(r.nacks, NSCRIPT);
@@ -711,7 +788,7 @@ END_TEST
 START_TEST(function_drivers_probe_and_serve)
 {
     struct run r;
-    boot_and_run(&r, 0);
+    boot_and_run(&r, MODE_TRAFFIC);
     /* probes marked their channels as polled and named themselves in the bus channel */
     ck_assert_uint_eq(r.vhba_features & (1u << 3), 1u << 3);
     ck_assert_uint_eq(r.vnic_features & 0x48, 0x48);
@@ -759,7 +836,7 @@ START_TEST(hostile_command_partition_is_answered_not_obeyed)
 {
     struct run r;
     uint64_t before = vt_all_violations();
-    boot_and_run(&r, 1);
+    boot_and_run(&r, MODE_HOSTILE);
     /* the commands before the spoiled queue: ACKed and answered with the spec's status; the
      * one after it: neither */
     ck_assert_int_eq(r.nacks, NHOSTILE);
@@ -782,6 +859,33 @@ START_TEST(hostile_command_partition_is_answered_not_obeyed)
 }
 END_TEST
 
+START_TEST(pause_fails_outstanding_commands_and_resume_serves_again)
+{
+    struct run r;
+    boot_and_run(&r, MODE_PAUSE);
+    /* the held READ comes back with the host byte DID_RESET when the vhba is paused */
+    ck_assert_int_eq(pout.read_rc, 0);
+    ck_assert_int_eq(pout.read_linuxstat, 0x08 << 16);
+    /* nothing is sent while paused */
+    ck_assert_int_eq(pout.while_paused_rc, -EAGAIN);
+    /* resumed: served again */
+    ck_assert_int_eq(pout.after_rc, 0);
+    ck_assert_int_eq(pout.after_linuxstat, 0);
+    ck_assert_str_eq(pout.vendor, "CHANSIM ");
+    /* both state changes answered, with the device's new state */
+    ck_assert_int_eq(r.nrsps, 5);
+    ck_assert_uint_eq(m64(&r.rsps[3], 24), 20);
+    ck_assert_uint_eq(m32(&r.rsps[3], 12), 0);
+    ck_assert_uint_eq(r.rsps[3].b[48 + 8] | (r.rsps[3].b[48 + 9] << 8), 0x0073);
+    ck_assert_uint_eq(m64(&r.rsps[4], 24), 21);
+    ck_assert_uint_eq(r.rsps[4].b[48 + 8] | (r.rsps[4].b[48 + 9] << 8), 0x00F7);
+    ck_assert_int_eq(out.unload_rc, 0);
+    ck_assert_msg(r.ks.total_findings == 0, "finding %s at %s:%d: %s", ks_finding_id(r.first.kind),
+                  r.first.file, r.first.line, r.first.msg);
+    ck_assert_uint_eq(r.ks.live_allocations, 0);
+}
+END_TEST
+
 static Suite *visorbus_suite(void)
 {
     Suite *s = suite_create("visorbus");
@@ -790,6 +894,7 @@ static Suite *visorbus_suite(void)
     tcase_add_test(tc, controlvm_acks_then_responds_in_order);
     tcase_add_test(tc, function_drivers_probe_and_serve);
     tcase_add_test(tc, hostile_command_partition_is_answered_not_obeyed);
+    tcase_add_test(tc, pause_fails_outstanding_commands_and_resume_serves_again);
     suite_add_tcase(s, tc);
     return s;
 }
