@@ -27,6 +27,7 @@
 #define KBD_PA     0x140000ull
 #define VNIC_PA    0x150000ull
 #define MOUSE_PA   0x170000ull
+#define MOUSE2_PA  0x172000ull
 #define PARAM_NONE 0
 
 #define SIGNATURE 0x4C4E4345ull
@@ -225,7 +226,7 @@ struct expect {
     int failed;
 };
 
-#define NSCRIPT 14
+#define NSCRIPT 15
 static struct msg script[NSCRIPT];
 static struct expect want[NSCRIPT];
 
@@ -269,6 +270,8 @@ static void build_script(void)
     script[n] = m;
     want[n++] = (struct expect){0, 0};
     script[n] = cvm_msg(0x304, 14); /* CHIPSET_READY */
+    want[n++] = (struct expect){0, 0};
+    script[n] = create_device(15, 1, 4, MOUSE2_PA, g_mouse); /* a mouse after the destroy */
     want[n++] = (struct expect){0, 0};
     ck_assert_int_eq(n, NSCRIPT);
 }
@@ -352,7 +355,10 @@ struct outcome {
     char inquiry_vendor[9];
     struct visorhba_info hba_info;
     /* vinput */
-    int kbd_open, mouse_open_after_destroy, events;
+    int kbd_open, events, mouse_events;
+    struct visorinput_event mev[16];
+    struct visorinput_info mouse_info;
+    struct visorinput_info kbd_info;
     struct visorinput_event ev[8];
     /* vnic */
     int nic_open, enable_rc, write_rc, read_rc;
@@ -484,11 +490,32 @@ static void command_partition(void *arg)
 static void key_press(void *arg)
 {
     (void)arg;
-    uint8_t r[16] = {0};
-    uint16_t action = 67, scancode = 0x1e; /* KEY_DOWN_UP of 'A' */
-    memcpy(r + 8, &action, 2);
-    memcpy(r + 10, &scancode, 2);
-    fw_insert(INPUT_Q(KBD_PA), r);
+    /* three reports the guest must refuse (unknown action, a scancode no key has, a mouse
+     * action on a keyboard), then KEY_DOWN_UP of 'A' */
+    static const uint16_t reports[4][2] = {{99, 0x1e}, {64, 0x7f}, {1, 0x10}, {67, 0x1e}};
+    for (int i = 0; i < 4; i++) {
+        uint8_t r[16] = {0};
+        uint64_t seq = (uint64_t)i + 1;
+        memcpy(r, &seq, 8);
+        memcpy(r + 8, &reports[i][0], 2);
+        memcpy(r + 10, &reports[i][1], 2);
+        fw_insert(INPUT_Q(KBD_PA), r);
+    }
+}
+
+static void mouse_moves(void *arg)
+{
+    (void)arg;
+    /* motion outside 640x480 and button 9 are refused; then motion, a left click, the wheel */
+    static const uint16_t reports[5][3] = {
+        {1, 1000, 10}, {4, 9, 0}, {1, 100, 200}, {4, 1, 0}, {6, 0, 0}};
+    for (int i = 0; i < 5; i++) {
+        uint8_t r[16] = {0};
+        memcpy(r + 8, &reports[i][0], 2);
+        memcpy(r + 10, &reports[i][1], 2);
+        memcpy(r + 12, &reports[i][2], 2);
+        fw_insert(INPUT_Q(MOUSE2_PA), r);
+    }
 }
 
 /* ---- the guest's programs ------------------------------------------------------------- */
@@ -540,10 +567,28 @@ static void app(struct ks_uproc *p, void *arg)
             for (size_t i = 0; i < (size_t)n / sizeof(*ev) && out.events < 8; i++)
                 out.ev[out.events++] = ev[i];
         }
+        struct visorinput_info *info = ks_umalloc(p, sizeof(*info));
+        ks_sys_ioctl(p, fd, VISORINPUT_IOC_INFO, (unsigned long)info);
+        out.kbd_info = *info;
         ks_sys_close(p, fd);
     }
-    /* the mouse was destroyed by the script: its node is gone */
-    out.mouse_open_after_destroy = ks_sys_open(p, "/dev/visorinput1", O_RDWR) >= 0;
+    /* the destroyed mouse gave its number back: the later one is visorinput1 */
+    fd = open_retry(p, "/dev/visorinput1");
+    if (fd >= 0) {
+        struct visorinput_event *ev = ks_umalloc(p, 16 * sizeof(*ev));
+        cs_sched_after(machine->sched, 1, mouse_moves, NULL);
+        while (out.mouse_events < 8) {
+            ssize_t n = ks_sys_read(p, fd, ev, 16 * sizeof(*ev));
+            if (n <= 0)
+                break;
+            for (size_t i = 0; i < (size_t)n / sizeof(*ev) && out.mouse_events < 16; i++)
+                out.mev[out.mouse_events++] = ev[i];
+        }
+        struct visorinput_info *info = ks_umalloc(p, sizeof(*info));
+        ks_sys_ioctl(p, fd, VISORINPUT_IOC_INFO, (unsigned long)info);
+        out.mouse_info = *info;
+        ks_sys_close(p, fd);
+    }
     fd = open_retry(p, "/dev/visornic0");
     out.nic_open = fd >= 0;
     if (fd >= 0) {
@@ -678,6 +723,9 @@ static void boot_and_run(struct run *r, int run_mode)
     put32(VNIC_PA + 394, 1500);
     build_input(KBD_PA, g_kbd);
     build_input(MOUSE_PA, g_mouse);
+    build_input(MOUSE2_PA, g_mouse);
+    put16(MOUSE2_PA + 132, 640); /* x_res */
+    put16(MOUSE2_PA + 134, 480); /* y_res */
     if (hostile) {
         build_hostile_script();
         build_vbus();
@@ -809,7 +857,29 @@ START_TEST(function_drivers_probe_and_serve)
     ck_assert_int_eq(out.ev[0].value, 1);
     ck_assert_int_eq(out.ev[1].value, 0);
     ck_assert_uint_eq(out.ev[2].type, VISORINPUT_EV_SYN);
-    ck_assert(!out.mouse_open_after_destroy);
+    ck_assert_uint_eq(out.kbd_info.kind, VISORINPUT_KEYBOARD);
+    ck_assert_uint_eq(out.kbd_info.reports, 4);
+    ck_assert_uint_eq(out.kbd_info.violations, 3);
+    /* the mouse: absolute motion, a click, the wheel, each report closed by SYN */
+    static const struct visorinput_event mouse_want[8] = {
+        {VISORINPUT_EV_ABS, VISORINPUT_ABS_X, 100},
+        {VISORINPUT_EV_ABS, VISORINPUT_ABS_Y, 200},
+        {VISORINPUT_EV_SYN, 0, 0},
+        {VISORINPUT_EV_KEY, VISORINPUT_BTN_LEFT, 1},
+        {VISORINPUT_EV_KEY, VISORINPUT_BTN_LEFT, 0},
+        {VISORINPUT_EV_SYN, 0, 0},
+        {VISORINPUT_EV_REL, VISORINPUT_REL_WHEEL, 1},
+        {VISORINPUT_EV_SYN, 0, 0}};
+    ck_assert_int_eq(out.mouse_events, 8);
+    for (int i = 0; i < 8; i++) {
+        ck_assert_uint_eq(out.mev[i].type, mouse_want[i].type);
+        ck_assert_uint_eq(out.mev[i].code, mouse_want[i].code);
+        ck_assert_int_eq(out.mev[i].value, mouse_want[i].value);
+    }
+    ck_assert_uint_eq(out.mouse_info.kind, VISORINPUT_MOUSE);
+    ck_assert_uint_eq(out.mouse_info.x_res, 640);
+    ck_assert_uint_eq(out.mouse_info.y_res, 480);
+    ck_assert_uint_eq(out.mouse_info.violations, 2);
     /* vnic: enabled (ACKed), a frame out and back, the forged receive refused */
     ck_assert(out.nic_open);
     ck_assert_int_eq(out.enable_rc, 0);
