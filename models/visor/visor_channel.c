@@ -15,8 +15,9 @@ struct vq {
     uint32_t fw_index; /* head when the firmware produces, tail when it consumes */
     uint64_t fw_count; /* num_sent / num_received the firmware keeps */
     uint64_t overflows;
-    int geometry_ok; /* the recorded geometry keeps every slot inside the channel */
-    int broken;      /* a fault was reported; the queue is not used any more */
+    int geometry_ok;              /* the recorded geometry keeps every slot inside the channel */
+    uint8_t image[VISOR_QH_SIZE]; /* the header as the firmware wrote it, for the fast check */
+    int broken;                   /* a fault was reported; the queue is not used any more */
 };
 
 struct visor_channel {
@@ -32,6 +33,7 @@ struct visor_channel {
     uint64_t signature;
     uint64_t space_offset;
     int header_broken;
+    uint8_t image[VISOR_CH_HEADER_SIZE]; /* as the firmware wrote it, for the fast check */
     uint32_t nqueues;
     struct vq q[VISOR_MAX_QUEUES];
     uint8_t *scratch; /* SIGNAL record: queue, slot, signal */
@@ -163,6 +165,9 @@ int visor_channel_create(struct cs_gmem *mem, uint64_t gpa, const struct visor_c
         if (q->signal_size > maxsig)
             maxsig = q->signal_size;
     }
+    memcpy(ch->image, base, VISOR_CH_HEADER_SIZE);
+    for (unsigned i = 0; i < d->nqueues; i++)
+        memcpy(ch->q[i].image, base + ch->q[i].off, VISOR_QH_SIZE);
     ch->scratch_len = 8 + maxsig;
     ch->scratch = malloc(ch->scratch_len);
     if (!ch->scratch)
@@ -226,11 +231,39 @@ static int fault(struct visor_channel *ch, int q, unsigned field_off, cs_error *
     return cs_error_set(err, "%s", text);
 }
 
+/* The fields the firmware owns, compared in one go on every operation (offsets of spec §2.1):
+ * signature, header_size and size; chtype; ch_space_offset and version_id. */
+static inline uint64_t w64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint32_t w32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static int header_unchanged(const struct visor_channel *ch)
+{
+    const uint8_t *b = ch->base, *i = ch->image;
+    return ((w64(b) ^ w64(i)) | (w32(b + 12) ^ w32(i + 12)) | (w64(b + 16) ^ w64(i + 16)) |
+            (w64(b + 32) ^ w64(i + 32)) | (w64(b + 40) ^ w64(i + 40)) |
+            (w64(b + 64) ^ w64(i + 64)) | (w32(b + 72) ^ w32(i + 72)) |
+            (visor_le64(b + VISOR_CH_FEATURES) & ~VISOR_FEAT_GUEST_WRITABLE)) == 0;
+}
+
 static int check_header(struct visor_channel *ch, cs_error *err)
 {
     const uint8_t *b = ch->base;
     if (ch->header_broken)
         return cs_error_set(err, "channel %s: stopped after a channel header fault", ch->name);
+    if (header_unchanged(ch) && ch->space_offset >= VISOR_CH_HEADER_SIZE &&
+        ch->space_offset + (uint64_t)ch->nqueues * VISOR_QH_SIZE <= ch->bytes)
+        return 0;
     if (visor_le64(b + VISOR_CH_SIGNATURE_OFF) != ch->signature)
         return fault(ch, -1, VISOR_CH_SIGNATURE_OFF, err,
                      "channel header signature 0x%llx at offset 0, expected 0x%llx",
@@ -277,6 +310,17 @@ static int check_queue(struct visor_channel *ch, unsigned qi, cs_error *err)
     if (q->broken)
         return cs_error_set(err, "channel %s: queue %u stopped after a header fault", ch->name, qi);
     const uint8_t *h = ch->base + q->off;
+    unsigned fw_off = q->guest_produces ? VISOR_QH_TAIL : VISOR_QH_HEAD;
+    unsigned guest_off = q->guest_produces ? VISOR_QH_HEAD : VISOR_QH_TAIL;
+    /* fast path: the firmware's fields as it wrote them (version .. features, signal_size ..
+     * max_signals), its own index where it left it, the guest's index a slot */
+    const uint8_t *i = q->image;
+    if (q->geometry_ok &&
+        ((w64(h) ^ w64(i)) | (w64(h + 8) ^ w64(i + 8)) | (w64(h + 16) ^ w64(i + 16)) |
+         (w64(h + 24) ^ w64(i + 24)) | (w64(h + 48) ^ w64(i + 48)) | (w32(h + 56) ^ w32(i + 56))) ==
+            0 &&
+        visor_le32(h + fw_off) == q->fw_index && visor_le32(h + guest_off) < q->max_slots)
+        return 0;
 #define QFIELD(FOFF, FWIDTH, FEXP)                                                                 \
     do {                                                                                           \
         uint64_t v_ = FWIDTH == 8 ? visor_le64(h + FOFF) : visor_le32(h + FOFF);                   \
@@ -300,9 +344,8 @@ static int check_queue(struct visor_channel *ch, unsigned qi, cs_error *err)
                      "puts slots outside the channel's %llu bytes",
                      qi, q->max_slots, q->signal_size, (unsigned long long)q->sig_base,
                      (unsigned long long)ch->bytes);
+    QFIELD(VISOR_QH_FEATURES, 8, visor_le64(q->image + VISOR_QH_FEATURES));
     /* the index the firmware owns must be as it left it; the guest's must be a slot */
-    unsigned fw_off = q->guest_produces ? VISOR_QH_TAIL : VISOR_QH_HEAD;
-    unsigned guest_off = q->guest_produces ? VISOR_QH_HEAD : VISOR_QH_TAIL;
     QFIELD(fw_off, 4, q->fw_index);
     uint32_t gi = visor_le32(h + guest_off);
     if (gi >= q->max_slots)
@@ -366,8 +409,9 @@ int visor_channel_insert(struct visor_channel *ch, unsigned qi, const void *msg,
     uint8_t *slot = h + q->sig_base + (uint64_t)new_head * q->signal_size;
     memcpy(slot, msg, q->signal_size);
     q->fw_count++;
-    /* data before the index that publishes it (spec §2.3 step 7) */
-    atomic_thread_fence(memory_order_seq_cst);
+    /* data before the index that publishes it (spec §2.3 step 7); the guest's mb() also
+     * orders its loads, the firmware only needs its stores in order: release */
+    atomic_thread_fence(memory_order_release);
     visor_put32(h + VISOR_QH_HEAD, new_head);
     visor_put64(h + VISOR_QH_NUM_SENT, q->fw_count);
     q->fw_index = new_head;
@@ -393,7 +437,8 @@ int visor_channel_remove(struct visor_channel *ch, unsigned qi, void *msg, cs_er
     const uint8_t *slot = h + q->sig_base + (uint64_t)new_tail * q->signal_size;
     memcpy(msg, slot, q->signal_size);
     q->fw_count++;
-    atomic_thread_fence(memory_order_seq_cst);
+    /* the slot is read before the tail that hands it back is published */
+    atomic_thread_fence(memory_order_release);
     visor_put32(h + VISOR_QH_TAIL, new_tail);
     visor_put64(h + VISOR_QH_NUM_RECEIVED, q->fw_count);
     q->fw_index = new_tail;
@@ -445,6 +490,7 @@ int visor_channel_poke(struct visor_channel *ch, int qi, unsigned off, unsigned 
         ch->space_offset = visor_le64(b + VISOR_CH_SPACE_OFFSET);
         ch->version = visor_le32(b + VISOR_CH_VERSION_ID);
         memcpy(ch->type.b, b + VISOR_CH_CHTYPE, 16);
+        memcpy(ch->image, b, VISOR_CH_HEADER_SIZE);
         if (ch->tap)
             cs_tap_msg(ch->tap, ch->tap_ch, CS_TAP_INTERNAL, VISOR_K_CHANNEL_HEADER, ch->base,
                        VISOR_CH_HEADER_SIZE);
@@ -459,6 +505,7 @@ int visor_channel_poke(struct visor_channel *ch, int qi, unsigned off, unsigned 
         q->max_slots = visor_le32(h + VISOR_QH_MAX_SLOTS);
         q->max_signals = visor_le32(h + VISOR_QH_MAX_SIGNALS);
         q->fw_index = visor_le32(h + (q->guest_produces ? VISOR_QH_TAIL : VISOR_QH_HEAD));
+        memcpy(q->image, h, VISOR_QH_SIZE);
         geometry(ch, q);
         if (q->signal_size > ch->scratch_len - 8 && q->geometry_ok) {
             ch->scratch_len = 8 + (size_t)q->signal_size;
