@@ -825,7 +825,8 @@ START_TEST(controlvm_acks_then_responds_in_order)
     ck_assert_uint_eq(m32(&r.rsps[10], 48 + 4), 1);
     ck_assert_uint_eq(r.rsps[10].b[48 + 8] | (r.rsps[10].b[48 + 9] << 8), 0x0073);
     ck_assert_uint_eq(r.rsps[11].b[48 + 8] | (r.rsps[11].b[48 + 9] << 8), 0x00F7);
-    /* saved crash message slot 1: the accepted vhba DEVICE_CREATE (handle 3), not the refused */
+    /* saved crash message slot 1: the accepted vhba DEVICE_CREATE (handle 3); the refused ones
+     * (handles 9 and 10) never got that far */
     ck_assert_uint_eq(r.saved_crash_id, 0x201);
     ck_assert_uint_eq(r.saved_crash_handle, 3);
     ck_assert_msg(r.ks.total_findings == 0, "finding %s at %s:%d: %s", ks_finding_id(r.first.kind),
