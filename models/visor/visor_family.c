@@ -69,6 +69,7 @@ struct vdom {
     unsigned ndevs;
     uint64_t next_cvm, last_activity;
     int polling, started, booted;
+    void *kernel; /* struct ks_kernel * when the guest drivers run */
     const char *guest; /* what runs on the guest side, for the report */
     char cvm_error[256];
 };
@@ -190,6 +191,7 @@ static int guest_hooks(struct vdom *d, cs_error *err)
         return -1;
     d->guest = "guest visor drivers booted";
     d->booted = 1;
+    d->kernel = k;
     return 0;
 }
 #endif
@@ -602,7 +604,19 @@ static void poll(void *arg)
     cs_error err = {0};
     d->polling = 0;
     if (now >= d->next_cvm) {
+        struct visor_chipset_stats before, after;
+        visor_chipset_stats(d->cvm, &before);
         int n = visor_chipset_poll(d->cvm, &err);
+        visor_chipset_stats(d->cvm, &after);
+#if VISOR_HAVE_GUEST
+        /* ring the controlvm doorbell so that the guest looks at once (docs/visor-guest.md) */
+        if (d->kernel && after.sent > before.sent &&
+            ks_acpi_notify(d->kernel, "PNP0A07", 0x80, &err) < 0 && !d->cvm_error[0])
+            keep_msg(d->cvm_error, sizeof(d->cvm_error), err.msg);
+#else
+        (void)before;
+        (void)after;
+#endif
         if (n < 0 && !d->cvm_error[0])
             keep_msg(d->cvm_error, sizeof(d->cvm_error), err.msg);
         moved += n > 0 ? (uint64_t)n : 0;
