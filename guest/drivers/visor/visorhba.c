@@ -12,6 +12,7 @@
  * a lookup in an arbitrary slot.
  */
 #include <asm/page.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/io.h>
 #include <linux/jiffies.h>
@@ -31,7 +32,6 @@
 
 #define MAX_PENDING_REQUESTS 128 /* can_queue, as upstream */
 #define MAX_DEVICES          32
-#define POLL_MS              2
 #define DEFAULT_TIMEOUT_MS   30000
 #define TASKMGMT_TIMEOUT_MS  45000
 #define DID_RESET            0x08
@@ -71,6 +71,12 @@ struct visorhba_devdata {
 };
 
 static bool used_index[MAX_DEVICES];
+
+/* Poll period of the response queue while something can arrive: 2 ms, as upstream's vhba_incoming
+ * kthread (exactly, not rounded up to a jiffy). */
+static unsigned int poll_us = 2000;
+module_param(poll_us, uint, 0444);
+MODULE_PARM_DESC(poll_us, "response queue poll period in microseconds");
 static DEFINE_MUTEX(visorhba_mutex); /* open/release/remove, pause/resume */
 
 static void devdata_put(struct visorhba_devdata *d)
@@ -242,7 +248,7 @@ static int process_incoming(void *arg)
         if (!d->outstanding)
             wait_event_interruptible(d->poll_wq, d->outstanding || kthread_should_stop());
         else
-            schedule_timeout_interruptible(msecs_to_jiffies(POLL_MS));
+            usleep_range(poll_us, poll_us);
     }
     return 0;
 }

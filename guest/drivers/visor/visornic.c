@@ -13,6 +13,7 @@
  * on its queue. Anything else is a protocol violation: logged, counted, the message dropped.
  */
 #include <asm/page.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/io.h>
 #include <linux/jiffies.h>
@@ -33,7 +34,6 @@
 #include "visor_proto.h"
 
 #define MAX_DEVICES    32
-#define POLL_MS        2
 #define ACK_TIMEOUT_MS 1000
 #define TX_TIMEOUT_MS  1000
 #define XMIT_SLOTS     128
@@ -100,6 +100,12 @@ struct visornic_devdata {
 };
 
 static bool used_index[MAX_DEVICES];
+
+/* Poll period of the response queue while something can arrive: 2 ms, as upstream's poll timer
+ * (exactly, not rounded up to a jiffy). */
+static unsigned int poll_us = 2000;
+module_param(poll_us, uint, 0444);
+MODULE_PARM_DESC(poll_us, "response queue poll period in microseconds");
 static DEFINE_MUTEX(visornic_mutex);
 
 static void violation(struct visornic_devdata *d, const char *what, u64 value)
@@ -383,7 +389,7 @@ static int poll_thread(void *arg)
             wait_event_interruptible(d->poll_wq, d->enabled || d->outstanding || d->ack_pending ||
                                                      kthread_should_stop());
         else
-            schedule_timeout_interruptible(msecs_to_jiffies(POLL_MS));
+            usleep_range(poll_us, poll_us);
     }
     return 0;
 }
