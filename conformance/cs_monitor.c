@@ -27,7 +27,15 @@ struct rule_tally {
     struct cs_finding first;
 };
 
+struct shared {
+    char key[32];
+    void *obj;
+    void (*destroy)(void *);
+};
+
 struct cs_monitor_hub {
+    struct shared *shared;
+    size_t nshared;
     struct chan *chans;
     size_t n;
     cs_finding_fn fn;
@@ -76,6 +84,23 @@ void cs_monitor_hub_msg(struct cs_monitor_hub *h, const struct cs_mon_msg *m)
     struct chan *c = &h->chans[m->channel];
     if (c->mon)
         c->cls->on_msg(c->mon, m);
+}
+
+void *cs_monitor_shared(struct cs_monitor_ctx *ctx, const char *key, void *(*create)(void),
+                        void (*destroy)(void *))
+{
+    struct cs_monitor_hub *h = ctx->hub;
+    for (size_t i = 0; i < h->nshared; i++)
+        if (strcmp(h->shared[i].key, key) == 0)
+            return h->shared[i].obj;
+    h->shared = realloc(h->shared, (h->nshared + 1) * sizeof(*h->shared));
+    if (!h->shared)
+        abort();
+    struct shared *s = &h->shared[h->nshared++];
+    snprintf(s->key, sizeof(s->key), "%s", key);
+    s->obj = create();
+    s->destroy = destroy;
+    return s->obj;
 }
 
 void cs_monitor_report(struct cs_monitor_ctx *ctx, const char *rule, uint64_t cycle,
@@ -176,6 +201,9 @@ void cs_monitor_hub_free(struct cs_monitor_hub *h)
         free(h->chans[i].ctx);
     }
     free(h->chans);
+    for (size_t i = 0; i < h->nshared; i++)
+        h->shared[i].destroy(h->shared[i].obj);
+    free(h->shared);
     free(h->tally);
     free(h);
 }

@@ -48,6 +48,13 @@ struct cs_monitor_class {
     void (*coverage)(void *mon, cs_coverage_fn cb, void *ctx);
 };
 
+/* State shared by the monitors of one family on one hub, e.g. what a control channel announced
+ * about the device channels: the first call with `key` makes it with `create`, later calls
+ * (from any channel's monitor of the same hub) return the same object, and the hub frees it
+ * with `destroy` after its monitors. */
+void *cs_monitor_shared(struct cs_monitor_ctx *ctx, const char *key, void *(*create)(void),
+                        void (*destroy)(void *));
+
 /* The monitor classes compiled into chansim (cs_monitors.c). */
 const struct cs_monitor_class *cs_monitor_class_for(const char *family);
 

@@ -4,9 +4,10 @@
 #include "cs_monitor.h"
 #include "crq/crq_monitor.h"
 #include "css/css_monitor.h"
+#include "visor/visor_monitor.h"
 
 static const struct cs_monitor_class *const classes[] = {&crq_monitor_class, &css_monitor_class,
-                                                         NULL};
+                                                         &visor_monitor_class, NULL};
 
 const struct cs_monitor_class *cs_monitor_class_for(const char *family)
 {

@@ -200,6 +200,96 @@ static const struct cs_rule catalog[] = {
      "progress and no status pending, and cc 2 only while a function is in progress; STSCH "
      "sets only cc 0 or cc 3.",
      "PoP ch. 14 Modify Subchannel, Store Subchannel; css.md §1.2", CS_SEV_ERROR},
+    /* s-Par visor channels (conformance/visor, visor.md) */
+    {"U1", "visor",
+     "A channel header has signature 'ECNL', header_size 128, a known channel type GUID "
+     "(controlvm, vbus, vhba, vnic, keyboard, mouse) that does not change, the version_id its "
+     "type requires (controlvm and vbus 1, vhba and vnic 2) and a size of at least its type's "
+     "layout.",
+     "visor.md §2.1, §2.4, §3.1, §3.5, §4.1, §4.6; visorchannel.c visor_check_channel",
+     CS_SEV_ERROR},
+    {"U2", "visor",
+     "ch_space_offset puts the type's queue headers inside the channel after its fixed fields: "
+     "at 3072 in controlvm, at 128 in IO channels, past the 8-byte input data in keyboard and "
+     "mouse channels.",
+     "visor.md §2.1, §3.2, §4.1, §4.5", CS_SEV_ERROR},
+    {"U3", "visor",
+     "Every signal queue header has max_slots of at least 2, the signal_size of its channel "
+     "type (128 controlvm, 1216 IO, 16 input), size equal to max_slots times signal_size, "
+     "max_signals equal to max_slots - 1, and its slots inside the channel after all queue "
+     "headers.",
+     "visor.md §2.2, §3.2, §4.1, §4.5; iochannel.h SignalQInit", CS_SEV_ERROR},
+    {"U4", "visor", "A queue's head and tail are below its max_slots.", "visor.md §2.2, §2.3",
+     CS_SEV_ERROR},
+    {"U5", "visor",
+     "A queue's num_sent, num_received and num_overflows never go back, and each overflow the "
+     "firmware records counts one up.",
+     "visor.md §2.2, §2.3", CS_SEV_ERROR},
+    {"U6", "visor",
+     "Each signal crosses an existing queue whose header is sound, carries exactly signal_size "
+     "bytes and takes the next slot in ring order (pre-increment indices, one slot always "
+     "empty).",
+     "visor.md §2.3", CS_SEV_ERROR},
+    {"U7", "visor",
+     "Signals follow the queue roles: the guest fills controlvm queues 0 (responses) and 3 "
+     "(ACKs) and IO queue 0; the firmware fills controlvm queues 1 and 2, IO queue 1 and the "
+     "input queue.",
+     "visor.md §3.4, §4.1, §4.5", CS_SEV_ERROR},
+    {"U8", "visor",
+     "The guest keeps every queue and channel header field the firmware checks within the "
+     "channel's invariants, as the firmware finds them when it uses the queue.",
+     "visor.md §2.2, §2.3; issue 6 (bad input)", CS_SEV_ERROR},
+    {"U9", "visor",
+     "A controlvm command has a known id, message_size 128, payload_bytes no larger than "
+     "payload_max_bytes and the failed flag clear.",
+     "visor.md §3.3", CS_SEV_ERROR},
+    {"U10", "visor",
+     "Every controlvm command but a test message is ACKed exactly once on queue 3 with the "
+     "command's header, its payload fields and packet zeroed; a test message is not ACKed.",
+     "visor.md §3.4; visorchipset.c handle_command", CS_SEV_ERROR},
+    {"U11", "visor",
+     "Every controlvm command is answered at most once on queue 0, after its ACK, with its id "
+     "and handle, and exactly once when it expects a response; a test message is not answered.",
+     "visor.md §3.4, §3.5; visorchipset.c controlvm_respond", CS_SEV_ERROR},
+    {"U12", "visor",
+     "Controlvm commands follow the lifecycle: CHIPSET_INIT first and once, BUS_CREATE for an "
+     "absent bus, DEVICE_CREATE on an existing bus for an absent device, other device commands "
+     "for existing devices, BUS_DESTROY for an existing bus after DEVICE_DESTROY of its "
+     "devices.",
+     "visor.md §3.5", CS_SEV_ERROR},
+    {"U13", "visor",
+     "No controlvm command addresses a bus or device while an earlier command for it still "
+     "awaits its response.",
+     "visor.md §3.5 (pending_msg_hdr)", CS_SEV_ERROR},
+    {"U14", "visor",
+     "DEVICE_CHANGESTATE of a virtual device asks for running (0x00F7) or standby (0x0073), "
+     "and its successful response carries the state asked for.",
+     "visor.md §3.3, §3.5", CS_SEV_ERROR},
+    {"U15", "visor",
+     "While a device is paused, from the DEVICE_CHANGESTATE to standby until the one to "
+     "running, or its service partition is down, the firmware inserts no signal into its "
+     "channel; what a recovering partition drains from the guest's queue is discarded, not "
+     "answered.",
+     "visor.md §3.5, §4.3, §4.4; visorbus pause/resume", CS_SEV_ERROR},
+    {"U16", "visor",
+     "A device channel's type GUID equals the data_type_guid of the DEVICE_CREATE that "
+     "announced it.",
+     "visor.md §2.4, §3.5", CS_SEV_ERROR},
+    {"U17", "visor",
+     "IO and input signals carry what their channel defines: vhba cmdtype 1 or 3 from the "
+     "guest and 1, 3 or 4 to it, vnic cmdtype 2 with a net type of its direction, input "
+     "reports with a known action.",
+     "visor.md §4.2-§4.5", CS_SEV_ERROR},
+    {"U18", "visor",
+     "Each vhba handle is outstanding at most once and completed exactly once with its own "
+     "cmdtype; a handle the guest failed at a pause or device removal is not completed after "
+     "it.",
+     "visor.md §4.3; visorhba_main.c", CS_SEV_ERROR},
+    {"U19", "visor",
+     "Each vnic transmit gets one NET_XMIT_DONE, a buffer is not posted twice, NET_RCV returns "
+     "1 to 5 posted receive buffers, each once, with rcvbuf[0] equal to net.buf, and each "
+     "NET_RCV_ENBDIS_ACK answers a NET_RCV_ENBDIS (a disable un-posts every receive buffer).",
+     "visor.md §4.4; visornic_main.c", CS_SEV_ERROR},
     {NULL, NULL, NULL, NULL, CS_SEV_ERROR},
 };
 

@@ -6,6 +6,7 @@
 #include "cs_machine.h"
 #include "kshim/kernel.h"
 #include "kshim/ks.h"
+#include "kshim/visor.h"
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/interrupt.h>
@@ -85,6 +86,12 @@ struct ks_kernel {
     struct ks_css *css;
     struct ks_vfio_core *vfio;
     struct ks_mdev_core *mdev;
+    /* x86 platform (ks_x86.c) */
+    ks_vmcall_fn vmcall_fn;
+    void *vmcall_ctx;
+    int cpuid_vendor_set;
+    uint32_t cpuid_leaf, cpuid_regs[3];
+    struct bus_type *acpi_bus; /* created with the first ACPI device or driver */
 };
 
 /* The context running now. Never NULL: plain C callers (a family attaching, a test) get a
@@ -149,5 +156,7 @@ void ks_vio_release(struct ks_kernel *k);
 /* s390 channel subsystem, VFIO core and mediated devices: released with the kernel. */
 void ks_css_release(struct ks_kernel *k);
 void ks_vfio_release(struct ks_kernel *k);
+/* ACPI devices (ks_x86.c): released with the kernel. */
+void ks_x86_release(struct ks_kernel *k);
 
 #endif

@@ -8,6 +8,9 @@
         memcpy(&__v, (p), sizeof(__v));                                                            \
         __v;                                                                                       \
     })
+#define get_unaligned_le16(p) le16_to_cpu(ks_get_unaligned(u16, p))
+#define get_unaligned_le32(p) le32_to_cpu(ks_get_unaligned(u32, p))
+#define get_unaligned_le64(p) le64_to_cpu(ks_get_unaligned(u64, p))
 #define get_unaligned_be16(p) be16_to_cpu(ks_get_unaligned(u16, p))
 #define get_unaligned_be32(p) be32_to_cpu(ks_get_unaligned(u32, p))
 #define get_unaligned_be64(p) be64_to_cpu(ks_get_unaligned(u64, p))

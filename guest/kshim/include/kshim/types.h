@@ -101,6 +101,15 @@ typedef long long __kernel_loff_t;
 #define U16_MAX ((u16)~0U)
 #define U32_MAX ((u32)~0U)
 #define U64_MAX ((u64)~0ULL)
+#ifndef UINT_MAX
+#define UINT_MAX (~0U)
+#endif
+#ifndef ULONG_MAX
+#define ULONG_MAX (~0UL)
+#endif
+#ifndef INT_MAX
+#define INT_MAX ((int)(~0U >> 1))
+#endif
 
 #define EXPORT_SYMBOL(s)
 #define EXPORT_SYMBOL_GPL(s)

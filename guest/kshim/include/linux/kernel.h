@@ -7,6 +7,10 @@
 #include <linux/string.h>
 #include <linux/minmax.h>
 
+/* lib/vsprintf.c: the C library's, without the kernel's %p extensions */
+int sprintf(char *buf, const char *fmt, ...);
+int snprintf(char *buf, size_t size, const char *fmt, ...);
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int kstrtoint(const char *s, unsigned int base, int *res);
 int kstrtouint(const char *s, unsigned int base, unsigned int *res);
 int kstrtoul(const char *s, unsigned int base, unsigned long *res);

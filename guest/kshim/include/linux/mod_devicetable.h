@@ -17,4 +17,11 @@ struct css_device_id {
     __u8 type;
     unsigned long driver_data;
 };
+
+/* An ACPI device matches on its hardware id ("PNP0A07"). A table ends with an empty id. */
+#define ACPI_ID_LEN 16
+struct acpi_device_id {
+    __u8 id[ACPI_ID_LEN];
+    unsigned long driver_data;
+};
 #endif

@@ -1,0 +1,235 @@
+/* The chipset side of the controlvm channel against a scripted guest double that follows the
+ * visorchipset poll of spec visor.md §3.4 (drain q1, take a command from q2, ACK into q3,
+ * respond into q0): the command script goes out one command at a time, ACKs and responses are
+ * matched by handle, and every guest misbehaviour (unknown handle, second response, wrong id,
+ * response before ACK, a dropped command) is counted and described. */
+#include "cs_test.h"
+#include "test_visor_util.h"
+#include "visor_controlvm.h"
+
+#define CVM 0x100000
+
+static struct vt_bench b;
+static struct visor_chipset *c;
+static uint32_t done_ids[64];
+static int ndone, nfailed;
+
+static void on_done(void *ctx, const struct visor_cvm_result *r)
+{
+    (void)ctx;
+    if (ndone < 64)
+        done_ids[ndone++] = r->id;
+    nfailed += r->failed;
+}
+
+static void setup(void)
+{
+    cs_error err = {0};
+    vt_bench_init(&b, 4 << 20);
+    ck_assert_msg(visor_chipset_create(&b.mem, CVM, &b.tap, vt_bench_channel(&b, "visor.controlvm"),
+                                       &c, &err) == 0,
+                  "%s", err.msg);
+    visor_chipset_on_done(c, on_done, NULL);
+    ndone = nfailed = 0;
+}
+
+static void teardown(void)
+{
+    visor_chipset_free(c);
+    vt_bench_release(&b);
+}
+
+/* How the double misbehaves. */
+enum { GOOD, NO_ACK, TWICE, WRONG_ID, FAIL_BUS };
+
+/* One guest poll: returns the id of the command it handled, 0 if none. */
+static uint32_t guest_poll(int mode)
+{
+    uint8_t m[128];
+    while (!vt_guest_remove(&b.mem, CVM, VISOR_CVM_Q_RESPONSE, m))
+        ;
+    if (vt_guest_remove(&b.mem, CVM, VISOR_CVM_Q_EVENT, m))
+        return 0;
+    uint32_t id = visor_le32(m);
+    uint8_t ack[128];
+    memcpy(ack, m, 48);
+    memset(ack + 32, 0, 16); /* payload fields zeroed, packet zeroed */
+    memset(ack + 48, 0, 80);
+    if (mode != NO_ACK)
+        ck_assert_int_eq(vt_guest_insert(&b.mem, CVM, VISOR_CVM_Q_ACK, ack), 0);
+    if (!(visor_le32(m + VISOR_MSG_FLAGS) & VISOR_MSGF_RESPONSE_EXP))
+        return id;
+    uint8_t rsp[128];
+    memcpy(rsp, m, 128);
+    memset(rsp + 32, 0, 16);
+    if (mode == FAIL_BUS && id == VISOR_CVM_BUS_CREATE) {
+        visor_put32(rsp + VISOR_MSG_FLAGS, visor_le32(rsp + VISOR_MSG_FLAGS) | VISOR_MSGF_FAILED);
+        visor_put32(rsp + VISOR_MSG_COMPLETION, 17); /* -EEXIST */
+    }
+    if (mode == WRONG_ID)
+        visor_put32(rsp, id + 1);
+    ck_assert_int_eq(vt_guest_insert(&b.mem, CVM, VISOR_CVM_Q_REQUEST, rsp), 0);
+    if (mode == TWICE)
+        ck_assert_int_eq(vt_guest_insert(&b.mem, CVM, VISOR_CVM_Q_REQUEST, rsp), 0);
+    return id;
+}
+
+static void script(void)
+{
+    cs_error err = {0};
+    uint8_t m[128];
+    static const visor_guid vhba = VISOR_GUID_VHBA;
+    visor_cvm_chipset_init(m, 1, 0, 2);
+    visor_chipset_submit(c, m, &err);
+    visor_cvm_bus_create(m, 1, 4, 0x300000, 4096, NULL);
+    visor_chipset_submit(c, m, &err);
+    visor_cvm_device_create(m, 1, 0, 0x310000, 0x27000, &vhba, NULL);
+    visor_chipset_submit(c, m, &err);
+    visor_cvm_device_changestate(m, 1, 0, VISOR_SEGSTATE_STANDBY);
+    visor_chipset_submit(c, m, &err);
+    visor_cvm_device_changestate(m, 1, 0, VISOR_SEGSTATE_RUNNING);
+    visor_chipset_submit(c, m, &err);
+    visor_cvm_device_destroy(m, 1, 0);
+    visor_chipset_submit(c, m, &err);
+    visor_cvm_bus_destroy(m, 1);
+    visor_chipset_submit(c, m, &err);
+    visor_cvm_simple(m, VISOR_CVM_CHIPSET_READY);
+    visor_chipset_submit(c, m, &err);
+}
+
+START_TEST(flow_one_command_at_a_time)
+{
+    cs_error err = {0};
+    script();
+    static const uint32_t order[] = {VISOR_CVM_CHIPSET_INIT,       VISOR_CVM_BUS_CREATE,
+                                     VISOR_CVM_DEVICE_CREATE,      VISOR_CVM_DEVICE_CHANGESTATE,
+                                     VISOR_CVM_DEVICE_CHANGESTATE, VISOR_CVM_DEVICE_DESTROY,
+                                     VISOR_CVM_BUS_DESTROY,        VISOR_CVM_CHIPSET_READY};
+    for (unsigned i = 0; i < 8; i++) {
+        ck_assert_msg(visor_chipset_poll(c, &err) >= 0, "%s", err.msg);
+        /* exactly one command waits in q2 */
+        ck_assert_uint_eq(visor_channel_pending(visor_chipset_channel(c), VISOR_CVM_Q_EVENT), 1);
+        ck_assert_uint_eq(guest_poll(GOOD), order[i]);
+        ck_assert_uint_eq(guest_poll(GOOD), 0);
+    }
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    struct visor_chipset_stats s;
+    visor_chipset_stats(c, &s);
+    ck_assert_uint_eq(s.sent, 8);
+    ck_assert_uint_eq(s.acked, 8);
+    ck_assert_uint_eq(s.responded, 8);
+    ck_assert_uint_eq(s.protocol_errors, 0);
+    ck_assert_uint_eq(visor_chipset_outstanding(c), 0);
+    ck_assert_int_eq(ndone, 8);
+    ck_assert_uint_eq(done_ids[7], VISOR_CVM_CHIPSET_READY);
+    /* the wire: command packets as the spec lays them out */
+    ck_assert_uint_eq(b.kinds[VISOR_K_SIGNAL][CS_TAP_TO_GUEST], 8);
+    ck_assert_uint_eq(b.kinds[VISOR_K_SIGNAL][CS_TAP_TO_FW], 16);
+}
+END_TEST
+
+START_TEST(packets_and_handles)
+{
+    cs_error err = {0};
+    script();
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    uint8_t m[128];
+    ck_assert_int_eq(vt_guest_remove(&b.mem, CVM, VISOR_CVM_Q_EVENT, m), 0);
+    ck_assert_uint_eq(visor_le32(m), 0x301);
+    ck_assert_uint_eq(visor_le64(m + VISOR_MSG_HANDLE), 1);
+    ck_assert_uint_eq(visor_le32(m + VISOR_MSG_FLAGS) & VISOR_MSGF_RESPONSE_EXP, 2);
+    ck_assert_uint_eq(visor_le32(m + 48 + 8), 2); /* features */
+    uint8_t dc[128];
+    visor_cvm_device_create(dc, 3, 5, 0x1234000, 0x27000, &(visor_guid)VISOR_GUID_VNIC, NULL);
+    ck_assert_uint_eq(visor_le32(dc), 0x201);
+    ck_assert_uint_eq(visor_le32(dc + 48), 3);
+    ck_assert_uint_eq(visor_le32(dc + 52), 5);
+    ck_assert_uint_eq(visor_le64(dc + 56), 0x1234000);
+    ck_assert_uint_eq(visor_le64(dc + 64), 0x27000);
+    ck_assert_uint_eq(dc[72], 0x4d);
+    uint8_t cs[128];
+    visor_cvm_device_changestate(cs, 1, 2, VISOR_SEGSTATE_STANDBY);
+    ck_assert_uint_eq(visor_le16(cs + 56), 0x73);
+}
+END_TEST
+
+START_TEST(guest_misbehaviour_counted)
+{
+    cs_error err = {0};
+    struct visor_chipset_stats s;
+    script();
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    guest_poll(TWICE);
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    visor_chipset_stats(c, &s);
+    ck_assert_uint_eq(s.protocol_errors, 1);
+    cs_assert_contains(s.first_error, "second response for handle 1");
+
+    guest_poll(WRONG_ID); /* BUS_CREATE answered as 0x102 */
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    visor_chipset_stats(c, &s);
+    ck_assert_uint_eq(s.protocol_errors, 2);
+    ck_assert_uint_eq(visor_chipset_outstanding(c), 1); /* still waiting for BUS_CREATE */
+
+    /* an ACK for a handle never sent */
+    uint8_t m[128] = {0};
+    visor_put32(m, 0x201);
+    visor_put64(m + VISOR_MSG_HANDLE, 99);
+    vt_guest_insert(&b.mem, CVM, VISOR_CVM_Q_ACK, m);
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    visor_chipset_stats(c, &s);
+    ck_assert_uint_eq(s.protocol_errors, 3);
+}
+END_TEST
+
+START_TEST(failed_response_and_dropped_command)
+{
+    cs_error err = {0};
+    script();
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    guest_poll(GOOD);
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    guest_poll(FAIL_BUS);
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    ck_assert_int_eq(nfailed, 1);
+    /* the guest takes DEVICE_CREATE but neither ACKs nor answers: it stays outstanding, and the
+     * script waits behind it */
+    uint8_t m[128];
+    ck_assert_int_eq(vt_guest_remove(&b.mem, CVM, VISOR_CVM_Q_EVENT, m), 0);
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    ck_assert_uint_eq(visor_chipset_outstanding(c), 1);
+    ck_assert_uint_eq(visor_channel_pending(visor_chipset_channel(c), VISOR_CVM_Q_EVENT), 0);
+    struct visor_chipset_stats s;
+    visor_chipset_stats(c, &s);
+    ck_assert_uint_eq(s.failed, 1);
+    ck_assert_uint_eq(s.sent, 3);
+}
+END_TEST
+
+START_TEST(vmcall_returns_the_channel)
+{
+    uint8_t *pb = cs_gmem_ptr(&b.mem, 0x3000, 16);
+    memset(pb, 0xFF, 16);
+    ck_assert_int_eq(visor_chipset_vmcall(c, 0x0501, 0x3000, 0), 0);
+    ck_assert_uint_eq(visor_le64(pb), CVM);
+    ck_assert_uint_eq(visor_le32(pb + 8), 36608);
+    ck_assert_int_eq(visor_chipset_vmcall(c, 0x0501, 0xFFFFFFF0, 0xF), 1);
+    ck_assert_int_eq(visor_chipset_vmcall(c, 0x0708, 0x3000, 0), 1);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("visor_controlvm");
+    TCase *t = tcase_create("core");
+    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_test(t, flow_one_command_at_a_time);
+    tcase_add_test(t, packets_and_handles);
+    tcase_add_test(t, guest_misbehaviour_counted);
+    tcase_add_test(t, failed_response_and_dropped_command);
+    tcase_add_test(t, vmcall_returns_the_channel);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+CS_TEST_MAIN(suite)

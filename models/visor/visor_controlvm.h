@@ -1,0 +1,75 @@
+/* The chipset side of the controlvm channel and the command partition behind it (spec visor.md
+ * §3). The command partition runs a script of controlvm commands (CHIPSET_INIT, BUS_CREATE,
+ * DEVICE_CREATE, ...): the chipset inserts each into the EVENT queue (q2), then collects the
+ * guest's ACK from q3 and its response from q0, matching them by message handle. Commands are
+ * sent one at a time: the next goes out when the previous one's response arrived (or at once
+ * when it expects none), as a command partition that needs a bus before its devices does. Every
+ * ACK and response is checked: one ACK and at most one response per command, the id echoed,
+ * nothing for a handle never sent. Violations are counted and described. */
+#ifndef VISOR_CONTROLVM_H
+#define VISOR_CONTROLVM_H
+
+#include <stdint.h>
+
+#include "visor_channel.h"
+
+struct visor_chipset;
+
+/* What became of a command. */
+struct visor_cvm_result {
+    uint32_t id;
+    uint64_t handle;
+    int failed;                 /* flags.failed in the response */
+    uint32_t completion_status; /* the response's completion_status */
+    const uint8_t *response;    /* the 128-byte response */
+};
+
+/* Called for each response the guest returned (and for commands that expect none, with
+ * response NULL once acknowledged). */
+typedef void (*visor_cvm_done_fn)(void *ctx, const struct visor_cvm_result *r);
+
+int visor_chipset_create(struct cs_gmem *mem, uint64_t gpa, struct cs_tap *tap, uint16_t tap_ch,
+                         struct visor_chipset **out, cs_error *err);
+void visor_chipset_free(struct visor_chipset *c);
+struct visor_channel *visor_chipset_channel(struct visor_chipset *c);
+void visor_chipset_on_done(struct visor_chipset *c, visor_cvm_done_fn fn, void *ctx);
+
+/* Message builders: fill a 128-byte controlvm_message (response_expected set). */
+void visor_cvm_chipset_init(uint8_t msg[128], uint32_t bus_count, uint32_t switch_count,
+                            uint32_t features);
+void visor_cvm_simple(uint8_t msg[128], uint32_t id); /* CHIPSET_READY / SELFTEST / STOP */
+void visor_cvm_bus_create(uint8_t msg[128], uint32_t bus_no, uint32_t dev_count,
+                          uint64_t channel_addr, uint64_t channel_bytes, const visor_guid *inst);
+void visor_cvm_bus_destroy(uint8_t msg[128], uint32_t bus_no);
+void visor_cvm_bus_configure(uint8_t msg[128], uint32_t bus_no, uint64_t guest_handle);
+void visor_cvm_device_create(uint8_t msg[128], uint32_t bus_no, uint32_t dev_no,
+                             uint64_t channel_addr, uint64_t channel_bytes, const visor_guid *type,
+                             const visor_guid *inst);
+void visor_cvm_device_destroy(uint8_t msg[128], uint32_t bus_no, uint32_t dev_no);
+void visor_cvm_device_configure(uint8_t msg[128], uint32_t bus_no, uint32_t dev_no);
+void visor_cvm_device_changestate(uint8_t msg[128], uint32_t bus_no, uint32_t dev_no,
+                                  uint16_t state);
+
+/* Append a command to the script (the chipset assigns the message handle). */
+int visor_chipset_submit(struct visor_chipset *c, const uint8_t msg[128], cs_error *err);
+/* One chipset pass: collect ACKs and responses, send what the script allows. Returns the number
+ * of signals moved, or -1 on a header fault (err). */
+int visor_chipset_poll(struct visor_chipset *c, cs_error *err);
+
+struct visor_chipset_stats {
+    uint64_t submitted, sent, acked, responded, failed;
+    uint64_t protocol_errors; /* ACK/response for an unknown handle, twice, wrong id */
+    uint64_t event_full;      /* inserts into q2 that found it full (retried) */
+    char first_error[256];
+};
+void visor_chipset_stats(const struct visor_chipset *c, struct visor_chipset_stats *s);
+/* Commands sent and still waiting for an ACK or an expected response. */
+uint64_t visor_chipset_outstanding(const struct visor_chipset *c);
+
+/* The VMCALL the guest's visorchipset issues (spec §3.1): VMCALL_CONTROLVM_ADDR with the
+ * guest-physical address of its parameter block in rbx (low) / rcx (high). Returns the
+ * VMCALL result (0 success, 1 invalid parameter). */
+long visor_chipset_vmcall(struct visor_chipset *c, unsigned long nr, unsigned long rbx,
+                          unsigned long rcx);
+
+#endif
