@@ -113,7 +113,8 @@ START_TEST(trace_is_listed_by_babeltrace2_and_converts_to_jsonl)
 
     CHANSIM("check", trace);
     ck_assert_int_eq(r.status, 0);
-    cs_assert_contains(r.out, "events on 3 channels checked against");
+    /* every family of the default platform records on its own channels */
+    cs_assert_contains(r.out, " channels checked against ");
     cs_assert_contains(r.out, "0 findings");
 }
 END_TEST
