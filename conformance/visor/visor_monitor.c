@@ -867,8 +867,11 @@ static void cvm_command(struct mon *m, const uint8_t *s, uint64_t c)
     m->seen_command = 1;
     if (id == CHIPSET_INIT && m->chipset_inits++)
         REPORT(m, "U12", c, "CHIPSET_INIT sent again (it is one-shot per boot)");
-    struct gbus *b = bus_cmd(id) || dev_cmd(id) ? bus_get(g, k->bus) : NULL;
-    struct gdev *d = dev_cmd(id) ? dev_get(g, k->bus, k->dev) : NULL;
+    /* a physical device's DEVICE_CHANGESTATE (parahotplug) addresses no device controlvm
+     * created: the guest hands it to user space (spec §3.5) */
+    int virt = dev_cmd(id) && !k->phys;
+    struct gbus *b = bus_cmd(id) || virt ? bus_get(g, k->bus) : NULL;
+    struct gdev *d = virt ? dev_get(g, k->bus, k->dev) : NULL;
     /* U13: one command at a time per bus or device */
     if (b && !d) {
         CHECKED(m, R_U13);
