@@ -108,7 +108,8 @@ START_TEST(u1_channel_header_fields)
     static const struct {
         unsigned off, width;
         uint64_t value;
-    } lies[] = {{0, 8, 0x4C4E4346u}, {12, 4, 64}, {16, 8, 1024}, {32, 1, 0xee}, {72, 4, 3}};
+    } lies[] = {{0, 8, 0x4C4E4346u}, {12, 4, 64},   {16, 8, 1024},
+                {16, 8, 1ull << 30}, {32, 1, 0xee}, {72, 4, 3}};
     for (size_t i = 0; i < sizeof(lies) / sizeof(lies[0]); i++) {
         struct fx f;
         fx_start(&f);

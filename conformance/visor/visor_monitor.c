@@ -412,8 +412,9 @@ struct mon {
     enum chtype type; /* from the channel header's type GUID */
     int hdr_known;
     uint64_t bytes, space;
-    int hdr_sound; /* U1/U2 hold: queues can be placed */
-    int fresh;     /* the last record was a channel header: queue headers may start over */
+    uint64_t created_bytes; /* the size of the first sound header: what the channel is */
+    int hdr_sound;          /* U1/U2 hold: queues can be placed */
+    int fresh;              /* the last record was a channel header: queue headers may start over */
     struct queue q[4];
 
     /* controlvm */
@@ -533,6 +534,11 @@ static void on_channel_header(struct mon *m, const struct cs_mon_msg *msg)
             REPORT(m, "U1", c, "size %" PRIu64 " is smaller than a %s channel's %" PRIu64 " bytes",
                    size, ti->name, ti->min_bytes);
             bad = 1;
+        } else if (m->created_bytes && size != m->created_bytes) {
+            /* the guest maps the size it read when it created the channel */
+            REPORT(m, "U1", c, "size changed from %" PRIu64 " to %" PRIu64 " bytes",
+                   m->created_bytes, size);
+            bad = 1;
         }
         /* U2: where the queue headers start */
         CHECKED(m, R_U2);
@@ -553,7 +559,9 @@ static void on_channel_header(struct mon *m, const struct cs_mon_msg *msg)
     }
     m->hdr_known = 1;
     m->type = t;
-    m->bytes = size;
+    if (!m->created_bytes && !bad)
+        m->created_bytes = size;
+    m->bytes = m->created_bytes ? m->created_bytes : size;
     m->space = space;
     m->hdr_sound = !bad;
     m->fresh = 1;
