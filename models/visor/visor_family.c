@@ -554,8 +554,8 @@ static void on_cvm_done(void *ctx, const struct visor_cvm_result *r)
     struct vdom *d = ctx;
     if (!r->response)
         return;
-    uint32_t bus = visor_le32(r->response + VISOR_MSG_PACKET);
-    uint32_t dev = visor_le32(r->response + VISOR_MSG_PACKET + 4);
+    uint32_t bus = visor_le32(r->command + VISOR_MSG_PACKET);
+    uint32_t dev = visor_le32(r->command + VISOR_MSG_PACKET + 4);
     if (r->failed && !d->cvm_error[0])
         snprintf(d->cvm_error, sizeof(d->cvm_error),
                  "command 0x%x (handle %llu) failed with completion status %u", r->id,

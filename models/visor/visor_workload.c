@@ -80,9 +80,13 @@ static void vhba(struct ks_uproc *p, struct visor_workload *w)
                 else
                     fail(w, "READ data differs from what was written (command %ld)", (long)i);
             }
-        } else if (rc == 0 && (c->linuxstat >> 16) == 0x08) {
-            i -= 1 + (i % 2); /* DID_RESET: paused meanwhile; redo the pair */
+        } else if ((rc == 0 && (c->linuxstat >> 16) == 0x08) || rc == -EAGAIN || rc == -EBUSY) {
+            /* DID_RESET (paused meanwhile) or busy: redo the pair after a moment */
+            i -= 1 + (i % 2);
             ks_sys_sleep_ms(p, 1);
+        } else if (rc == -ENODEV) {
+            fail(w, "device gone: %ld", rc);
+            break;
         } else {
             fail(w, rc ? "SCSI ioctl failed: %ld" : "SCSI status: linuxstat 0x%lx",
                  rc ? rc : c->linuxstat);
