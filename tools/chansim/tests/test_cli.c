@@ -113,7 +113,8 @@ START_TEST(trace_is_listed_by_babeltrace2_and_converts_to_jsonl)
 
     CHANSIM("check", trace);
     ck_assert_int_eq(r.status, 0);
-    cs_assert_contains(r.out, "events on 3 channels checked against");
+    /* sim, the ppc64 kernel and VMC; the s-Par kernel, controlvm and four device channels */
+    cs_assert_contains(r.out, "events on 9 channels checked against");
     cs_assert_contains(r.out, "0 findings");
 }
 END_TEST
