@@ -71,6 +71,7 @@ struct vdom {
     struct vdev *devs[MAX_DEVICES];
     unsigned ndevs;
     uint64_t next_cvm, last_activity;
+    uint64_t interval; /* current poll interval: grows while idle (visor.poll_max) */
     int polling, started, booted;
     unsigned nhba, nnic, ninput; /* per-type device numbers, in creation (= probe) order */
     void *kernel;                /* struct ks_kernel * when the guest drivers run */
@@ -345,6 +346,10 @@ static int parse_workload(struct vdom *d, struct vdev *v, const struct cs_device
         w->blocks = visor_vhba_blocks(v->info.vhba);
         if (attr_u64(dev, "io", 0, 0, 100000000, &x, err) < 0)
             return -1;
+        const char *mode = cs_device_attr(dev, "io-mode");
+        if (mode && strcmp(mode, "read") && strcmp(mode, "verify"))
+            return cs_error_set(err, "%s: io-mode='%s': expected verify or read", dev->where, mode);
+        w->read_only = mode && !strcmp(mode, "read");
         break;
     case VISOR_DEV_VNIC: {
         w->kind = VISOR_WL_VNIC;
@@ -707,8 +712,16 @@ static void poll(void *arg)
         moved += (uint64_t)n;
         bytes += b;
     }
-    if (moved)
+    if (moved) {
         d->last_activity = now;
+        d->interval = d->costs.poll_interval;
+    } else {
+        d->interval =
+            d->interval < d->costs.poll_interval ? d->costs.poll_interval : 2 * d->interval;
+        if (d->interval > d->costs.poll_max)
+            d->interval = d->costs.poll_max > d->costs.poll_interval ? d->costs.poll_max
+                                                                     : d->costs.poll_interval;
+    }
     /* a guest that is running answers commands at its own pace (up to 1 s between controlvm
      * polls when idle): wait for it, but not for ever */
     int waiting = visor_chipset_outstanding(d->cvm) > 0;
@@ -717,8 +730,7 @@ static void poll(void *arg)
     int work = d->booted && waiting && now - d->last_activity < 40 * d->costs.idle_stop;
     if (moved || work || now - d->last_activity < d->costs.idle_stop) {
         d->polling = 1;
-        cs_sched_after(s, d->costs.poll_interval + visor_busy_cycles(&d->costs, moved, bytes, scsi),
-                       poll, d);
+        cs_sched_after(s, d->interval + visor_busy_cycles(&d->costs, moved, bytes, scsi), poll, d);
     }
 }
 
@@ -727,6 +739,7 @@ void visor_family_kick(void)
     for (unsigned i = 0; i < MAX_DOMAINS; i++)
         if (domains[i].dom && domains[i].started) {
             domains[i].last_activity = cs_sched_now(domains[i].dom->machine->sched);
+            domains[i].interval = domains[i].costs.poll_interval;
             arm(&domains[i], 0);
         }
 }

@@ -54,7 +54,9 @@ static void vhba(struct ks_uproc *p, struct visor_workload *w)
     }
     for (uint64_t i = 0; i < w->count; i++) {
         uint64_t pair = i / 2, lba = (pair % slots) * 8;
-        int write = (i % 2) == 0;
+        int write = !w->read_only && (i % 2) == 0;
+        if (w->read_only)
+            lba = (i % slots) * 8;
         memset(c, 0, sizeof(*c));
         c->cdb[0] = write ? 0x2A : 0x28;
         c->cdb[2] = (uint8_t)(lba >> 24);
@@ -74,7 +76,7 @@ static void vhba(struct ks_uproc *p, struct visor_workload *w)
         long rc = ks_sys_ioctl(p, fd, VISORHBA_IOC_SCSI, (unsigned long)c);
         if (rc == 0 && c->linuxstat == 0) {
             w->done++;
-            if (!write) {
+            if (!write && !w->read_only) {
                 if (memcmp(buf, want, IO_BYTES) == 0)
                     w->verified++;
                 else
@@ -82,7 +84,7 @@ static void vhba(struct ks_uproc *p, struct visor_workload *w)
             }
         } else if ((rc == 0 && (c->linuxstat >> 16) == 0x08) || rc == -EAGAIN || rc == -EBUSY) {
             /* DID_RESET (paused meanwhile) or busy: redo the pair after a moment */
-            i -= 1 + (i % 2);
+            i -= w->read_only ? 1 : 1 + (i % 2);
             ks_sys_sleep_ms(p, 1);
         } else if (rc == -ENODEV) {
             fail(w, "device gone: %ld", rc);
