@@ -2,7 +2,8 @@
  *
  *   chansim-bench-visor [SIGNALS [READS [DRIVER_READS]]]
  *
- * 1. Channel model: SIGNALS (default 10 million) 128-byte signals inserted by the guest end
+ * 1. Channel model: SIGNALS (default 10 million; five rounds alternating with the plain ring,
+ *    the best round of each counts) 128-byte signals inserted by the guest end
  *    (plain index arithmetic on the shared header, as visorchannel.c does it) and removed by the
  *    firmware's channel model (header validation, the tap without a trace), and the other way
  *    round; beside a plain C single-producer single-consumer ring of 128-byte slots with
@@ -273,9 +274,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: chansim-bench-visor [SIGNALS [READS [DRIVER_READS]]]\n");
         return 2;
     }
-    double plain = plain_ring(n), to_fw, to_guest;
-    model(n, &to_fw, &to_guest);
-    printf("signal insert+remove, %lu signals of %d bytes:\n", n, SLOT);
+    /* the machine is shared with other work: alternate the two in rounds and keep each one's
+     * best round, so that a burst of load on one does not decide the ratio */
+    double plain = 0, to_fw = 0, to_guest = 0;
+    for (int round = 0; round < 5; round++) {
+        double p = plain_ring(n / 5 + 1), f, g;
+        model(n / 5 + 1, &f, &g);
+        plain = p > plain ? p : plain;
+        to_fw = f > to_fw ? f : to_fw;
+        to_guest = g > to_guest ? g : to_guest;
+    }
+    printf("signal insert+remove, %lu signals of %d bytes (best of 5 rounds):\n", n, SLOT);
     printf("  plain SPSC ring            %12.0f signals/s\n", plain);
     printf("  channel model, to firmware %12.0f signals/s (%.0f%% of the plain ring)\n", to_fw,
            100.0 * to_fw / plain);
