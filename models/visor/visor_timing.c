@@ -4,10 +4,10 @@
 
 const struct cs_cost visor_cost_table[VISOR_COST_COUNT] = {
     {"visor.signal", 120,
-     "measured: chansim-bench-visor, one insert+remove through the channel model (header "
-     "validation and tap included) in 120-220 ns on the build host (docs/visor.md, Figures); "
-     "120 per signal allows for the cache misses a second partition's core takes on the "
-     "shared header"},
+     "measured: chansim-bench-visor, a signal through the channel model (header validation and "
+     "tap included) with the guest's end in 65-120 ns on the build host (docs/visor.md, "
+     "Figures); 120 allows for the cache misses a second partition's core takes on the shared "
+     "header"},
     {"visor.poll_interval", 10000,
      "no published s-Par figure; an IO partition polling its channels every 10 us (assumption; "
      "the guest side polls every 2 ms, visorhba_main.c kthread, spec visor.md §4.3)"},
