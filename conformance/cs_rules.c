@@ -204,8 +204,8 @@ static const struct cs_rule catalog[] = {
     {"U1", "visor",
      "A channel header has signature 'ECNL', header_size 128, a known channel type GUID "
      "(controlvm, vbus, vhba, vnic, keyboard, mouse) that does not change, the version_id its "
-     "type requires (controlvm and vbus 1, vhba and vnic 2) and a size of at least its type's "
-     "layout.",
+     "type requires (controlvm and vbus 1, vhba and vnic 2) and a size, fixed when the channel "
+     "is created, of at least its type's layout.",
      "visor.md §2.1, §2.4, §3.1, §3.5, §4.1, §4.6; visorchannel.c visor_check_channel",
      CS_SEV_ERROR},
     {"U2", "visor",

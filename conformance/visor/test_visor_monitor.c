@@ -57,6 +57,18 @@ START_TEST(conforming_run_breaks_no_rule)
     pause_resume(&f, 0);
     vhba_cmd(&f, 3);
     vhba_done(&f, 3);
+    /* parahotplug: a physical device's state change, for no device controlvm created, answered
+     * when user space acts (here never: it is not held to the deadline) */
+    uint8_t ph[128];
+    changestate_cmd(ph, &f, 0x18, 0x0073);
+    put32(ph + 48, 0);
+    put32(ph + 48 + 10, 1); /* flags.phys_device */
+    fx_command(&f, ph);
+    fx_ack(&f, ph);
+    changestate_cmd(ph, &f, 0x18, 0x00F7);
+    put32(ph + 48, 0);
+    put32(ph + 48 + 10, 1);
+    fx_exchange(&f, ph);
     /* a test message is dropped by the guest: no ACK, no response */
     uint8_t m[128];
     msg_init(m, &f, 0x305, RESP_EXP | TEST_MSG);
@@ -96,7 +108,8 @@ START_TEST(u1_channel_header_fields)
     static const struct {
         unsigned off, width;
         uint64_t value;
-    } lies[] = {{0, 8, 0x4C4E4346u}, {12, 4, 64}, {16, 8, 1024}, {32, 1, 0xee}, {72, 4, 3}};
+    } lies[] = {{0, 8, 0x4C4E4346u}, {12, 4, 64},   {16, 8, 1024},
+                {16, 8, 1ull << 30}, {32, 1, 0xee}, {72, 4, 3}};
     for (size_t i = 0; i < sizeof(lies) / sizeof(lies[0]); i++) {
         struct fx f;
         fx_start(&f);

@@ -412,8 +412,9 @@ struct mon {
     enum chtype type; /* from the channel header's type GUID */
     int hdr_known;
     uint64_t bytes, space;
-    int hdr_sound; /* U1/U2 hold: queues can be placed */
-    int fresh;     /* the last record was a channel header: queue headers may start over */
+    uint64_t created_bytes; /* the size of the first sound header: what the channel is */
+    int hdr_sound;          /* U1/U2 hold: queues can be placed */
+    int fresh;              /* the last record was a channel header: queue headers may start over */
     struct queue q[4];
 
     /* controlvm */
@@ -533,6 +534,11 @@ static void on_channel_header(struct mon *m, const struct cs_mon_msg *msg)
             REPORT(m, "U1", c, "size %" PRIu64 " is smaller than a %s channel's %" PRIu64 " bytes",
                    size, ti->name, ti->min_bytes);
             bad = 1;
+        } else if (m->created_bytes && size != m->created_bytes) {
+            /* the guest maps the size it read when it created the channel */
+            REPORT(m, "U1", c, "size changed from %" PRIu64 " to %" PRIu64 " bytes",
+                   m->created_bytes, size);
+            bad = 1;
         }
         /* U2: where the queue headers start */
         CHECKED(m, R_U2);
@@ -553,7 +559,9 @@ static void on_channel_header(struct mon *m, const struct cs_mon_msg *msg)
     }
     m->hdr_known = 1;
     m->type = t;
-    m->bytes = size;
+    if (!m->created_bytes && !bad)
+        m->created_bytes = size;
+    m->bytes = m->created_bytes ? m->created_bytes : size;
     m->space = space;
     m->hdr_sound = !bad;
     m->fresh = 1;
@@ -867,8 +875,11 @@ static void cvm_command(struct mon *m, const uint8_t *s, uint64_t c)
     m->seen_command = 1;
     if (id == CHIPSET_INIT && m->chipset_inits++)
         REPORT(m, "U12", c, "CHIPSET_INIT sent again (it is one-shot per boot)");
-    struct gbus *b = bus_cmd(id) || dev_cmd(id) ? bus_get(g, k->bus) : NULL;
-    struct gdev *d = dev_cmd(id) ? dev_get(g, k->bus, k->dev) : NULL;
+    /* a physical device's DEVICE_CHANGESTATE (parahotplug) addresses no device controlvm
+     * created: the guest hands it to user space (spec §3.5) */
+    int virt = dev_cmd(id) && !k->phys;
+    struct gbus *b = bus_cmd(id) || virt ? bus_get(g, k->bus) : NULL;
+    struct gdev *d = virt ? dev_get(g, k->bus, k->dev) : NULL;
     /* U13: one command at a time per bus or device */
     if (b && !d) {
         CHECKED(m, R_U13);

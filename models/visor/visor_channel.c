@@ -378,9 +378,13 @@ static void tap_signal(struct visor_channel *ch, unsigned qi, uint32_t slot, con
     if (!ch->tap)
         return;
     uint32_t n = ch->q[qi].signal_size;
-    visor_put32(ch->scratch, qi);
-    visor_put32(ch->scratch + 4, slot);
-    memcpy(ch->scratch + 8, data, n);
+    /* the record is built only when someone reads it (a trace or a monitor); the tap counts it
+     * either way */
+    if (ch->tap->trace || ch->tap->nobservers) {
+        visor_put32(ch->scratch, qi);
+        visor_put32(ch->scratch + 4, slot);
+        memcpy(ch->scratch + 8, data, n);
+    }
     cs_tap_msg(ch->tap, ch->tap_ch, dir, VISOR_K_SIGNAL, ch->scratch, 8 + n);
 }
 

@@ -230,6 +230,7 @@ static void finish(struct visor_chipset *c, struct cmd *k, const uint8_t *resp)
         .failed = resp ? (visor_le32(resp + VISOR_MSG_FLAGS) & VISOR_MSGF_FAILED) != 0 : 0,
         .completion_status = resp ? visor_le32(resp + VISOR_MSG_COMPLETION) : 0,
         .response = resp,
+        .command = k->msg,
     };
     c->done(c->done_ctx, &r);
 }

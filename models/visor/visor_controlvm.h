@@ -22,6 +22,8 @@ struct visor_cvm_result {
     int failed;                 /* flags.failed in the response */
     uint32_t completion_status; /* the response's completion_status */
     const uint8_t *response;    /* the 128-byte response */
+    const uint8_t *command;     /* the 128-byte command as sent (the guest echoes only the
+                                 * header: the packet is the command's) */
 };
 
 /* Called for each response the guest returned (and for commands that expect none, with

@@ -19,6 +19,7 @@
 #include "cs_machine.h"
 #include "visor_fault.h"
 #include "visor_timing.h"
+#include "visor_workload.h"
 
 #if __has_include("kshim/visor.h")
 #include "kshim/domain.h"
@@ -50,6 +51,8 @@ struct vdev {
     int down, resume_wanted, paused;
     uint64_t pause_handle;
     char fault_msg[256];
+    struct visor_workload wl;
+    int has_wl;
 };
 
 struct vbus {
@@ -68,9 +71,11 @@ struct vdom {
     struct vdev *devs[MAX_DEVICES];
     unsigned ndevs;
     uint64_t next_cvm, last_activity;
+    uint64_t interval; /* current poll interval: grows while idle (visor.poll_max) */
     int polling, started, booted;
-    void *kernel; /* struct ks_kernel * when the guest drivers run */
-    const char *guest; /* what runs on the guest side, for the report */
+    unsigned nhba, nnic, ninput; /* per-type device numbers, in creation (= probe) order */
+    void *kernel;                /* struct ks_kernel * when the guest drivers run */
+    const char *guest;           /* what runs on the guest side, for the report */
     char cvm_error[256];
 };
 
@@ -328,6 +333,47 @@ static int parse_mac(const char *s, uint8_t mac[6])
     return 0;
 }
 
+/* The guest workload of a device (visor_workload.h) and its device number. */
+static int parse_workload(struct vdom *d, struct vdev *v, const struct cs_device_desc *dev,
+                          cs_error *err)
+{
+    uint64_t x;
+    struct visor_workload *w = &v->wl;
+    switch (v->info.type) {
+    case VISOR_DEV_VHBA:
+        w->kind = VISOR_WL_VHBA;
+        w->index = d->nhba++;
+        w->blocks = visor_vhba_blocks(v->info.vhba);
+        if (attr_u64(dev, "io", 0, 0, 100000000, &x, err) < 0)
+            return -1;
+        const char *mode = cs_device_attr(dev, "io-mode");
+        if (mode && strcmp(mode, "read") && strcmp(mode, "verify"))
+            return cs_error_set(err, "%s: io-mode='%s': expected verify or read", dev->where, mode);
+        w->read_only = mode && !strcmp(mode, "read");
+        break;
+    case VISOR_DEV_VNIC: {
+        w->kind = VISOR_WL_VNIC;
+        w->index = d->nnic++;
+        if (attr_u64(dev, "frames", 0, 0, 100000000, &x, err) < 0)
+            return -1;
+        const char *peer = cs_device_attr(dev, "peer");
+        if (x && (!peer || parse_mac(peer, w->peer) < 0))
+            return cs_error_set(err, "%s: frames='%llu' needs peer='MAC' (the vnic to send to)",
+                                dev->where, (unsigned long long)x);
+        break;
+    }
+    default:
+        w->kind = VISOR_WL_INPUT;
+        w->index = d->ninput++;
+        if (attr_u64(dev, "events", 0, 0, 100000000, &x, err) < 0)
+            return -1;
+        break;
+    }
+    w->count = x;
+    v->has_wl = x > 0;
+    return 0;
+}
+
 static int attach_device(struct vdom *d, struct vdev *v, const struct cs_device_desc *dev,
                          cs_error *err)
 {
@@ -435,6 +481,8 @@ static int attach_device(struct vdom *d, struct vdev *v, const struct cs_device_
                                         v->faults[i].kind == VISOR_FAULT_LINK_UP
                                     ? "vnic"
                                     : "vhba and vnic (the IO partition)");
+    if (parse_workload(d, v, dev, err) < 0)
+        return -1;
     uint8_t m[VISOR_CVM_MSG_SIZE];
     visor_cvm_device_create(m, v->info.bus, v->info.dev, gpa, v->info.bytes, &guid, NULL);
     return visor_chipset_submit(d->cvm, m, err);
@@ -476,6 +524,10 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
         return -1;
     }
     b->ndevs++;
+#if VISOR_HAVE_GUEST
+    if (v->has_wl && d->kernel && visor_workload_start(d->kernel, &v->wl) < 0)
+        return cs_error_set(err, "%s: cannot start the guest workload", dev->where);
+#endif
     for (size_t i = 0; i < v->nfaults; i++)
         cs_sched_after(dom->machine->sched,
                        cs_machine_ns_to_cycles(dom->machine, v->faults[i].at_ns), fault_fire, v);
@@ -507,8 +559,8 @@ static void on_cvm_done(void *ctx, const struct visor_cvm_result *r)
     struct vdom *d = ctx;
     if (!r->response)
         return;
-    uint32_t bus = visor_le32(r->response + VISOR_MSG_PACKET);
-    uint32_t dev = visor_le32(r->response + VISOR_MSG_PACKET + 4);
+    uint32_t bus = visor_le32(r->command + VISOR_MSG_PACKET);
+    uint32_t dev = visor_le32(r->command + VISOR_MSG_PACKET + 4);
     if (r->failed && !d->cvm_error[0])
         snprintf(d->cvm_error, sizeof(d->cvm_error),
                  "command 0x%x (handle %llu) failed with completion status %u", r->id,
@@ -660,16 +712,25 @@ static void poll(void *arg)
         moved += (uint64_t)n;
         bytes += b;
     }
-    if (moved)
+    if (moved) {
         d->last_activity = now;
+        d->interval = d->costs.poll_interval;
+    } else {
+        d->interval =
+            d->interval < d->costs.poll_interval ? d->costs.poll_interval : 2 * d->interval;
+        if (d->interval > d->costs.poll_max)
+            d->interval = d->costs.poll_max > d->costs.poll_interval ? d->costs.poll_max
+                                                                     : d->costs.poll_interval;
+    }
     /* a guest that is running answers commands at its own pace (up to 1 s between controlvm
      * polls when idle): wait for it, but not for ever */
-    int work = d->booted && visor_chipset_outstanding(d->cvm) > 0 &&
-               now - d->last_activity < 40 * d->costs.idle_stop;
+    int waiting = visor_chipset_outstanding(d->cvm) > 0;
+    for (unsigned i = 0; i < d->ndevs; i++)
+        waiting |= d->devs[i]->has_wl && !d->devs[i]->wl.finished;
+    int work = d->booted && waiting && now - d->last_activity < 40 * d->costs.idle_stop;
     if (moved || work || now - d->last_activity < d->costs.idle_stop) {
         d->polling = 1;
-        cs_sched_after(s, d->costs.poll_interval + visor_busy_cycles(&d->costs, moved, bytes, scsi),
-                       poll, d);
+        cs_sched_after(s, d->interval + visor_busy_cycles(&d->costs, moved, bytes, scsi), poll, d);
     }
 }
 
@@ -678,6 +739,7 @@ void visor_family_kick(void)
     for (unsigned i = 0; i < MAX_DOMAINS; i++)
         if (domains[i].dom && domains[i].started) {
             domains[i].last_activity = cs_sched_now(domains[i].dom->machine->sched);
+            domains[i].interval = domains[i].costs.poll_interval;
             arm(&domains[i], 0);
         }
 }
@@ -754,6 +816,16 @@ static void report(FILE *out)
                     v->info.destroyed ? "; destroyed" : "",
                     (unsigned long long)(q0.overflows + q1.overflows), v->fault_msg[0] ? "; " : "",
                     v->fault_msg);
+            if (v->has_wl)
+                fprintf(out,
+                        "visor %-20s workload: %llu/%llu %s, %llu verified, %llu errors%s%s%s\n",
+                        v->name, (unsigned long long)v->wl.done, (unsigned long long)v->wl.count,
+                        v->wl.kind == VISOR_WL_VHBA   ? "commands done"
+                        : v->wl.kind == VISOR_WL_VNIC ? "frames sent"
+                                                      : "input events read",
+                        (unsigned long long)v->wl.verified, (unsigned long long)v->wl.errors,
+                        v->wl.finished ? "" : ", not finished", v->wl.error[0] ? ": " : "",
+                        v->wl.error);
         }
     }
 }

@@ -4,9 +4,10 @@
 
 const struct cs_cost visor_cost_table[VISOR_COST_COUNT] = {
     {"visor.signal", 120,
-     "measured: chansim-bench-visor, one insert+remove through the channel model with header "
-     "validation and the tap, about 60 ns each on the build host (docs/visor.md, Figures); "
-     "doubled for the cache misses a second partition's core takes on the shared header"},
+     "measured: chansim-bench-visor, a signal through the channel model (header validation and "
+     "tap included) with the guest's end in 65-120 ns on the build host (docs/visor.md, "
+     "Figures); 120 allows for the cache misses a second partition's core takes on the shared "
+     "header"},
     {"visor.poll_interval", 10000,
      "no published s-Par figure; an IO partition polling its channels every 10 us (assumption; "
      "the guest side polls every 2 ms, visorhba_main.c kthread, spec visor.md §4.3)"},
@@ -25,6 +26,10 @@ const struct cs_cost visor_cost_table[VISOR_COST_COUNT] = {
     {"visor.idle_stop", 50000000,
      "50 ms without any signal on any channel of the domain: the partitions stop polling so "
      "that a run ends when the guest is idle (a modelling choice, not a hardware figure)"},
+    {"visor.poll_max", 100000,
+     "100 us: an idle partition backs off, doubling its poll interval after each empty poll up "
+     "to this, and polls at visor.poll_interval again once a signal moved (a modelling choice "
+     "that bounds the pick-up delay of an idle partition)"},
 };
 
 static int get(const struct cs_domain *dom, const char *op, uint64_t *out, cs_error *err)
@@ -45,7 +50,8 @@ int visor_costs_load(struct visor_costs *c, const struct cs_domain *dom, cs_erro
         get(dom, "visor.scsi_service", &c->scsi_service, err) < 0 ||
         get(dom, "visor.controlvm_poll", &c->controlvm_poll, err) < 0 ||
         get(dom, "visor.vmcall", &c->vmcall, err) < 0 ||
-        get(dom, "visor.idle_stop", &c->idle_stop, err) < 0)
+        get(dom, "visor.idle_stop", &c->idle_stop, err) < 0 ||
+        get(dom, "visor.poll_max", &c->poll_max, err) < 0)
         return -1;
     if (c->poll_interval == 0 || c->controlvm_poll == 0)
         return cs_error_set(err,
@@ -64,6 +70,7 @@ void visor_costs_default(struct visor_costs *c)
     c->controlvm_poll = visor_cost_table[4].cycles;
     c->vmcall = visor_cost_table[5].cycles;
     c->idle_stop = visor_cost_table[6].cycles;
+    c->poll_max = visor_cost_table[7].cycles;
 }
 
 uint64_t visor_busy_cycles(const struct visor_costs *c, uint64_t signals, uint64_t bytes,

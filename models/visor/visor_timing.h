@@ -12,7 +12,7 @@
 
 struct cs_domain;
 
-#define VISOR_COST_COUNT 7
+#define VISOR_COST_COUNT 8
 extern const struct cs_cost visor_cost_table[VISOR_COST_COUNT];
 
 struct visor_costs {
@@ -23,6 +23,7 @@ struct visor_costs {
     uint64_t controlvm_poll; /* between two passes of the command partition */
     uint64_t vmcall;         /* VMCALL_CONTROLVM_ADDR, exit and entry included */
     uint64_t idle_stop;      /* polling stops after this long without any signal */
+    uint64_t poll_max;       /* empty polls double the interval up to this */
 };
 
 int visor_costs_load(struct visor_costs *c, const struct cs_domain *dom, cs_error *err);

@@ -30,8 +30,14 @@ struct visor_vnic {
     uint8_t *backlog; /* answers waiting for room in queue 1 */
     size_t nbacklog, capbacklog;
     uint8_t frame[MAX_FRAME];
+    /* frames the switch delivered while no receive buffer was posted: the port's buffer */
+    uint8_t **held;
+    uint32_t *held_len;
+    uint32_t nheld, firstheld;
     struct visor_vnic_stats st;
 };
+
+#define HELD_MAX 4096
 
 static void queue_answer(struct visor_vnic *n, const uint8_t *rsp)
 {
@@ -70,6 +76,8 @@ static int wanted(const struct visor_vnic *n, const uint8_t *frame)
     return n->promisc || (frame[0] & 1) || memcmp(frame, n->mac, 6) == 0;
 }
 
+static int deliver(struct visor_vnic *n, const uint8_t *frame, uint32_t len);
+
 static void rx(void *ctx, const uint8_t *frame, uint32_t len)
 {
     struct visor_vnic *n = ctx;
@@ -81,11 +89,31 @@ static void rx(void *ctx, const uint8_t *frame, uint32_t len)
         n->st.rx_filtered++;
         return;
     }
-    uint32_t need = (len + VISOR_NET_RCVPOST_BUF - 1) / VISOR_NET_RCVPOST_BUF;
-    if (need > VISOR_NET_MAX_RCV_CHAIN || need > n->nbufs) {
+    if (!n->nheld && deliver(n, frame, len))
+        return;
+    /* no buffer now: keep it in the port's buffer, in order, until the guest posts one */
+    if (n->nheld == HELD_MAX) {
         n->st.rx_dropped++;
         return;
     }
+    uint32_t at = (n->firstheld + n->nheld++) % HELD_MAX;
+    n->held[at] = malloc(len);
+    if (!n->held[at])
+        abort();
+    memcpy(n->held[at], frame, len);
+    n->held_len[at] = len;
+}
+
+/* Put a frame into posted buffers: 1 done (or dropped as too long), 0 no buffer now. */
+static int deliver(struct visor_vnic *n, const uint8_t *frame, uint32_t len)
+{
+    uint32_t need = (len + VISOR_NET_RCVPOST_BUF - 1) / VISOR_NET_RCVPOST_BUF;
+    if (need > VISOR_NET_MAX_RCV_CHAIN) {
+        n->st.rx_dropped++;
+        return 1;
+    }
+    if (need > n->nbufs)
+        return 0;
     uint8_t rsp[VISOR_IO_CMDRSP_SIZE];
     net_msg(rsp, VISOR_NET_RCV);
     uint8_t *u = rsp + VISOR_U;
@@ -108,6 +136,17 @@ static void rx(void *ctx, const uint8_t *frame, uint32_t len)
     n->st.rx_frames++;
     n->st.rx_bytes += len;
     queue_answer(n, rsp);
+    return 1;
+}
+
+static void drop_held(struct visor_vnic *n)
+{
+    while (n->nheld) {
+        free(n->held[n->firstheld]);
+        n->firstheld = (n->firstheld + 1) % HELD_MAX;
+        n->nheld--;
+        n->st.rx_dropped++;
+    }
 }
 
 int visor_vnic_create(struct cs_gmem *mem, uint64_t gpa, const struct visor_vnic_config *cfg,
@@ -153,6 +192,10 @@ int visor_vnic_create(struct cs_gmem *mem, uint64_t gpa, const struct visor_vnic
     /* the guest may post more buffers than it announces; room for a full queue of posts */
     n->capbufs = cfg->slots + cfg->num_rcv_bufs;
     n->bufs = calloc(n->capbufs, sizeof(*n->bufs));
+    n->held = calloc(HELD_MAX, sizeof(*n->held));
+    n->held_len = calloc(HELD_MAX, sizeof(*n->held_len));
+    if (!n->held || !n->held_len)
+        abort();
     n->req = calloc(1, VISOR_IO_CMDRSP_SIZE);
     n->rsp = calloc(1, VISOR_IO_CMDRSP_SIZE);
     if (!n->bufs || !n->req || !n->rsp)
@@ -166,6 +209,9 @@ void visor_vnic_free(struct visor_vnic *n)
     if (!n)
         return;
     visor_switch_detach(n->port);
+    drop_held(n);
+    free(n->held);
+    free(n->held_len);
     visor_channel_free(n->ch);
     free(n->bufs);
     free(n->req);
@@ -256,8 +302,10 @@ static void serve(struct visor_vnic *n, const uint8_t *req)
     }
     case VISOR_NET_RCV_ENBDIS: {
         n->enabled = visor_le16(u + VISOR_NET_ENBDIS_ENABLE) != 0;
-        if (!n->enabled) /* disabling un-posts every receive buffer (spec §4.4) */
+        if (!n->enabled) { /* disabling un-posts every receive buffer (spec §4.4) */
             n->nbufs = 0;
+            drop_held(n);
+        }
         net_msg(rsp, VISOR_NET_RCV_ENBDIS_ACK);
         memcpy(rsp + VISOR_U + VISOR_NET_ENBDIS_CTX, u + VISOR_NET_ENBDIS_CTX, 10);
         n->st.enable_acks++;
@@ -298,8 +346,9 @@ int visor_vnic_poll(struct visor_vnic *n, unsigned budget, uint64_t *busy_bytes,
         i++;
         moved++;
     }
-    memmove(n->backlog, n->backlog + i * VISOR_IO_CMDRSP_SIZE,
-            (n->nbacklog - i) * VISOR_IO_CMDRSP_SIZE);
+    if (i) /* (the backlog has no buffer until it was first used) */
+        memmove(n->backlog, n->backlog + i * VISOR_IO_CMDRSP_SIZE,
+                (n->nbacklog - i) * VISOR_IO_CMDRSP_SIZE);
     n->nbacklog -= i;
     while (n->nbacklog == 0 && budget--) {
         int rc = visor_channel_remove(n->ch, VISOR_IO_Q_TO_IOPART, n->req, err);
@@ -311,6 +360,13 @@ int visor_vnic_poll(struct visor_vnic *n, unsigned budget, uint64_t *busy_bytes,
         uint64_t tx0 = n->st.tx_bytes;
         serve(n, n->req);
         *busy_bytes += n->st.tx_bytes - tx0;
+    }
+    while (n->nheld && n->nbacklog == 0 && n->enabled && n->link_up &&
+           deliver(n, n->held[n->firstheld], n->held_len[n->firstheld])) {
+        free(n->held[n->firstheld]);
+        n->firstheld = (n->firstheld + 1) % HELD_MAX;
+        n->nheld--;
+        moved++;
     }
     if (visor_channel_broken(n->ch, VISOR_IO_Q_FROM_IOPART))
         return cs_error_set(err, "channel %s: queue 1 stopped after a header fault",
@@ -331,6 +387,7 @@ void visor_vnic_set_up(struct visor_vnic *n, int up)
         n->st.lost_in_crash += n->nbacklog;
         n->nbacklog = 0;
         n->nbufs = 0; /* the guest re-posts at resume (spec §4.4) */
+        drop_held(n);
         n->enabled = 0;
     }
     if (up && !n->up) {

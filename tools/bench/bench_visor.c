@@ -1,8 +1,9 @@
 /* chansim-bench-visor: the visor family's speed.
  *
- *   chansim-bench-visor [SIGNALS [READS]]
+ *   chansim-bench-visor [SIGNALS [READS [DRIVER_READS]]]
  *
- * 1. Channel model: SIGNALS (default 10 million) 128-byte signals inserted by the guest end
+ * 1. Channel model: SIGNALS (default 10 million; five rounds alternating with the plain ring,
+ *    the best round of each counts) 128-byte signals inserted by the guest end
  *    (plain index arithmetic on the shared header, as visorchannel.c does it) and removed by the
  *    firmware's channel model (header validation, the tap without a trace), and the other way
  *    round; beside a plain C single-producer single-consumer ring of 128-byte slots with
@@ -10,8 +11,10 @@
  *    the plain ring's signals/s.
  * 2. vhba: READS (default 200000) 4 KiB SCSI READ(10) round trips through the IO partition
  *    model (a guest end inserts the uiscmdrsp, the partition serves it from a disk image, the
- *    guest end removes the answer), per second of wall time. Through the guest visorhba driver
- *    when the build has it; the figure here is the model's share of such a round trip. */
+ *    guest end removes the answer), per second of wall time: the model's share.
+ * 3. vhba end to end: DRIVER_READS (default 20000) 4 KiB READ(10)s by a user process through
+ *    the guest's visorhba driver to the IO partition and back, the platform simulated under
+ *    SystemC with the live monitors, per second of wall time. Target: 200,000/s. */
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -23,7 +26,12 @@
 #include "cs_gmem.h"
 #include "cs_sched.h"
 #include "cs_tap.h"
+#include "cs_machine.h"
+#include "cs_monitor_live.h"
+#include "cs_platform.h"
+#include "cs_sc_run.h"
 #include "visor_channel.h"
+#include "visor_family.h"
 #include "visor_io.h"
 
 #define SLOT   128
@@ -203,17 +211,80 @@ static double vhba_reads(unsigned long n)
     return r;
 }
 
+static int end_to_end(unsigned long reads)
+{
+    cs_error err = {0};
+    const char *t = getenv("TMPDIR");
+    char path[512];
+    snprintf(path, sizeof(path), "%s/chansim-bench-visor-XXXXXX", t && *t ? t : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return -1;
+    FILE *fp = fdopen(fd, "w");
+    fprintf(fp,
+            "<domain type='test'><name>spar</name><memory unit='MiB'>256</memory>"
+            "<os><type arch='x86_64'>hvm</type></os><metadata>"
+            "<chansim:platform xmlns:chansim='urn:chansim:platform:1'>"
+            "<chansim:spar-device type='vhba' bus='1' dev='0' blocks='8192' io='%lu' "
+            "io-mode='read'/></chansim:platform></metadata></domain>\n",
+            reads);
+    fclose(fp);
+    const struct cs_family *fams[] = {&visor_family};
+    struct cs_platform *p = NULL;
+    struct cs_machine *m = NULL;
+    struct cs_monitor_hub *hub;
+    struct cs_run_summary sum;
+    int rc = -1;
+    double t0 = now_s();
+    if (cs_platform_load(path, NULL, &p, &err) < 0 ||
+        cs_machine_build(p, fams, 1, NULL, &m, &err) < 0 ||
+        cs_monitor_attach_live(m, &hub, &err) < 0) {
+        fprintf(stderr, "%s\n", err.msg);
+        goto out;
+    }
+    struct cs_run_opts ro = {0};
+    if (cs_sc_run(m, &ro, &sum, &err) < 0) {
+        fprintf(stderr, "%s\n", err.msg);
+        goto out;
+    }
+    double wall = now_s() - t0;
+    struct visor_device_info d;
+    visor_devices(&d, 1);
+    struct visor_vhba_stats st;
+    visor_vhba_stats(d.vhba, &st);
+    printf("vhba 4 KiB READ(10) round trips through the guest visorhba driver (live monitors):\n"
+           "  %llu reads in %.3f s wall: %.0f round trips/s (simulated %.3f ms), target "
+           "200,000/s: %s\n",
+           (unsigned long long)st.reads, wall, (double)st.reads / wall, (double)sum.sim_ns / 1e6,
+           (double)st.reads / wall >= 200000 ? "met" : "NOT met");
+    rc = st.reads == reads ? 0 : -1;
+out:
+    cs_machine_free(m);
+    cs_platform_free(p);
+    unlink(path);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     unsigned long n = argc > 1 ? strtoul(argv[1], NULL, 0) : 10000000ul;
     unsigned long reads = argc > 2 ? strtoul(argv[2], NULL, 0) : 200000ul;
-    if (!n || !reads) {
-        fprintf(stderr, "usage: chansim-bench-visor [SIGNALS [READS]]\n");
+    unsigned long driver_reads = argc > 3 ? strtoul(argv[3], NULL, 0) : 20000ul;
+    if (!n || !reads || !driver_reads) {
+        fprintf(stderr, "usage: chansim-bench-visor [SIGNALS [READS [DRIVER_READS]]]\n");
         return 2;
     }
-    double plain = plain_ring(n), to_fw, to_guest;
-    model(n, &to_fw, &to_guest);
-    printf("signal insert+remove, %lu signals of %d bytes:\n", n, SLOT);
+    /* the machine is shared with other work: alternate the two in rounds and keep each one's
+     * best round, so that a burst of load on one does not decide the ratio */
+    double plain = 0, to_fw = 0, to_guest = 0;
+    for (int round = 0; round < 5; round++) {
+        double p = plain_ring(n / 5 + 1), f, g;
+        model(n / 5 + 1, &f, &g);
+        plain = p > plain ? p : plain;
+        to_fw = f > to_fw ? f : to_fw;
+        to_guest = g > to_guest ? g : to_guest;
+    }
+    printf("signal insert+remove, %lu signals of %d bytes (best of 5 rounds):\n", n, SLOT);
     printf("  plain SPSC ring            %12.0f signals/s\n", plain);
     printf("  channel model, to firmware %12.0f signals/s (%.0f%% of the plain ring)\n", to_fw,
            100.0 * to_fw / plain);
@@ -225,5 +296,5 @@ int main(int argc, char **argv)
     printf("vhba 4 KiB READ(10) round trips through the IO partition model, %lu commands:\n"
            "  %12.0f round trips/s of wall time (guest driver not included)\n",
            reads, r);
-    return 0;
+    return end_to_end(driver_reads) < 0 ? 1 : 0;
 }

@@ -621,6 +621,9 @@ static void io_partition_down(void *arg)
     (void)arg;
     struct msg m = changestate(20, 1, 0, 0x0073);
     fw_insert(CVM_Q(2), &m);
+    m = changestate(22, 1, 2, 0x0073); /* and the vnic */
+    fw_insert(CVM_Q(2), &m);
+    rcv_n = 0; /* a crashed IO partition forgets the buffers posted to it */
 }
 
 static void io_partition_up(void *arg)
@@ -628,10 +631,13 @@ static void io_partition_up(void *arg)
     (void)arg;
     struct msg m = changestate(21, 1, 0, 0x00F7);
     fw_insert(CVM_Q(2), &m);
+    m = changestate(23, 1, 2, 0x00F7);
+    fw_insert(CVM_Q(2), &m);
 }
 
 struct pause_outcome {
     int read_rc, read_linuxstat, while_paused_rc, after_rc, after_linuxstat;
+    int enable_rc, nic_paused_rc, nic_write_rc, nic_read_rc, rx_ok;
     char vendor[9];
 };
 static struct pause_outcome pout;
@@ -658,6 +664,14 @@ static long scsi6(struct ks_uproc *p, int fd, uint8_t op, uint32_t dir, uint8_t 
 static void pause_app(struct ks_uproc *p, void *arg)
 {
     (void)arg;
+    int nic = open_retry(p, "/dev/visornic0");
+    ck_assert_int_ge(nic, 0);
+    uint32_t *one = ks_umalloc(p, sizeof(*one));
+    *one = 1;
+    pout.enable_rc = (int)ks_sys_ioctl(p, nic, VISORNIC_IOC_ENABLE, (unsigned long)one);
+    uint8_t *frame = ks_umalloc(p, 80), *rx = ks_umalloc(p, 80);
+    for (int i = 0; i < 80; i++)
+        frame[i] = (uint8_t)(i ^ 0x5a);
     int fd = open_retry(p, "/dev/visorhba0");
     ck_assert_int_ge(fd, 0);
     uint8_t *data = ks_umalloc(p, 4096);
@@ -665,7 +679,13 @@ static void pause_app(struct ks_uproc *p, void *arg)
     pout.read_rc = (int)scsi6(p, fd, 0x28, VISORHBA_DIR_FROM_DEVICE, data, 4096, &st);
     pout.read_linuxstat = st;
     pout.while_paused_rc = (int)scsi6(p, fd, 0x12, VISORHBA_DIR_FROM_DEVICE, data, 96, &st);
+    pout.nic_paused_rc = (int)ks_sys_write(p, nic, frame, 80);
     ks_sys_sleep_ms(p, 150);
+    /* resumed: receive re-enabled by the driver itself, a frame goes out and comes back */
+    pout.nic_write_rc = (int)ks_sys_write(p, nic, frame, 80);
+    pout.nic_read_rc = (int)ks_sys_read(p, nic, rx, 80);
+    pout.rx_ok = memcmp(rx, frame, 80) == 0;
+    ks_sys_close(p, nic);
     pout.after_rc = (int)scsi6(p, fd, 0x12, VISORHBA_DIR_FROM_DEVICE, data, 96, &st);
     pout.after_linuxstat = st;
     memcpy(pout.vendor, data + 8, 8);
@@ -738,7 +758,7 @@ static void boot_and_run(struct run *r, int run_mode)
         build_script();
     }
     if (run_mode == MODE_PAUSE) {
-        nscript = 3; /* CHIPSET_INIT, BUS_CREATE, the vhba's DEVICE_CREATE */
+        nscript = 5; /* CHIPSET_INIT, BUS_CREATE, vhba, keyboard and vnic DEVICE_CREATE */
         cs_sched_after(machine->sched, cs_machine_ns_to_cycles(machine, 100000000),
                        io_partition_down, NULL);
         cs_sched_after(machine->sched, cs_machine_ns_to_cycles(machine, 200000000), io_partition_up,
@@ -943,13 +963,26 @@ START_TEST(pause_fails_outstanding_commands_and_resume_serves_again)
     ck_assert_int_eq(pout.after_rc, 0);
     ck_assert_int_eq(pout.after_linuxstat, 0);
     ck_assert_str_eq(pout.vendor, "CHANSIM ");
-    /* both state changes answered, with the device's new state */
-    ck_assert_int_eq(r.nrsps, 5);
-    ck_assert_uint_eq(m64(&r.rsps[3], 24), 20);
-    ck_assert_uint_eq(m32(&r.rsps[3], 12), 0);
-    ck_assert_uint_eq(r.rsps[3].b[48 + 8] | (r.rsps[3].b[48 + 9] << 8), 0x0073);
-    ck_assert_uint_eq(m64(&r.rsps[4], 24), 21);
-    ck_assert_uint_eq(r.rsps[4].b[48 + 8] | (r.rsps[4].b[48 + 9] << 8), 0x00F7);
+    /* the vnic: nothing sent while paused; after resume receive works again */
+    ck_assert_int_eq(pout.enable_rc, 0);
+    ck_assert_int_eq(pout.nic_paused_rc, -ENETDOWN);
+    ck_assert_int_eq(pout.nic_write_rc, 80);
+    ck_assert_int_eq(pout.nic_read_rc, 80);
+    ck_assert(pout.rx_ok);
+    /* every state change answered, in order, with the device and its new state */
+    static const struct {
+        uint64_t handle;
+        uint32_t dev;
+        uint16_t state;
+    } changes[4] = {{20, 0, 0x0073}, {22, 2, 0x0073}, {21, 0, 0x00F7}, {23, 2, 0x00F7}};
+    ck_assert_int_eq(r.nrsps, 9);
+    for (int i = 0; i < 4; i++) {
+        const struct msg *m = &r.rsps[5 + i];
+        ck_assert_uint_eq(m64(m, 24), changes[i].handle);
+        ck_assert_uint_eq(m32(m, 12), 0);
+        ck_assert_uint_eq(m32(m, 48 + 4), changes[i].dev);
+        ck_assert_uint_eq(m->b[48 + 8] | (m->b[48 + 9] << 8), changes[i].state);
+    }
     ck_assert_int_eq(out.unload_rc, 0);
     ck_assert_msg(r.ks.total_findings == 0, "finding %s at %s:%d: %s", ks_finding_id(r.first.kind),
                   r.first.file, r.first.line, r.first.msg);

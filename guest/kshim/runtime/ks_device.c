@@ -13,6 +13,8 @@
 #include <linux/kernel.h>
 #include <linux/miscdevice.h>
 #include <linux/poll.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
@@ -132,6 +134,138 @@ void put_device(struct device *dev)
 {
     if (dev && --dev->ks_refs == 0 && dev->release)
         dev->release(dev);
+}
+
+struct device *ks_bus_find_device(struct bus_type *bus, struct device *start, const void *data,
+                                  int (*match)(struct device *dev, const void *data))
+{
+    struct device *dev;
+    int started = !start;
+    if (!bus || !bus->ks_registered)
+        return NULL;
+    list_for_each_entry(dev, &bus->ks_devices, ks_node)
+    {
+        if (!started) {
+            started = dev == start;
+            continue;
+        }
+        if (match(dev, data))
+            return get_device(dev);
+    }
+    return NULL;
+}
+
+/* ---- uevents: logged, as there is no udev ---------------------------------------------- */
+
+int add_uevent_var(struct kobj_uevent_env *env, const char *format, ...)
+{
+    va_list ap;
+    if (env->envp_idx >= UEVENT_NUM_ENVP - 1)
+        return -ENOMEM;
+    va_start(ap, format);
+    int n = vsnprintf(env->buf + env->buflen, sizeof(env->buf) - (size_t)env->buflen, format, ap);
+    va_end(ap);
+    if (n < 0 || n >= (int)sizeof(env->buf) - env->buflen)
+        return -ENOMEM;
+    env->envp[env->envp_idx++] = env->buf + env->buflen;
+    env->envp[env->envp_idx] = NULL;
+    env->buflen += n + 1;
+    return 0;
+}
+
+int kobject_uevent_env(struct kobject *kobj, enum kobject_action action, char *envp[])
+{
+    static const char *const names[] = {"add", "remove", "change", "move", "online", "offline"};
+    char text[512];
+    size_t at = 0;
+    for (int i = 0; envp && envp[i] && at < sizeof(text); i++)
+        at += (size_t)snprintf(text + at, sizeof(text) - at, " %s", envp[i]);
+    text[at < sizeof(text) ? at : sizeof(text) - 1] = '\0';
+    printk(KERN_DEBUG "uevent %s %s%s", (unsigned)action < 6 ? names[action] : "?",
+           kobj && kobj->name ? kobj->name : "(device)", text);
+    return 0;
+}
+
+int kobject_uevent(struct kobject *kobj, enum kobject_action action)
+{
+    return kobject_uevent_env(kobj, action, NULL);
+}
+
+/* ---- seq_file for single_open ---------------------------------------------------------- */
+
+#define KS_SEQ_SIZE 4096
+
+void seq_printf(struct seq_file *m, const char *fmt, ...)
+{
+    va_list ap;
+    if (m->count >= m->size)
+        return;
+    va_start(ap, fmt);
+    int n = vsnprintf(m->buf + m->count, m->size - m->count, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        m->count = m->count + (size_t)n < m->size ? m->count + (size_t)n : m->size;
+}
+
+void seq_puts(struct seq_file *m, const char *s)
+{
+    seq_printf(m, "%s", s);
+}
+
+int single_open(struct file *file, int (*show)(struct seq_file *m, void *v), void *data)
+{
+    struct seq_file *m = kzalloc(sizeof(*m), GFP_KERNEL);
+    if (!m)
+        return -ENOMEM;
+    m->buf = kzalloc(KS_SEQ_SIZE, GFP_KERNEL);
+    if (!m->buf) {
+        kfree(m);
+        return -ENOMEM;
+    }
+    m->size = KS_SEQ_SIZE;
+    m->private = data;
+    m->show = show;
+    file->private_data = m;
+    return 0;
+}
+
+int single_release(struct inode *inode, struct file *file)
+{
+    struct seq_file *m = file->private_data;
+    (void)inode;
+    if (m) {
+        kfree(m->buf);
+        kfree(m);
+    }
+    return 0;
+}
+
+ssize_t seq_read(struct file *file, char __user *buf, size_t n, loff_t *pos)
+{
+    struct seq_file *m = file->private_data;
+    if (*pos == 0) {
+        m->count = 0;
+        int rc = m->show(m, NULL);
+        if (rc)
+            return rc;
+    }
+    if ((size_t)*pos >= m->count)
+        return 0;
+    size_t left = m->count - (size_t)*pos;
+    if (n > left)
+        n = left;
+    if (copy_to_user(buf, m->buf + *pos, n))
+        return -EFAULT;
+    *pos += (loff_t)n;
+    return (ssize_t)n;
+}
+
+loff_t seq_lseek(struct file *file, loff_t offset, int whence)
+{
+    if (whence != 0 || offset < 0)
+        return -EINVAL;
+    file->f_pos = offset;
+    return offset;
 }
 
 const char *dev_name(const struct device *dev)
@@ -575,6 +709,22 @@ int kstrtouint(const char *s, unsigned int base, unsigned int *res)
         *res = (unsigned int)v;
     return rc;
 }
+
+/* kstrtou8/u16/u32: kstrtouint with the narrower range. */
+#define KS_KSTRTOU(name, type, max)                                                                \
+    int name(const char *s, unsigned int base, type *res)                                          \
+    {                                                                                              \
+        unsigned int v;                                                                            \
+        int rc = kstrtouint(s, base, &v);                                                          \
+        if (!rc && v > (max))                                                                      \
+            rc = -ERANGE;                                                                          \
+        if (!rc)                                                                                   \
+            *res = (type)v;                                                                        \
+        return rc;                                                                                 \
+    }
+KS_KSTRTOU(kstrtou8, u8, 0xff)
+KS_KSTRTOU(kstrtou16, u16, 0xffff)
+KS_KSTRTOU(kstrtou32, u32, 0xffffffffu)
 
 int kstrtoint(const char *s, unsigned int base, int *res)
 {

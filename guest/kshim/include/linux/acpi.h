@@ -1,7 +1,14 @@
 #ifndef _LINUX_ACPI_H
 #define _LINUX_ACPI_H
 #include "kshim/types.h"
+/* what the kernel's <linux/acpi.h> brings along (x86: asm/acpi.h pulls in asm/processor.h) */
+#include <asm/processor.h>
 #include <linux/device.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
 #include <linux/mod_devicetable.h>
 #include <linux/uuid.h>
 struct acpi_device {

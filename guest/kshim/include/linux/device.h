@@ -1,8 +1,10 @@
 #ifndef _LINUX_DEVICE_H
 #define _LINUX_DEVICE_H
 #include "kshim/types.h"
+#include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/printk.h>
+#include <linux/sysfs.h>
 struct device;
 struct device_driver;
 struct device_node;
@@ -13,6 +15,8 @@ struct bus_type {
     int (*match)(struct device *dev, struct device_driver *drv);
     int (*probe)(struct device *dev);
     void (*remove)(struct device *dev);
+    int (*uevent)(struct device *dev, struct kobj_uevent_env *env);        /* not called: no udev */
+    const struct attribute_group **bus_groups, **dev_groups, **drv_groups; /* no sysfs */
     struct list_head ks_devices, ks_drivers;
     int ks_registered;
 };
@@ -37,6 +41,8 @@ struct device {
     void (*release)(struct device *dev);
     u64 *dma_mask;
     u64 coherent_dma_mask;
+    struct kobject kobj;
+    const struct attribute_group **groups; /* no sysfs: kept, never shown */
     struct ks_kernel *ks_kernel;
     char ks_name[64];
     struct list_head ks_node;
@@ -50,6 +56,26 @@ static inline void dev_set_drvdata(struct device *dev, void *data)
 {
     dev->driver_data = data;
 }
+/* Device attributes: declared as in the kernel, never shown (no sysfs). */
+struct device_attribute {
+    struct attribute attr;
+    ssize_t (*show)(struct device *dev, struct device_attribute *attr, char *buf);
+    ssize_t (*store)(struct device *dev, struct device_attribute *attr, const char *buf,
+                     size_t count);
+};
+#define DEVICE_ATTR(_name, _mode, _show, _store)                                                   \
+    struct device_attribute dev_attr_##_name = __ATTR(_name, _mode, _show, _store)
+#define DEVICE_ATTR_RO(_name) struct device_attribute dev_attr_##_name = __ATTR_RO(_name)
+#define DEVICE_ATTR_RW(_name) struct device_attribute dev_attr_##_name = __ATTR_RW(_name)
+#define DEVICE_ATTR_WO(_name) struct device_attribute dev_attr_##_name = __ATTR_WO(_name)
+
+/* The devices of `bus` after `start` for which match() is true. match takes `void *data` before
+ * Linux 5.3 and `const void *data` since; both are accepted (same calling convention). */
+struct device *ks_bus_find_device(struct bus_type *bus, struct device *start, const void *data,
+                                  int (*match)(struct device *dev, const void *data));
+#define bus_find_device(bus, start, data, match)                                                   \
+    ks_bus_find_device(bus, start, data, (int (*)(struct device *, const void *))(match))
+
 const char *dev_name(const struct device *dev);
 /* Added to its bus and not yet deleted. */
 #define device_is_registered(dev) (!list_empty(&(dev)->ks_node))

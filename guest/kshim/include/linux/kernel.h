@@ -13,5 +13,8 @@ int snprintf(char *buf, size_t size, const char *fmt, ...);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int kstrtoint(const char *s, unsigned int base, int *res);
 int kstrtouint(const char *s, unsigned int base, unsigned int *res);
+int kstrtou8(const char *s, unsigned int base, u8 *res);
+int kstrtou16(const char *s, unsigned int base, u16 *res);
+int kstrtou32(const char *s, unsigned int base, u32 *res);
 int kstrtoul(const char *s, unsigned int base, unsigned long *res);
 #endif

@@ -9,6 +9,7 @@
 #include "kshim/types.h"
 /* what the kernel's <linux/device.h> brings along and the upstream visor files rely on */
 #include <asm/barrier.h>
+#include <linux/atomic.h>
 #include <linux/device.h>
 #include <linux/errno.h>
 #include <linux/ioport.h>
