@@ -391,7 +391,9 @@ static int map_timing(struct map_ctx *m, xmlNode *t)
 }
 
 /* chansim metadata devices: what libvirt has no element for. <vio model= reg=/> is a PAPR
- * VIO device on the spapr-vio bus; <spar-device type= bus= dev=/> an s-Par channel. */
+ * VIO device on the spapr-vio bus; <spar-device type= bus= dev=/> an s-Par channel;
+ * <dasd mdev=UUID/> the host-side DASD behind a vfio-ccw mediated device (no bus: it is found
+ * through the <hostdev> that names the same UUID). */
 static int map_meta_device(struct map_ctx *m, xmlNode *n, enum cs_bus bus)
 {
     struct cs_device_desc *d = new_device(m->dom);
@@ -402,7 +404,10 @@ static int map_meta_device(struct map_ctx *m, xmlNode *n, enum cs_bus bus)
     d->type = xstrdup(cs_device_attr(d, "type"));
     d->model = xstrdup(cs_device_attr(d, "model"));
     uint64_t a, b;
-    if (bus == CS_BUS_SPAPR_VIO) {
+    if (bus == CS_BUS_NONE) {
+        if (!cs_device_attr(d, "mdev"))
+            return bad(m, n, "missing attribute 'mdev' (the UUID of the vfio-ccw hostdev)");
+    } else if (bus == CS_BUS_SPAPR_VIO) {
         if (!d->model)
             return bad(m, n, "missing attribute 'model'");
         if (cs_xml_attr_u64(n, "reg", 0, UINT32_MAX, &a, m->err) < 0)
@@ -440,10 +445,12 @@ static int map_metadata(struct map_ctx *m, xmlNode *meta)
                 rc = map_meta_device(m, c, CS_BUS_SPAPR_VIO);
             else if (cs_xml_is(c, "spar-device"))
                 rc = map_meta_device(m, c, CS_BUS_SPAR);
+            else if (cs_xml_is(c, "dasd"))
+                rc = map_meta_device(m, c, CS_BUS_NONE);
             else
                 rc = bad(m, c,
                          "unknown element in chansim metadata (expected timing, vio, "
-                         "spar-device)");
+                         "spar-device, dasd)");
             if (rc < 0)
                 return -1;
         }

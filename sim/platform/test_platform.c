@@ -52,8 +52,14 @@ START_TEST(devices_and_metadata_map)
     struct cs_platform *p = load_ok(DATA("multi.xml"));
     const struct cs_domain_desc *a = &p->domains[0], *z = &p->domains[1];
 
-    ck_assert_uint_eq(z->ndevices, 1);
-    const struct cs_device_desc *h = &z->devices[0];
+    ck_assert_uint_eq(z->ndevices, 2);
+    const struct cs_device_desc *dasd = &z->devices[0];
+    ck_assert_str_eq(dasd->element, "chansim:dasd");
+    ck_assert_int_eq(dasd->bus, CS_BUS_NONE);
+    ck_assert_str_eq(cs_device_attr(dasd, "mdev"), "90c6c135-ad44-41d0-b1b7-bae47de48627");
+    ck_assert_str_eq(dasd->model, "3390-9");
+    ck_assert_str_eq(cs_device_attr(dasd, "ios"), "64");
+    const struct cs_device_desc *h = &z->devices[1];
     ck_assert_str_eq(h->element, "hostdev");
     ck_assert_str_eq(h->type, "mdev");
     ck_assert_str_eq(h->model, "vfio-ccw");
@@ -62,7 +68,7 @@ START_TEST(devices_and_metadata_map)
     ck_assert_uint_eq(h->addr.ccw.ssid, 0);
     ck_assert_uint_eq(h->addr.ccw.devno, 0x1234);
     ck_assert_str_eq(cs_device_attr(h, "uuid"), "90c6c135-ad44-41d0-b1b7-bae47de48627");
-    cs_assert_contains(h->where, "multi.xml:8: domain 'zeta': <hostdev>");
+    cs_assert_contains(h->where, "multi.xml:13: domain 'zeta': <hostdev>");
 
     /* metadata devices first (document order), then <devices> */
     ck_assert_uint_eq(a->ndevices, 3);
@@ -83,7 +89,7 @@ START_TEST(devices_and_metadata_map)
     ck_assert_uint_eq(a->ncosts, 1);
     ck_assert_str_eq(a->costs[0].op, "test.op");
     ck_assert_uint_eq(a->costs[0].cycles, 77);
-    cs_assert_contains(a->costs[0].where, "multi.xml:23");
+    cs_assert_contains(a->costs[0].where, "multi.xml:28");
     cs_platform_free(p);
 }
 END_TEST
@@ -116,8 +122,8 @@ START_TEST(connect_uri_without_file)
     struct cs_platform *p = NULL;
     ck_assert_msg(cs_platform_load(NULL, uri, &p, &err) == 0, "%s", err.msg);
     ck_assert_uint_eq(p->ndomains, 2);
-    ck_assert_str_eq(p->domains[1].devices[0].model, "vfio-ccw");
-    ck_assert_uint_eq(p->domains[1].devices[0].addr.ccw.devno, 0x1234);
+    ck_assert_str_eq(p->domains[1].devices[1].model, "vfio-ccw");
+    ck_assert_uint_eq(p->domains[1].devices[1].addr.ccw.devno, 0x1234);
     cs_platform_free(p);
 }
 END_TEST
@@ -144,6 +150,13 @@ END_TEST
 START_TEST(unknown_metadata_element)
 {
     load_fails(DATA("bad-meta.xml"), "bad-meta.xml:8: domain 'meta': <gizmo>: unknown element");
+}
+END_TEST
+
+START_TEST(dasd_without_mdev)
+{
+    load_fails(DATA("dasd-no-mdev.xml"),
+               "dasd-no-mdev.xml:8: domain 'meta': <dasd>: missing attribute 'mdev'");
 }
 END_TEST
 
@@ -197,6 +210,7 @@ static Suite *platform_suite(void)
     tcase_add_test(bad, wrong_root);
     tcase_add_test(bad, libvirt_rejection_is_reported);
     tcase_add_test(bad, unknown_metadata_element);
+    tcase_add_test(bad, dasd_without_mdev);
     tcase_add_test(bad, ccw_devno_out_of_range);
     tcase_add_test(bad, clock_conflict);
     tcase_add_test(bad, duplicate_domain);
