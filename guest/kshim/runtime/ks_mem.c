@@ -309,10 +309,15 @@ void ks_kfree(const void *p, const char *file, int line)
     struct ks_kernel *k = ks_kernel_for_addr(p);
     if (!k && ks_current_kernel() && (uintptr_t)p < ks_current_kernel()->dom->mem.size) {
         /* s390 maps kernel memory one to one, and vfio_ccw_cp frees an IDAL through the
-         * physical address in its CCW (docs/findings.md): take a pointer that is a
-         * guest-physical address of this kernel's memory as that identity mapping. */
-        k = ks_current_kernel();
-        p = k->dom->mem.host + (uintptr_t)p;
+         * physical address in its CCW (docs/findings.md): take a pointer that is the
+         * guest-physical address of a live object of this kernel as that identity mapping. */
+        struct ks_kernel *cur = ks_current_kernel();
+        const void *v = cur->dom->mem.host + (uintptr_t)p;
+        struct blk *vb = lookup(cur, v);
+        if (vb && vb->state == BLK_LIVE) {
+            k = cur;
+            p = v;
+        }
     }
     struct blk *b = lookup(k, p);
     if (!b || b->state == BLK_PAGES) {
