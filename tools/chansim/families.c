@@ -1,6 +1,7 @@
 /* The channel families compiled into the chansim program. Each family issue adds its line. */
 #include "cs_family.h"
 #include "crq_family.h"
+#include "css_family.h"
 
-const struct cs_family *const cs_builtin_families[] = {&crq_family, NULL};
-const size_t cs_builtin_nfamilies = 1;
+const struct cs_family *const cs_builtin_families[] = {&crq_family, &css_family, NULL};
+const size_t cs_builtin_nfamilies = 2;
