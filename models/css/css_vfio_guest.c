@@ -290,6 +290,19 @@ static void prog_rw(struct guest *v)
     free(list);
 }
 
+/* `ios` random reads, each checked against the zeros of the formatted volume. */
+static void prog_read(struct guest *v)
+{
+    const uint64_t blocks = (uint64_t)v->g.cylinders * v->g.heads * v->g.blocks_per_track;
+    uint64_t s = v->cfg->seed;
+    int ro = v->cfg->readonly;
+    v->cfg->readonly = 1; /* read_blocks then expects zeros */
+    for (uint32_t i = 0; i < v->cfg->ios && read_blocks(v, (s = mix(s)) % blocks, 1, DATA, 0) == 0;
+         i++)
+        v->r->io_programs++;
+    v->cfg->readonly = ro;
+}
+
 /* Every CCW flag and IDAW format vfio_ccw passes, then the IDAW formats it refuses. */
 static void prog_flags(struct guest *v)
 {
@@ -428,6 +441,9 @@ static void guest_main(struct ks_uproc *p, void *arg)
     switch (v.cfg->program) {
     case CSS_PROG_RW:
         prog_rw(&v);
+        break;
+    case CSS_PROG_READ:
+        prog_read(&v);
         break;
     case CSS_PROG_FLAGS:
         prog_flags(&v);

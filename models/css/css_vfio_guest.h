@@ -12,6 +12,7 @@ struct ks_kernel;
 enum css_vfio_program {
     CSS_PROG_RW,       /* Sense ID, RDC, then `ios` random block writes, then their reads */
     CSS_PROG_IDENTIFY, /* Sense ID and RDC only */
+    CSS_PROG_READ,     /* `ios` random block reads of a volume never written (zeros) */
     CSS_PROG_FLAGS,    /* every CCW flag and IDAW format the driver passes, on `ios` blocks */
     CSS_PROG_HALT,     /* HSCH through the async region while each read runs */
     CSS_PROG_CLEAR,    /* CSCH through the async region while each read runs */
