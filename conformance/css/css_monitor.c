@@ -21,7 +21,7 @@
 /* clang-format off */
 #define CSS_RULES                                                                                  \
     X(S1) X(S2) X(S3) X(S4) X(S5) X(S6) X(S7) X(S8) X(S9) X(S10) X(S11) X(S12) X(S13) X(S14)       \
-    X(S15) X(S16) X(S17)
+    X(S15) X(S16) X(S17) X(S18) X(S19) X(S20)
 enum rule {
 #define X(id) R_##id,
     CSS_RULES
@@ -102,10 +102,20 @@ struct prog {
     int ccws, prev_cd, prev_tic;
     uint8_t data_cmd; /* the command of the CCW that began the current data chain */
     uint16_t max_count;
+    /* the CCW whose data area is in use (none after a TIC) and what moved under it: the
+     * bytes of DATA records, the IDAWs fetched, the current IDAW's block [seg_lo, +seg_len) */
+    int in_ccw, stream_bad; /* stream_bad: one S19/S20 finding given for this CCW */
+    uint8_t ccw_flags;
+    int store, backward; /* the data chain's command reads into storage; reads backward */
+    uint16_t count;
+    uint32_t cda;
+    uint64_t moved;
+    int idaws;
+    uint64_t idaw_next, seg_lo, seg_len, seg_moved;
     int silent_suspend; /* a suspend flag under ORB U: suspension shows no status */
     int expect_pgm;     /* a malformed CCW or ORB field: the start function must end in a PCK */
     enum rule expect_rule;
-    char expect_why[120];
+    char expect_why[160];
 };
 
 struct mdev {
@@ -234,9 +244,9 @@ static int orb_fmt2_idaw(const struct orb *o)
 {
     return o->w1[1] & 0x02;
 }
-static int orb_prefetch(const struct orb *o)
+static uint64_t orb_idaw_block(const struct orb *o) /* format 2 with T off: 4 KiB blocks */
 {
-    return !o->known || (o->w1[1] & 0x40);
+    return orb_fmt2_idaw(o) && !(o->w1[1] & 0x01) ? 4096 : 2048;
 }
 static int orb_ssic(const struct orb *o) /* U: suspension without an interruption */
 {
@@ -293,6 +303,13 @@ static void start_end(struct mon *m)
     m->cur.expect_pgm = 0;
 }
 
+/* The program the channel is running: a CCW fetched before its SSCH record belongs to the
+ * ORB waiting for it. */
+static struct prog *prog_in_use(struct mon *m)
+{
+    return m->start_open ? &m->cur : m->orb_waiting ? &m->next : NULL;
+}
+
 /* One fetched CCW (format-1 layout; the model records format-0 programs converted). */
 static void on_one_ccw(struct mon *m, struct prog *g, const uint8_t *c)
 {
@@ -317,6 +334,7 @@ static void on_one_ccw(struct mon *m, struct prog *g, const uint8_t *c)
         else if (addr & 7)
             bad = "a TIC to an address that is not doubleword aligned";
         g->prev_tic = 1;
+        g->in_ccw = g->stream_bad = 0;
         if (bad) {
             snprintf(why, sizeof(why), "CCW %d: %s", g->ccws, bad);
             expect_pgm(g, R_S11, why);
@@ -330,6 +348,17 @@ static void on_one_ccw(struct mon *m, struct prog *g, const uint8_t *c)
         count && ((op & 3) == 1 || (op & 3) == 2 || (op & 0x0f) == 0x04 || (op & 0x0f) == 0x0c);
     if (!g->prev_cd)
         g->data_cmd = cmd;
+    g->in_ccw = 1;
+    g->stream_bad = 0;
+    g->ccw_flags = fl;
+    g->store = (op & 3) == 2 || (op & 0x0f) == 0x04 || (op & 0x0f) == 0x0c;
+    g->backward = (op & 0x0f) == 0x0c;
+    g->count = count;
+    g->cda = addr;
+    g->moved = 0;
+    g->idaws = 0;
+    g->idaw_next = addr;
+    g->seg_lo = g->seg_len = g->seg_moved = 0;
     if (!g->prev_cd && (cmd & 0x0f) == 0)
         bad = "an invalid command code (low nibble 0)";
     else if (count == 0 && (fl & CCW_CD))
@@ -370,11 +399,123 @@ static void on_one_ccw(struct mon *m, struct prog *g, const uint8_t *c)
 
 static void on_ccw(struct mon *m, const struct cs_mon_msg *msg)
 {
-    struct prog *g = m->start_open ? &m->cur : m->orb_waiting ? &m->next : NULL;
+    struct prog *g = prog_in_use(m);
     if (!g)
         return; /* not inside a start function this monitor saw begin */
     for (uint32_t i = 0; i + 8 <= msg->len; i += 8)
         on_one_ccw(m, g, msg->payload + i);
+}
+
+static uint64_t be64(const uint8_t *p)
+{
+    return (uint64_t)be32(p) << 32 | be32(p + 4);
+}
+
+/* One IDAW the channel fetched (kind 6). S19: the channel reads the CCW's IDAW list in order,
+ * in the ORB's IDAW format, one IDAW when the previous one's block is used up and only while
+ * the count needs more data, so the IDAWs match the count. S18: what the IDAW holds; a bad one
+ * must end the program in channel-program check (PoP ch. 15 Indirect Data Addressing). */
+static void on_idaw(struct mon *m, const struct cs_mon_msg *msg)
+{
+    struct prog *g = prog_in_use(m);
+    if (!g || !g->orb.known || g->stream_bad || msg->len < 12)
+        return;
+    uint64_t at = be64(msg->payload);
+    unsigned width = msg->len - 8u;
+    unsigned want_width = orb_fmt2_idaw(&g->orb) ? 8 : 4;
+    CHECKED(m, R_S19);
+    const char *bad = NULL;
+    char why[160];
+    if (!g->in_ccw || !(g->ccw_flags & CCW_IDA))
+        bad = "fetched for a CCW without the IDA flag";
+    else if (width != want_width)
+        bad = want_width == 8 ? "is not 8 bytes (the ORB asks for format-2 IDAWs)"
+                              : "is not 4 bytes (the ORB asks for format-1 IDAWs)";
+    else if (at != g->idaw_next)
+        bad = "is not the next entry of the CCW's IDAW list";
+    else if (g->idaws && g->seg_moved < g->seg_len)
+        bad = "was fetched before the previous IDAW's block was used up";
+    else if (g->moved >= g->count)
+        bad = "was fetched after the CCW's count was used up";
+    if (bad) {
+        REPORT(m, "S19", msg->cycle,
+               "CCW %d: IDAW at 0x%" PRIx64 " %s (list at 0x%08" PRIx32 ", %d IDAW%s and %" PRIu64
+               " of %u bytes so far)",
+               g->ccws, at, bad, g->cda, g->idaws, g->idaws == 1 ? "" : "s", g->moved, g->count);
+        g->stream_bad = 1; /* one finding per CCW */
+        return;
+    }
+    uint64_t a = width == 8 ? be64(msg->payload + 8) : be32(msg->payload + 8);
+    uint64_t block = orb_idaw_block(&g->orb), off = a & (block - 1);
+    CHECKED(m, R_S18);
+    if (width == 4 && (a & 0x80000000u)) {
+        snprintf(why, sizeof(why),
+                 "CCW %d: format-1 IDAW %d holds 0x%08" PRIx64 ", bit 0 set (31-bit addresses)",
+                 g->ccws, g->idaws + 1, a);
+        expect_pgm(g, R_S18, why);
+    } else if (g->idaws && off != (g->backward ? block - 1 : 0)) {
+        snprintf(why, sizeof(why),
+                 "CCW %d: IDAW %d holds 0x%" PRIx64 ", which does not %s a %" PRIu64 "-byte block",
+                 g->ccws, g->idaws + 1, a, g->backward ? "end" : "start", block);
+        expect_pgm(g, R_S18, why);
+    }
+    g->idaws++;
+    g->idaw_next += width;
+    g->seg_lo = g->backward ? a - off : a;
+    g->seg_len = g->backward ? off + 1 : block - off;
+    g->seg_moved = 0;
+}
+
+/* One piece of storage a transfer used (kind 5), S20: inside the data area the program
+ * described (the CCW's [address, +count), read backward (address-count, address]; or the
+ * current IDAW's part of its block), in the direction of the command, within the count. */
+static void on_data(struct mon *m, const struct cs_mon_msg *msg)
+{
+    struct prog *g = prog_in_use(m);
+    if (!g || !g->orb.known || g->stream_bad || msg->len < CSS_MD_LEN)
+        return;
+    uint64_t lo = be64(msg->payload);
+    uint32_t len = be32(msg->payload + 8);
+    uint8_t fl = msg->payload[12];
+    CHECKED(m, R_S20);
+    const char *bad = NULL;
+    uint64_t area_lo = 0, area_len = 0;
+    if (!g->in_ccw)
+        bad = "with no CCW in use";
+    else if (!(fl & CSS_MD_STORE) != !g->store)
+        bad = g->store ? "taken from storage by a command that reads into storage"
+                       : "stored by a command that takes data from storage";
+    else if (!(fl & CSS_MD_BACKWARD) != !g->backward)
+        bad = g->backward ? "not backward under a read-backward command"
+                          : "backward under a command that is not read backward";
+    else if ((fl & CSS_MD_SKIP) && !(g->ccw_flags & 0x10))
+        bad = "skipped under a CCW without the skip flag";
+    else if (len == 0 || len > (uint64_t)g->count - g->moved)
+        bad = "beyond the CCW's count";
+    else if (g->ccw_flags & CCW_IDA) {
+        if (!g->idaws)
+            bad = "before any IDAW of the CCW was fetched";
+        area_lo = g->seg_lo, area_len = g->seg_len;
+    } else if (g->backward) {
+        area_len = (uint64_t)g->count;
+        area_lo = g->cda + 1 >= area_len ? g->cda + 1 - area_len : 0;
+        area_len = g->cda + 1 - area_lo;
+    } else {
+        area_lo = g->cda, area_len = g->count;
+    }
+    if (!bad && (lo < area_lo || lo - area_lo > area_len || len > area_len - (lo - area_lo)))
+        bad = g->ccw_flags & CCW_IDA ? "outside the current IDAW's part of its block"
+                                     : "outside the CCW's data area";
+    if (bad) {
+        REPORT(m, "S20", msg->cycle,
+               "CCW %d (data address 0x%08" PRIx32 ", count %u): %" PRIu32 " bytes at 0x%" PRIx64
+               " %s",
+               g->ccws, g->cda, g->count, len, lo, bad);
+        g->stream_bad = 1; /* one finding per CCW */
+        return;
+    }
+    g->moved += len;
+    g->seg_moved += len;
 }
 
 /* ---- SCSW consistency ------------------------------------------------------------------ */
@@ -425,9 +566,8 @@ static void check_scsw(struct mon *m, const struct scsw *s, uint64_t cycle, cons
                    "%s: CCW address 0x%08" PRIx32 " is not a doubleword within the format-%d "
                    "CCW address range",
                    what, s->cpa, fmt1 ? 1 : 0);
-        /* with prefetch the model may run a CCW it took from its prefetch copy without a
-         * CCW record, so the counts seen are complete only without it */
-        else if (m->cur.ccws && !orb_prefetch(&m->cur.orb) && s->residual > m->cur.max_count)
+        /* every CCW the channel used is recorded, one taken from the prefetch copy too */
+        else if (m->cur.ccws && m->cur.orb.known && s->residual > m->cur.max_count)
             REPORT(m, "S10", cycle,
                    "%s: residual count %u exceeds every CCW count of the program (at most %u)",
                    what, s->residual, m->cur.max_count);
@@ -976,6 +1116,12 @@ static void mon_on_msg(void *p, const struct cs_mon_msg *msg)
         break;
     case CSS_MK_CCW:
         on_ccw(m, msg);
+        break;
+    case CSS_MK_IDAW:
+        on_idaw(m, msg);
+        break;
+    case CSS_MK_DATA:
+        on_data(m, msg);
         break;
     case CSS_MK_SCSW:
         if (msg->len >= 12) {
