@@ -5,7 +5,7 @@
  *     <address type='ccw' cssid='0xfe' ssid='0' devno='0x0100'/>
  *   </hostdev>
  *   <chansim:dasd mdev='UUID' [image='FILE'] [model='3390-3|3390-9'] [readonly='yes|no']
- *                 [ios='256'] [seed='1'] [program='rw|identify|read|flags|halt|clear']/>
+ *                 [ios='256'] [seed='1'] [program='rw|identify|read|flags|halt|clear|checks']/>
  *
  * becomes the domain's channel-subsystem model with a 3390 on a host subchannel (device number
  * of the hostdev's devno), the unmodified vfio_ccw driver in the domain's kernel, the mdev of
@@ -238,17 +238,17 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
     int model, ro, program;
     static const char *const models[] = {"3390-3", "3390-9", NULL};
     static const char *const bools[] = {"no", "yes", "false", "true", "0", "1", NULL};
-    static const char *const programs[] = {"rw",   "identify", "read", "flags",
-                                           "halt", "clear",    NULL};
-    static const enum css_vfio_program program_of[] = {CSS_PROG_RW,   CSS_PROG_IDENTIFY,
-                                                       CSS_PROG_READ, CSS_PROG_FLAGS,
-                                                       CSS_PROG_HALT, CSS_PROG_CLEAR};
+    static const char *const programs[] = {"rw",   "identify", "read",   "flags",
+                                           "halt", "clear",    "checks", NULL};
+    static const enum css_vfio_program program_of[] = {
+        CSS_PROG_RW,   CSS_PROG_IDENTIFY, CSS_PROG_READ,  CSS_PROG_FLAGS,
+        CSS_PROG_HALT, CSS_PROG_CLEAR,    CSS_PROG_CHECKS};
     if (attr_u64(cfgdev, "ios", 256, 0, 1000000, &ios, err) < 0 ||
         attr_u64(cfgdev, "seed", 1, 0, UINT64_MAX, &seed, err) < 0 ||
         attr_enum(cfgdev, "model", models, "3390-3 or 3390-9", 0, &model, err) < 0 ||
         attr_enum(cfgdev, "readonly", bools, "yes or no", 0, &ro, err) < 0 ||
-        attr_enum(cfgdev, "program", programs, "rw, identify, read, flags, halt or clear", 0,
-                  &program, err) < 0)
+        attr_enum(cfgdev, "program", programs, "rw, identify, read, flags, halt, clear or checks",
+                  0, &program, err) < 0)
         return -1;
     const char *image = cfgdev ? cs_device_attr(cfgdev, "image") : NULL;
     if (image && !*image)
@@ -308,7 +308,8 @@ size_t css_dasd_devices(struct css_dasd_device *const **out)
 
 static void report(FILE *out)
 {
-    static const char *const names[] = {"rw", "identify", "read", "flags", "halt", "clear"};
+    static const char *const names[] = {"rw",   "identify", "read",  "flags",
+                                        "halt", "clear",    "checks"};
     for (size_t i = 0; i < ndevices; i++) {
         const struct css_dasd_device *d = devices[i];
         const struct css_vfio_guest_result *r = &d->result;
