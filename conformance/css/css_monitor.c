@@ -62,6 +62,7 @@ static const char *const rule_ids[NRULES] = {
 
 #define CCW_CD   0x80
 #define CCW_CC   0x40
+#define CCW_SKIP 0x10
 #define CCW_S    0x02
 #define CCW_IDA  0x04
 #define CCW_MIDA 0x01
@@ -106,7 +107,10 @@ struct prog {
      * bytes of DATA records, the IDAWs fetched, the current IDAW's block [seg_lo, +seg_len) */
     int in_ccw, stream_bad; /* stream_bad: one S19/S20 finding given for this CCW */
     uint8_t ccw_flags;
-    int store, backward; /* the data chain's command reads into storage; reads backward */
+    int store, backward;  /* the data chain's command reads into storage; reads backward */
+    int control;          /* a control command: the device decides the direction */
+    int dir_unsure;       /* data chain or new command: see on_one_ccw */
+    uint64_t chain_moved; /* bytes the current data chain moved */
     uint16_t count;
     uint32_t cda;
     uint64_t moved;
@@ -343,16 +347,26 @@ static void on_one_ccw(struct mon *m, struct prog *g, const uint8_t *c)
     }
     /* The data area is used only by a command that moves data (read, write, read backward,
      * sense); a control command such as No-op may end at once without touching it. */
-    uint8_t op = g->prev_cd ? g->data_cmd : cmd;
-    int moves =
-        count && ((op & 3) == 1 || (op & 3) == 2 || (op & 0x0f) == 0x04 || (op & 0x0f) == 0x0c);
-    if (!g->prev_cd)
+    /* A control command that moved no data ends as an immediate command, and the channel may
+     * then chain commands despite its chain-data flag (docs/css.md, incorrect length): the CCW
+     * after it either continues the data chain or starts a new command, so what depends on which is
+     * not judged. Without DATA records (older or imported traces) every such CCW is taken so. */
+    int unsure = g->prev_cd && (g->data_cmd & 3) == 3 && g->chain_moved == 0;
+    int chained = g->prev_cd && !unsure;
+    uint8_t op = chained ? g->data_cmd : cmd;
+    int moves = !unsure && count &&
+                ((op & 3) == 1 || (op & 3) == 2 || (op & 0x0f) == 0x04 || (op & 0x0f) == 0x0c);
+    if (!chained) {
         g->data_cmd = cmd;
+        g->chain_moved = 0;
+    }
     g->in_ccw = 1;
     g->stream_bad = 0;
     g->ccw_flags = fl;
     g->store = (op & 3) == 2 || (op & 0x0f) == 0x04 || (op & 0x0f) == 0x0c;
     g->backward = (op & 0x0f) == 0x0c;
+    g->control = (op & 3) == 3 || unsure;
+    g->dir_unsure = unsure;
     g->count = count;
     g->cda = addr;
     g->moved = 0;
@@ -363,7 +377,7 @@ static void on_one_ccw(struct mon *m, struct prog *g, const uint8_t *c)
         bad = "an invalid command code (low nibble 0)";
     else if (count == 0 && (fl & CCW_CD))
         bad = "count 0 with chain data";
-    else if (count == 0 && g->prev_cd)
+    else if (count == 0 && chained)
         bad = "count 0 on a CCW reached by data chaining";
     else if ((fl & CCW_S) && g->orb.known && !orb_s(&g->orb))
         bad = "the suspend flag while the ORB does not allow suspension";
@@ -468,7 +482,9 @@ static void on_idaw(struct mon *m, const struct cs_mon_msg *msg)
 
 /* One piece of storage a transfer used (kind 5), S20: inside the data area the program
  * described (the CCW's [address, +count), read backward (address-count, address]; or the
- * current IDAW's part of its block), in the direction of the command, within the count. */
+ * current IDAW's part of its block), in the direction of the command, within the count. A
+ * control command may move data either way (the device decides; the model lets a device
+ * store under one), and a skipped piece stores nothing, so its direction flag is not judged. */
 static void on_data(struct mon *m, const struct cs_mon_msg *msg)
 {
     struct prog *g = prog_in_use(m);
@@ -482,14 +498,14 @@ static void on_data(struct mon *m, const struct cs_mon_msg *msg)
     uint64_t area_lo = 0, area_len = 0;
     if (!g->in_ccw)
         bad = "with no CCW in use";
-    else if (!(fl & CSS_MD_STORE) != !g->store)
+    else if (!g->control && !(fl & CSS_MD_STORE) != !g->store)
         bad = g->store ? "taken from storage by a command that reads into storage"
                        : "stored by a command that takes data from storage";
-    else if (!(fl & CSS_MD_BACKWARD) != !g->backward)
+    else if (!(fl & CSS_MD_SKIP) && !g->dir_unsure && !(fl & CSS_MD_BACKWARD) != !g->backward)
         bad = g->backward ? "not backward under a read-backward command"
                           : "backward under a command that is not read backward";
-    else if ((fl & CSS_MD_SKIP) && !(g->ccw_flags & 0x10))
-        bad = "skipped under a CCW without the skip flag";
+    else if ((fl & CSS_MD_SKIP) && (!(g->ccw_flags & CCW_SKIP) || (!g->store && !g->dir_unsure)))
+        bad = "skipped under a CCW without the skip flag or whose command does not read";
     else if (len == 0 || len > (uint64_t)g->count - g->moved)
         bad = "beyond the CCW's count";
     else if (g->ccw_flags & CCW_IDA) {
@@ -516,6 +532,7 @@ static void on_data(struct mon *m, const struct cs_mon_msg *msg)
     }
     g->moved += len;
     g->seg_moved += len;
+    g->chain_moved += len;
 }
 
 /* ---- SCSW consistency ------------------------------------------------------------------ */

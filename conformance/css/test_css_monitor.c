@@ -1007,6 +1007,37 @@ START_TEST(s20_data_outside_program)
     ends_normally(&f);
     assert_only("S20");
 
+    fx_start(&f, "css.0.0.0042"); /* a control command may store; a skipped piece of a read
+                                   * backward need not say backward */
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x03 | 0x10, CC, 4, 0x3000);
+    data(&f, 0x3000, 4, CSS_MD_STORE);
+    ccw(&f, 0x0c, 0x10, 256, 0x30ff);
+    data(&f, 0x3000, 256, CSS_MD_STORE | CSS_MD_SKIP);
+    ends_normally(&f);
+    assert_clean();
+
+    /* a No-op with chain data that moved nothing is immediate: the next CCW may start a new
+     * command (here a read backward) rather than continue the chain */
+    fx_start(&f, "css.0.0.0042");
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x03, CD | CC, 16, 0x3000);
+    ccw(&f, 0x0c, 0, 256, 0x30ff);
+    data(&f, 0x3000, 256, CSS_MD_STORE | CSS_MD_BACKWARD);
+    ends_normally(&f);
+    assert_clean();
+    fx_start(&f, "css.0.0.0042"); /* but a read's chain that moved data goes on as a read */
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x02, CD, 16, 0x4000);
+    data(&f, 0x4000, 16, CSS_MD_STORE);
+    ccw(&f, 0x0c, 0, 256, 0x30ff);
+    data(&f, 0x3000, 256, CSS_MD_STORE | CSS_MD_BACKWARD);
+    ends_normally(&f);
+    assert_only("S20");
+
     fx_start(&f, "css.0.0.0042"); /* through an IDAW: inside its part of the block only */
     orb(&f, ORB_F | ORB_H | ORB_LPM, 0x1000);
     instr(&f, CSS_FT_SSCH, 0);
