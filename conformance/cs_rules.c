@@ -217,11 +217,15 @@ static const struct cs_rule catalog[] = {
      "Every piece of storage a transfer uses lies inside the data area the program described "
      "(the CCW's data address and count, below the data address when reading backward, or the "
      "current IDAW's part of its block), within the CCW's count, in the direction of the "
-     "command (stored by read, sense and read backward, fetched otherwise), and skipped only "
-     "under the skip flag.",
+     "command (stored by read, sense and read backward, fetched by write), and skipped only "
+     "under the skip flag of a read, read backward or sense.",
      "PoP ch. 15 Channel-Command Word, Data Address, Count, Skip, Read Backward; css.md §1.3, "
      "§1.4",
      CS_SEV_ERROR},
+    {"S21", "css",
+     "TPI and STCRW set only cc 0 or cc 1, and STCRW with cc 1 (no CRW pending) stores a CRW "
+     "of zeros.",
+     "PoP ch. 14 Test Pending Interruption, Store Channel Report Word; css.md §1.2", CS_SEV_ERROR},
     {NULL, NULL, NULL, NULL, CS_SEV_ERROR},
 };
 

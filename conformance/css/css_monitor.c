@@ -21,7 +21,7 @@
 /* clang-format off */
 #define CSS_RULES                                                                                  \
     X(S1) X(S2) X(S3) X(S4) X(S5) X(S6) X(S7) X(S8) X(S9) X(S10) X(S11) X(S12) X(S13) X(S14)       \
-    X(S15) X(S16) X(S17) X(S18) X(S19) X(S20)
+    X(S15) X(S16) X(S17) X(S18) X(S19) X(S20) X(S21)
 enum rule {
 #define X(id) R_##id,
     CSS_RULES
@@ -840,6 +840,32 @@ static void on_schib_instr(struct mon *m, const struct cs_mon_msg *msg, int cc)
         REPORT(m, "S17", msg->cycle, "MSCH cc 2 (busy) while no function is in progress");
 }
 
+/* TPI and STCRW (PoP ch. 14; css.md §1.2): each sets cc 0 or 1 only, and STCRW with cc 1 (no
+ * CRW pending) stores zeros. Which cc TPI should set cannot be judged here: whether an
+ * interruption was pending belongs to the subchannels' channels, and the records do not say
+ * whether an interruption code was stored (the kernel's tracepoint zeroes it for cc != 0,
+ * the model records subchannel 0.0.0000 as zeros). */
+static void on_tpi_stcrw(struct mon *m, const struct cs_mon_msg *msg)
+{
+    int tpi = msg->kind == CSS_FT_TPI;
+    if (msg->len < (tpi ? CSS_FT_TPI_LEN : CSS_FT_STCRW_LEN))
+        return;
+    int cc = sbe32(msg->payload + (tpi ? 4 : 0));
+    if (cc < 0)
+        return; /* a program exception: no cc */
+    CHECKED(m, R_S21);
+    if (cc > 1)
+        REPORT(m, "S21", msg->cycle, "%s cc %d: it sets only cc 0 or 1", tpi ? "TPI" : "STCRW", cc);
+    else if (!tpi && cc == 1) {
+        static const uint8_t zeros[CSS_FT_STCRW_LEN - 4];
+        if (memcmp(msg->payload + 4, zeros, sizeof(zeros)) != 0)
+            REPORT(m, "S21", msg->cycle,
+                   "STCRW cc 1 (no CRW pending) stored a nonzero CRW (rsc %u, erc 0x%x, rsid "
+                   "0x%04x)",
+                   msg->payload[7], msg->payload[9], be16(msg->payload + 10));
+    }
+}
+
 static int cc_of(const struct cs_mon_msg *msg, int *cc)
 {
     if (msg->len < CSS_FT_SCHID_CC_LEN)
@@ -1208,7 +1234,11 @@ static void mon_on_msg(void *p, const struct cs_mon_msg *msg)
     case CSS_MK_MDEV_EVENT:
         on_mdev_event(m, msg);
         break;
-    default: /* TPI, STCRW, CHSC, RCHP and the other vfio_ccw tracepoints */
+    case CSS_FT_TPI:
+    case CSS_FT_STCRW:
+        on_tpi_stcrw(m, msg);
+        break;
+    default: /* CHSC, RCHP and the other vfio_ccw tracepoints */
         break;
     }
 }

@@ -1,4 +1,4 @@
-/* The monitor of family "css": s390 channel-subsystem rules S1-S20 (subchannel state and
+/* The monitor of family "css": s390 channel-subsystem rules S1-S21 (subchannel state and
  * condition codes, SCSW/IRB consistency, CCW, IDAW and ORB validity, the data areas a transfer
  * uses, the vfio-ccw I/O region and the mdev lifecycle), checked passively from one
  * subchannel's channel. It reads the CSS model's records (ORB, CCW, SCSW, IRB, DATA, IDAW, the

@@ -1057,6 +1057,52 @@ START_TEST(s20_data_outside_program)
 }
 END_TEST
 
+static void tpi_rec(struct fx *f, int cc)
+{
+    uint8_t p[CSS_FT_TPI_LEN] = {0, 0, 0x00, 0x42};
+    put32(p + 4, (uint32_t)cc);
+    p[9] = 3;
+    msg(f, 0, CSS_FT_TPI, p, sizeof(p));
+}
+
+static void stcrw_rec(struct fx *f, int cc, uint8_t rsc, uint16_t rsid)
+{
+    uint8_t p[CSS_FT_STCRW_LEN] = {0};
+    put32(p, (uint32_t)cc);
+    p[7] = rsc, p[9] = rsc ? 4 : 0, p[10] = (uint8_t)(rsid >> 8), p[11] = (uint8_t)rsid;
+    msg(f, 0, CSS_FT_STCRW, p, sizeof(p));
+}
+
+START_TEST(s21_tpi_stcrw)
+{
+    struct fx f;
+    fx_start(&f, "css"); /* both condition codes, a CRW, none, a program exception */
+    tpi_rec(&f, 1);
+    tpi_rec(&f, 0);
+    tpi_rec(&f, -5);
+    stcrw_rec(&f, 0, 3, 0x0042);
+    stcrw_rec(&f, 1, 0, 0);
+    stcrw_rec(&f, -5, 0, 0);
+    fx_end(&f);
+    assert_clean();
+
+    fx_start(&f, "css");
+    tpi_rec(&f, 2);
+    fx_end(&f);
+    assert_only("S21");
+
+    fx_start(&f, "css");
+    stcrw_rec(&f, 3, 0, 0);
+    fx_end(&f);
+    assert_only("S21");
+
+    fx_start(&f, "css"); /* no CRW pending, yet one stored */
+    stcrw_rec(&f, 1, 3, 0x0042);
+    fx_end(&f);
+    assert_only("S21");
+}
+END_TEST
+
 START_TEST(s13_invalid_orb_accepted)
 {
     static const uint32_t bad[][2] = {
@@ -1417,6 +1463,7 @@ static Suite *suite(void)
     tcase_add_test(tc, s18_idaw_contents);
     tcase_add_test(tc, s19_idaw_sequence);
     tcase_add_test(tc, s20_data_outside_program);
+    tcase_add_test(tc, s21_tpi_stcrw);
     tcase_add_test(tc, s14_second_request_accepted);
     tcase_add_test(tc, s14_no_irb);
     tcase_add_test(tc, s15_ret_code_mapping);
