@@ -552,6 +552,18 @@ void ks_dma_free_coherent(struct device *dev, size_t size, void *cpu, dma_addr_t
     ks_free_pages((unsigned long)cpu, order, file, line);
 }
 
+int ks_kmem_in_use(struct ks_kernel *k, uint64_t gpa, uint64_t len)
+{
+    struct ks_mem *m = k->mem;
+    if (!m || !len || gpa + len < gpa || gpa < m->heap_lo || gpa + len > m->heap_hi)
+        return 0;
+    for (u64 pg = (gpa - m->heap_lo) >> PAGE_SHIFT;
+         pg <= (gpa + len - 1 - m->heap_lo) >> PAGE_SHIFT; pg++)
+        if (!m->used[pg])
+            return 0;
+    return 1;
+}
+
 int ks_dma_is_mapped(struct ks_kernel *k, uint64_t addr, uint64_t len)
 {
     uint64_t end = addr + len;
