@@ -553,6 +553,7 @@ static void guest_main(struct ks_uproc *p, void *arg)
     v.fd = ks_sys_open(p, path, O_RDWR);
     v.efd = ks_sys_eventfd(p, 0, 0);
     struct vfio_irq_set *set = ks_umalloc(p, sizeof(*set) + sizeof(int32_t));
+    int irq_set = 0;
     uint8_t *raw = ks_umalloc(p, GUEST_SZ + 4096);
     v.io = ks_umalloc(p, sizeof(*v.io));
     v.cmd = ks_umalloc(p, sizeof(*v.cmd));
@@ -568,6 +569,7 @@ static void guest_main(struct ks_uproc *p, void *arg)
     memcpy(set->data, &v.efd, sizeof(int32_t));
     v.mem = (uint8_t *)(((uintptr_t)raw + 4095) & ~(uintptr_t)4095);
     int rc = ks_sys_ioctl(p, v.fd, VFIO_DEVICE_SET_IRQS, (unsigned long)set);
+    irq_set = rc == 0;
     if (rc || (rc = ks_vfio_dma_map(p, v.fd, v.mem, GUEST_IO, GUEST_SZ)) != 0) {
         fail(&v, "eventfd or DMA mapping refused (%d)", rc);
         goto out;
@@ -599,8 +601,16 @@ static void guest_main(struct ks_uproc *p, void *arg)
     }
     v.r->sim_ns = ks_now_ns() - t0;
 out:
+    /* unregister the eventfd as QEMU does before closing: the driver holds a reference */
+    if (irq_set) {
+        int32_t none = -1;
+        memcpy(set->data, &none, sizeof(none));
+        ks_sys_ioctl(p, v.fd, VFIO_DEVICE_SET_IRQS, (unsigned long)set);
+    }
     if (v.fd >= 0 && ks_sys_close(p, v.fd) < 0)
         fail(&v, "close of the mdev failed");
+    if (v.efd >= 0)
+        ks_sys_close(p, v.efd);
     memset(&err, 0, sizeof(err));
     if (ks_mdev_remove(k, v.cfg->uuid, &err) < 0)
         fail(&v, "mdev remove: %s", err.msg);
