@@ -290,6 +290,32 @@ static const struct cs_rule catalog[] = {
      "1 to 5 posted receive buffers, each once, with rcvbuf[0] equal to net.buf, and each "
      "NET_RCV_ENBDIS_ACK answers a NET_RCV_ENBDIS (a disable un-posts every receive buffer).",
      "visor.md §4.4; visornic_main.c", CS_SEV_ERROR},
+    {"S18", "css",
+     "An IDAW the channel used that holds a format-1 address with bit 0 set, or, after the "
+     "first IDAW of a CCW, an address that does not start a block (end one, reading backward: "
+     "2 KiB blocks for format-1 IDAWs and for format-2 IDAWs with ORB T, 4 KiB otherwise), "
+     "ends the channel program in channel-program check unless another condition ended it "
+     "first.",
+     "PoP ch. 15 Indirect Data Addressing; css.md §1.4, §3.1", CS_SEV_ERROR},
+    {"S19", "css",
+     "The channel fetches a CCW's IDAWs only for a CCW with the IDA flag, in the ORB's IDAW "
+     "format, in list order from the CCW's data address, each after the first only once the "
+     "previous IDAW's block is used up and only while the count needs more data, so the IDAWs "
+     "used match the count.",
+     "PoP ch. 15 Indirect Data Addressing; css.md §1.4", CS_SEV_ERROR},
+    {"S20", "css",
+     "Every piece of storage a transfer uses lies inside the data area the program described "
+     "(the CCW's data address and count, below the data address when reading backward, or the "
+     "current IDAW's part of its block), within the CCW's count, in the direction of the "
+     "command (stored by read, sense and read backward, fetched by write), and skipped only "
+     "under the skip flag of a read, read backward or sense.",
+     "PoP ch. 15 Channel-Command Word, Data Address, Count, Skip, Read Backward; css.md §1.3, "
+     "§1.4",
+     CS_SEV_ERROR},
+    {"S21", "css",
+     "TPI and STCRW set only cc 0 or cc 1, and STCRW with cc 1 (no CRW pending) stores a CRW "
+     "of zeros.",
+     "PoP ch. 14 Test Pending Interruption, Store Channel Report Word; css.md §1.2", CS_SEV_ERROR},
     {NULL, NULL, NULL, NULL, CS_SEV_ERROR},
 };
 

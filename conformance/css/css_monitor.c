@@ -21,7 +21,7 @@
 /* clang-format off */
 #define CSS_RULES                                                                                  \
     X(S1) X(S2) X(S3) X(S4) X(S5) X(S6) X(S7) X(S8) X(S9) X(S10) X(S11) X(S12) X(S13) X(S14)       \
-    X(S15) X(S16) X(S17)
+    X(S15) X(S16) X(S17) X(S18) X(S19) X(S20) X(S21)
 enum rule {
 #define X(id) R_##id,
     CSS_RULES
@@ -62,6 +62,7 @@ static const char *const rule_ids[NRULES] = {
 
 #define CCW_CD   0x80
 #define CCW_CC   0x40
+#define CCW_SKIP 0x10
 #define CCW_S    0x02
 #define CCW_IDA  0x04
 #define CCW_MIDA 0x01
@@ -102,10 +103,23 @@ struct prog {
     int ccws, prev_cd, prev_tic;
     uint8_t data_cmd; /* the command of the CCW that began the current data chain */
     uint16_t max_count;
+    /* the CCW whose data area is in use (none after a TIC) and what moved under it: the
+     * bytes of DATA records, the IDAWs fetched, the current IDAW's block [seg_lo, +seg_len) */
+    int in_ccw, stream_bad; /* stream_bad: one S19/S20 finding given for this CCW */
+    uint8_t ccw_flags;
+    int store, backward;  /* the data chain's command reads into storage; reads backward */
+    int control;          /* a control command: the device decides the direction */
+    int dir_unsure;       /* data chain or new command: see on_one_ccw */
+    uint64_t chain_moved; /* bytes the current data chain moved */
+    uint16_t count;
+    uint32_t cda;
+    uint64_t moved;
+    int idaws;
+    uint64_t idaw_next, seg_lo, seg_len, seg_moved;
     int silent_suspend; /* a suspend flag under ORB U: suspension shows no status */
     int expect_pgm;     /* a malformed CCW or ORB field: the start function must end in a PCK */
     enum rule expect_rule;
-    char expect_why[120];
+    char expect_why[160];
 };
 
 struct mdev {
@@ -234,9 +248,9 @@ static int orb_fmt2_idaw(const struct orb *o)
 {
     return o->w1[1] & 0x02;
 }
-static int orb_prefetch(const struct orb *o)
+static uint64_t orb_idaw_block(const struct orb *o) /* format 2 with T off: 4 KiB blocks */
 {
-    return !o->known || (o->w1[1] & 0x40);
+    return orb_fmt2_idaw(o) && !(o->w1[1] & 0x01) ? 4096 : 2048;
 }
 static int orb_ssic(const struct orb *o) /* U: suspension without an interruption */
 {
@@ -293,6 +307,13 @@ static void start_end(struct mon *m)
     m->cur.expect_pgm = 0;
 }
 
+/* The program the channel is running: a CCW fetched before its SSCH record belongs to the
+ * ORB waiting for it. */
+static struct prog *prog_in_use(struct mon *m)
+{
+    return m->start_open ? &m->cur : m->orb_waiting ? &m->next : NULL;
+}
+
 /* One fetched CCW (format-1 layout; the model records format-0 programs converted). */
 static void on_one_ccw(struct mon *m, struct prog *g, const uint8_t *c)
 {
@@ -317,6 +338,7 @@ static void on_one_ccw(struct mon *m, struct prog *g, const uint8_t *c)
         else if (addr & 7)
             bad = "a TIC to an address that is not doubleword aligned";
         g->prev_tic = 1;
+        g->in_ccw = g->stream_bad = 0;
         if (bad) {
             snprintf(why, sizeof(why), "CCW %d: %s", g->ccws, bad);
             expect_pgm(g, R_S11, why);
@@ -325,16 +347,37 @@ static void on_one_ccw(struct mon *m, struct prog *g, const uint8_t *c)
     }
     /* The data area is used only by a command that moves data (read, write, read backward,
      * sense); a control command such as No-op may end at once without touching it. */
-    uint8_t op = g->prev_cd ? g->data_cmd : cmd;
-    int moves =
-        count && ((op & 3) == 1 || (op & 3) == 2 || (op & 0x0f) == 0x04 || (op & 0x0f) == 0x0c);
-    if (!g->prev_cd)
+    /* A control command that moved no data ends as an immediate command, and the channel may
+     * then chain commands despite its chain-data flag (docs/css.md, incorrect length): the CCW
+     * after it either continues the data chain or starts a new command, so what depends on which is
+     * not judged. Without DATA records (older or imported traces) every such CCW is taken so. */
+    int unsure = g->prev_cd && (g->data_cmd & 3) == 3 && g->chain_moved == 0;
+    int chained = g->prev_cd && !unsure;
+    uint8_t op = chained ? g->data_cmd : cmd;
+    int moves = !unsure && count &&
+                ((op & 3) == 1 || (op & 3) == 2 || (op & 0x0f) == 0x04 || (op & 0x0f) == 0x0c);
+    if (!chained) {
         g->data_cmd = cmd;
+        g->chain_moved = 0;
+    }
+    g->in_ccw = 1;
+    g->stream_bad = 0;
+    g->ccw_flags = fl;
+    g->store = (op & 3) == 2 || (op & 0x0f) == 0x04 || (op & 0x0f) == 0x0c;
+    g->backward = (op & 0x0f) == 0x0c;
+    g->control = (op & 3) == 3 || unsure;
+    g->dir_unsure = unsure;
+    g->count = count;
+    g->cda = addr;
+    g->moved = 0;
+    g->idaws = 0;
+    g->idaw_next = addr;
+    g->seg_lo = g->seg_len = g->seg_moved = 0;
     if (!g->prev_cd && (cmd & 0x0f) == 0)
         bad = "an invalid command code (low nibble 0)";
     else if (count == 0 && (fl & CCW_CD))
         bad = "count 0 with chain data";
-    else if (count == 0 && g->prev_cd)
+    else if (count == 0 && chained)
         bad = "count 0 on a CCW reached by data chaining";
     else if ((fl & CCW_S) && g->orb.known && !orb_s(&g->orb))
         bad = "the suspend flag while the ORB does not allow suspension";
@@ -370,11 +413,126 @@ static void on_one_ccw(struct mon *m, struct prog *g, const uint8_t *c)
 
 static void on_ccw(struct mon *m, const struct cs_mon_msg *msg)
 {
-    struct prog *g = m->start_open ? &m->cur : m->orb_waiting ? &m->next : NULL;
+    struct prog *g = prog_in_use(m);
     if (!g)
         return; /* not inside a start function this monitor saw begin */
     for (uint32_t i = 0; i + 8 <= msg->len; i += 8)
         on_one_ccw(m, g, msg->payload + i);
+}
+
+static uint64_t be64(const uint8_t *p)
+{
+    return (uint64_t)be32(p) << 32 | be32(p + 4);
+}
+
+/* One IDAW the channel fetched (kind 6). S19: the channel reads the CCW's IDAW list in order,
+ * in the ORB's IDAW format, one IDAW when the previous one's block is used up and only while
+ * the count needs more data, so the IDAWs match the count. S18: what the IDAW holds; a bad one
+ * must end the program in channel-program check (PoP ch. 15 Indirect Data Addressing). */
+static void on_idaw(struct mon *m, const struct cs_mon_msg *msg)
+{
+    struct prog *g = prog_in_use(m);
+    if (!g || !g->orb.known || g->stream_bad || msg->len < 12)
+        return;
+    uint64_t at = be64(msg->payload);
+    unsigned width = msg->len - 8u;
+    unsigned want_width = orb_fmt2_idaw(&g->orb) ? 8 : 4;
+    CHECKED(m, R_S19);
+    const char *bad = NULL;
+    char why[160];
+    if (!g->in_ccw || !(g->ccw_flags & CCW_IDA))
+        bad = "fetched for a CCW without the IDA flag";
+    else if (width != want_width)
+        bad = want_width == 8 ? "is not 8 bytes (the ORB asks for format-2 IDAWs)"
+                              : "is not 4 bytes (the ORB asks for format-1 IDAWs)";
+    else if (at != g->idaw_next)
+        bad = "is not the next entry of the CCW's IDAW list";
+    else if (g->idaws && g->seg_moved < g->seg_len)
+        bad = "was fetched before the previous IDAW's block was used up";
+    else if (g->moved >= g->count)
+        bad = "was fetched after the CCW's count was used up";
+    if (bad) {
+        REPORT(m, "S19", msg->cycle,
+               "CCW %d: IDAW at 0x%" PRIx64 " %s (list at 0x%08" PRIx32 ", %d IDAW%s and %" PRIu64
+               " of %u bytes so far)",
+               g->ccws, at, bad, g->cda, g->idaws, g->idaws == 1 ? "" : "s", g->moved, g->count);
+        g->stream_bad = 1; /* one finding per CCW */
+        return;
+    }
+    uint64_t a = width == 8 ? be64(msg->payload + 8) : be32(msg->payload + 8);
+    uint64_t block = orb_idaw_block(&g->orb), off = a & (block - 1);
+    CHECKED(m, R_S18);
+    if (width == 4 && (a & 0x80000000u)) {
+        snprintf(why, sizeof(why),
+                 "CCW %d: format-1 IDAW %d holds 0x%08" PRIx64 ", bit 0 set (31-bit addresses)",
+                 g->ccws, g->idaws + 1, a);
+        expect_pgm(g, R_S18, why);
+    } else if (g->idaws && off != (g->backward ? block - 1 : 0)) {
+        snprintf(why, sizeof(why),
+                 "CCW %d: IDAW %d holds 0x%" PRIx64 ", which does not %s a %" PRIu64 "-byte block",
+                 g->ccws, g->idaws + 1, a, g->backward ? "end" : "start", block);
+        expect_pgm(g, R_S18, why);
+    }
+    g->idaws++;
+    g->idaw_next += width;
+    g->seg_lo = g->backward ? a - off : a;
+    g->seg_len = g->backward ? off + 1 : block - off;
+    g->seg_moved = 0;
+}
+
+/* One piece of storage a transfer used (kind 5), S20: inside the data area the program
+ * described (the CCW's [address, +count), read backward (address-count, address]; or the
+ * current IDAW's part of its block), in the direction of the command, within the count. A
+ * control command may move data either way (the device decides; the model lets a device
+ * store under one), and a skipped piece stores nothing, so its direction flag is not judged. */
+static void on_data(struct mon *m, const struct cs_mon_msg *msg)
+{
+    struct prog *g = prog_in_use(m);
+    if (!g || !g->orb.known || g->stream_bad || msg->len < CSS_MD_LEN)
+        return;
+    uint64_t lo = be64(msg->payload);
+    uint32_t len = be32(msg->payload + 8);
+    uint8_t fl = msg->payload[12];
+    CHECKED(m, R_S20);
+    const char *bad = NULL;
+    uint64_t area_lo = 0, area_len = 0;
+    if (!g->in_ccw)
+        bad = "with no CCW in use";
+    else if (!g->control && !(fl & CSS_MD_STORE) != !g->store)
+        bad = g->store ? "taken from storage by a command that reads into storage"
+                       : "stored by a command that takes data from storage";
+    else if (!(fl & CSS_MD_SKIP) && !g->dir_unsure && !(fl & CSS_MD_BACKWARD) != !g->backward)
+        bad = g->backward ? "not backward under a read-backward command"
+                          : "backward under a command that is not read backward";
+    else if ((fl & CSS_MD_SKIP) && (!(g->ccw_flags & CCW_SKIP) || (!g->store && !g->dir_unsure)))
+        bad = "skipped under a CCW without the skip flag or whose command does not read";
+    else if (len == 0 || len > (uint64_t)g->count - g->moved)
+        bad = "beyond the CCW's count";
+    else if (g->ccw_flags & CCW_IDA) {
+        if (!g->idaws)
+            bad = "before any IDAW of the CCW was fetched";
+        area_lo = g->seg_lo, area_len = g->seg_len;
+    } else if (g->backward) {
+        area_len = (uint64_t)g->count;
+        area_lo = g->cda + 1 >= area_len ? g->cda + 1 - area_len : 0;
+        area_len = g->cda + 1 - area_lo;
+    } else {
+        area_lo = g->cda, area_len = g->count;
+    }
+    if (!bad && (lo < area_lo || lo - area_lo > area_len || len > area_len - (lo - area_lo)))
+        bad = g->ccw_flags & CCW_IDA ? "outside the current IDAW's part of its block"
+                                     : "outside the CCW's data area";
+    if (bad) {
+        REPORT(m, "S20", msg->cycle,
+               "CCW %d (data address 0x%08" PRIx32 ", count %u): %" PRIu32 " bytes at 0x%" PRIx64
+               " %s",
+               g->ccws, g->cda, g->count, len, lo, bad);
+        g->stream_bad = 1; /* one finding per CCW */
+        return;
+    }
+    g->moved += len;
+    g->seg_moved += len;
+    g->chain_moved += len;
 }
 
 /* ---- SCSW consistency ------------------------------------------------------------------ */
@@ -425,9 +583,8 @@ static void check_scsw(struct mon *m, const struct scsw *s, uint64_t cycle, cons
                    "%s: CCW address 0x%08" PRIx32 " is not a doubleword within the format-%d "
                    "CCW address range",
                    what, s->cpa, fmt1 ? 1 : 0);
-        /* with prefetch the model may run a CCW it took from its prefetch copy without a
-         * CCW record, so the counts seen are complete only without it */
-        else if (m->cur.ccws && !orb_prefetch(&m->cur.orb) && s->residual > m->cur.max_count)
+        /* every CCW the channel used is recorded, one taken from the prefetch copy too */
+        else if (m->cur.ccws && m->cur.orb.known && s->residual > m->cur.max_count)
             REPORT(m, "S10", cycle,
                    "%s: residual count %u exceeds every CCW count of the program (at most %u)",
                    what, s->residual, m->cur.max_count);
@@ -681,6 +838,32 @@ static void on_schib_instr(struct mon *m, const struct cs_mon_msg *msg, int cc)
         REPORT(m, "S17", msg->cycle, "MSCH cc 0 while status is pending");
     else if (cc == 2 && m->fn_known && !m->fctl)
         REPORT(m, "S17", msg->cycle, "MSCH cc 2 (busy) while no function is in progress");
+}
+
+/* TPI and STCRW (PoP ch. 14; css.md §1.2): each sets cc 0 or 1 only, and STCRW with cc 1 (no
+ * CRW pending) stores zeros. Which cc TPI should set cannot be judged here: whether an
+ * interruption was pending belongs to the subchannels' channels, and the records do not say
+ * whether an interruption code was stored (the kernel's tracepoint zeroes it for cc != 0,
+ * the model records subchannel 0.0.0000 as zeros). */
+static void on_tpi_stcrw(struct mon *m, const struct cs_mon_msg *msg)
+{
+    int tpi = msg->kind == CSS_FT_TPI;
+    if (msg->len < (tpi ? CSS_FT_TPI_LEN : CSS_FT_STCRW_LEN))
+        return;
+    int cc = sbe32(msg->payload + (tpi ? 4 : 0));
+    if (cc < 0)
+        return; /* a program exception: no cc */
+    CHECKED(m, R_S21);
+    if (cc > 1)
+        REPORT(m, "S21", msg->cycle, "%s cc %d: it sets only cc 0 or 1", tpi ? "TPI" : "STCRW", cc);
+    else if (!tpi && cc == 1) {
+        static const uint8_t zeros[CSS_FT_STCRW_LEN - 4];
+        if (memcmp(msg->payload + 4, zeros, sizeof(zeros)) != 0)
+            REPORT(m, "S21", msg->cycle,
+                   "STCRW cc 1 (no CRW pending) stored a nonzero CRW (rsc %u, erc 0x%x, rsid "
+                   "0x%04x)",
+                   msg->payload[7], msg->payload[9], be16(msg->payload + 10));
+    }
 }
 
 static int cc_of(const struct cs_mon_msg *msg, int *cc)
@@ -977,6 +1160,12 @@ static void mon_on_msg(void *p, const struct cs_mon_msg *msg)
     case CSS_MK_CCW:
         on_ccw(m, msg);
         break;
+    case CSS_MK_IDAW:
+        on_idaw(m, msg);
+        break;
+    case CSS_MK_DATA:
+        on_data(m, msg);
+        break;
     case CSS_MK_SCSW:
         if (msg->len >= 12) {
             struct scsw s = scsw_from_bytes(msg->payload);
@@ -1045,7 +1234,11 @@ static void mon_on_msg(void *p, const struct cs_mon_msg *msg)
     case CSS_MK_MDEV_EVENT:
         on_mdev_event(m, msg);
         break;
-    default: /* TPI, STCRW, CHSC, RCHP and the other vfio_ccw tracepoints */
+    case CSS_FT_TPI:
+    case CSS_FT_STCRW:
+        on_tpi_stcrw(m, msg);
+        break;
+    default: /* CHSC, RCHP and the other vfio_ccw tracepoints */
         break;
     }
 }

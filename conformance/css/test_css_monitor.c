@@ -17,6 +17,7 @@
 #define ORB_P    0x00400000u
 #define ORB_U    0x00080000u
 #define ORB_H    0x00020000u
+#define ORB_T    0x00010000u
 #define ORB_TM   0x00040000u
 #define ORB_LPM  0x0000ff00u
 #define ORB_RSVD 0x00000008u
@@ -193,6 +194,29 @@ static void tsch(struct fx *f, int cc, const struct st *s)
     p[14] = s->dstat, p[15] = s->cstat;
     msg(f, 0, CSS_FT_TSCH, p, sizeof(p));
     irb(f, s);
+}
+
+/* An IDAW record: its address, then the IDAW in `width` bytes. */
+static void idaw(struct fx *f, uint32_t at, uint64_t v, unsigned width)
+{
+    uint8_t p[16] = {0};
+    put32(p + 4, at);
+    if (width == 8)
+        put32(p + 8, (uint32_t)(v >> 32)), put32(p + 12, (uint32_t)v);
+    else
+        put32(p + 8, (uint32_t)v);
+    msg(f, 0, CSS_MK_IDAW, p, 8 + width);
+}
+
+/* A DATA record: one piece of a transfer. */
+static void data(struct fx *f, uint64_t lo, uint32_t len, uint8_t flags)
+{
+    uint8_t p[CSS_MD_LEN];
+    put32(p, (uint32_t)(lo >> 32));
+    put32(p + 4, (uint32_t)lo);
+    put32(p + 8, len);
+    p[12] = flags;
+    msg(f, (flags & CSS_MD_STORE) ? 1 : 0, CSS_MK_DATA, p, sizeof(p));
 }
 
 static const struct st done = {FC_START, 0, SC_PRIM | SC_SEC | SC_PEND, DS_CE_DE, 0, 0, 0x1018, 0};
@@ -601,13 +625,26 @@ START_TEST(s10_residual_beyond_count)
     fx_end(&f);
     assert_only("S10");
 
-    /* with prefetch a CCW may run from the prefetch copy unrecorded: counts are not complete */
+    /* with prefetch every CCW used is recorded too (the one taken from the prefetch copy where
+     * the channel uses it), so the same residual is caught */
     fx_start(&f, "css.0.0.0042");
     orb(&f, ORB_F | ORB_P | ORB_H | ORB_LPM, 0x1000);
     instr(&f, CSS_FT_SSCH, 0);
     ccw(&f, 0x86, IDA | SLI | CC, 512, 0x2000);
+    ccw(&f, 0x86, IDA | SLI, 256, 0x2008);
     interrupt(&f);
     tsch(&f, 0, &(struct st){FC_START, 0, SC_PRIM | SC_SEC | SC_PEND, DS_CE_DE, 0, 0, 0x1010, 600});
+    fx_end(&f);
+    assert_only("S10");
+
+    /* a residual within the counts, with prefetch */
+    fx_start(&f, "css.0.0.0042");
+    orb(&f, ORB_F | ORB_P | ORB_H | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x86, IDA | SLI | CC, 512, 0x2000);
+    ccw(&f, 0x86, IDA | SLI, 256, 0x2008);
+    interrupt(&f);
+    tsch(&f, 0, &(struct st){FC_START, 0, SC_PRIM | SC_SEC | SC_PEND, DS_CE_DE, 0, 0, 0x1010, 200});
     fx_end(&f);
     assert_clean();
 }
@@ -763,6 +800,306 @@ START_TEST(s12_idaw_list_unaligned)
     ccw(&f, 0x86, IDA, 4096, 0x2004);
     ends_normally(&f);
     assert_clean();
+}
+END_TEST
+
+/* A read through three format-2 IDAWs, each after the first on a block boundary: `second` is
+ * what the second IDAW holds, seg2 the bytes its block gives. */
+static void read_3_idaws(struct fx *f, uint32_t orb_w1, uint64_t second, uint32_t seg2)
+{
+    orb(f, ORB_F | ORB_LPM | orb_w1, 0x1000);
+    instr(f, CSS_FT_SSCH, 0);
+    ccw(f, 0x86, IDA, (uint16_t)(0x800 + seg2 + 0x800), 0x2000);
+    idaw(f, 0x2000, 0x10800, 8); /* the first may start anywhere */
+    data(f, 0x10800, 0x800, CSS_MD_STORE);
+    idaw(f, 0x2008, second, 8);
+    data(f, second, seg2, CSS_MD_STORE);
+    idaw(f, 0x2010, 0x30000, 8);
+    data(f, 0x30000, 0x800, CSS_MD_STORE);
+}
+
+START_TEST(s18_idaw_contents)
+{
+    struct fx f;
+    fx_start(&f, "css.0.0.0042"); /* format 2, 4 KiB blocks: blocks start on 4K */
+    read_3_idaws(&f, ORB_H, 0x20000, 0x1000);
+    ends_normally(&f);
+    assert_clean();
+
+    fx_start(&f, "css.0.0.0042"); /* 0x20800 starts a 2K block, not a 4K one */
+    orb(&f, ORB_F | ORB_H | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x86, IDA, 8192, 0x2000);
+    idaw(&f, 0x2000, 0x10800, 8);
+    data(&f, 0x10800, 0x800, CSS_MD_STORE);
+    idaw(&f, 0x2008, 0x20800, 8);
+    ends_normally(&f);
+    assert_only("S18");
+
+    fx_start(&f, "css.0.0.0042"); /* with ORB T format-2 blocks are 2 KiB: fine */
+    read_3_idaws(&f, ORB_H | ORB_T, 0x20800, 0x800);
+    ends_normally(&f);
+    assert_clean();
+
+    fx_start(&f, "css.0.0.0042"); /* format-1 IDAWs are 31-bit */
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x86, IDA, 4096, 0x2000);
+    idaw(&f, 0x2000, 0x80001000u, 4);
+    ends_normally(&f);
+    assert_only("S18");
+
+    fx_start(&f, "css.0.0.0042"); /* the same IDAW ending in channel-program check is right */
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x86, IDA, 4096, 0x2000);
+    idaw(&f, 0x2000, 0x80001000u, 4);
+    interrupt(&f);
+    tsch(&f, 0,
+         &(struct st){FC_START, 0, SC_ALERT | SC_PRIM | SC_SEC | SC_PEND, DS_CE_DE, CS_PCK, 0,
+                      0x1008, 4096});
+    fx_end(&f);
+    assert_clean();
+
+    fx_start(&f, "css.0.0.0042"); /* reading backward, a following IDAW ends a block */
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x0c, IDA, 0x900, 0x2000);
+    idaw(&f, 0x2000, 0x100ff, 4);
+    data(&f, 0x10000, 0x100, CSS_MD_STORE | CSS_MD_BACKWARD);
+    idaw(&f, 0x2004, 0x207ff, 4);
+    data(&f, 0x20000, 0x800, CSS_MD_STORE | CSS_MD_BACKWARD);
+    ends_normally(&f);
+    assert_clean();
+    fx_start(&f, "css.0.0.0042");
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x0c, IDA, 0x900, 0x2000);
+    idaw(&f, 0x2000, 0x100ff, 4);
+    data(&f, 0x10000, 0x100, CSS_MD_STORE | CSS_MD_BACKWARD);
+    idaw(&f, 0x2004, 0x20800, 4); /* starts a block: wrong end when reading backward */
+    ends_normally(&f);
+    assert_only("S18");
+}
+END_TEST
+
+START_TEST(s19_idaw_sequence)
+{
+    struct fx f;
+    fx_start(&f, "css.0.0.0042"); /* the second IDAW is not the list's next entry */
+    orb(&f, ORB_F | ORB_H | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x86, IDA, 8192, 0x2000);
+    idaw(&f, 0x2000, 0x10000, 8);
+    data(&f, 0x10000, 0x1000, CSS_MD_STORE);
+    idaw(&f, 0x2010, 0x20000, 8);
+    ends_normally(&f);
+    assert_only("S19");
+
+    fx_start(&f, "css.0.0.0042"); /* fetched while the first block still had room */
+    orb(&f, ORB_F | ORB_H | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x86, IDA, 8192, 0x2000);
+    idaw(&f, 0x2000, 0x10000, 8);
+    data(&f, 0x10000, 0x100, CSS_MD_STORE);
+    idaw(&f, 0x2008, 0x20000, 8);
+    ends_normally(&f);
+    assert_only("S19");
+
+    fx_start(&f, "css.0.0.0042"); /* more IDAWs than the count needs */
+    orb(&f, ORB_F | ORB_H | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x86, IDA, 0x800, 0x2000);
+    idaw(&f, 0x2000, 0x10800, 8);
+    data(&f, 0x10800, 0x800, CSS_MD_STORE);
+    idaw(&f, 0x2008, 0x20000, 8);
+    ends_normally(&f);
+    assert_only("S19");
+
+    fx_start(&f, "css.0.0.0042"); /* an IDAW for a CCW without IDA */
+    orb(&f, ORB_F | ORB_H | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x86, 0, 0x800, 0x2000);
+    idaw(&f, 0x2000, 0x10800, 8);
+    ends_normally(&f);
+    assert_only("S19");
+
+    fx_start(&f, "css.0.0.0042"); /* an 8-byte IDAW under a format-1 IDAW ORB */
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x86, IDA, 0x800, 0x2000);
+    idaw(&f, 0x2000, 0x10800, 8);
+    ends_normally(&f);
+    assert_only("S19");
+
+    fx_start(&f, "css.0.0.0042"); /* data chaining: each CCW starts its own list */
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x02, IDA | CD, 0x100, 0x2000);
+    idaw(&f, 0x2000, 0x10f00, 4);
+    data(&f, 0x10f00, 0x100, CSS_MD_STORE);
+    ccw(&f, 0x02, IDA, 0x100, 0x3000);
+    idaw(&f, 0x3000, 0x20080, 4); /* a chained CCW's first IDAW may start anywhere */
+    data(&f, 0x20080, 0x100, CSS_MD_STORE);
+    ends_normally(&f);
+    assert_clean();
+}
+END_TEST
+
+START_TEST(s20_data_outside_program)
+{
+    struct fx f;
+    fx_start(&f, "css.0.0.0042"); /* direct: pieces inside [0x3000, +512) */
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x01, CC, 512, 0x3000);
+    data(&f, 0x3000, 256, 0);
+    data(&f, 0x3100, 256, 0);
+    ccw(&f, 0x03, 0, 1, 0x3000); /* a No-op moves nothing */
+    ends_normally(&f);
+    assert_clean();
+
+    fx_start(&f, "css.0.0.0042");
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x02, 0, 512, 0x3000);
+    data(&f, 0x3100, 512, CSS_MD_STORE); /* runs past 0x3200 */
+    ends_normally(&f);
+    assert_only("S20");
+
+    fx_start(&f, "css.0.0.0042"); /* the count exceeded over two pieces */
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x02, 0, 512, 0x3000);
+    data(&f, 0x3000, 512, CSS_MD_STORE);
+    data(&f, 0x3000, 16, CSS_MD_STORE);
+    ends_normally(&f);
+    assert_only("S20");
+
+    fx_start(&f, "css.0.0.0042"); /* a write that stores */
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x01, 0, 512, 0x3000);
+    data(&f, 0x3000, 512, CSS_MD_STORE);
+    ends_normally(&f);
+    assert_only("S20");
+
+    fx_start(&f, "css.0.0.0042"); /* skipped without the skip flag */
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x02, 0, 512, 0x3000);
+    data(&f, 0x3000, 512, CSS_MD_STORE | CSS_MD_SKIP);
+    ends_normally(&f);
+    assert_only("S20");
+
+    fx_start(&f, "css.0.0.0042"); /* read backward: (0x30ff - 256, 0x30ff] */
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x0c, 0, 256, 0x30ff);
+    data(&f, 0x3000, 256, CSS_MD_STORE | CSS_MD_BACKWARD);
+    ends_normally(&f);
+    assert_clean();
+    fx_start(&f, "css.0.0.0042");
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x0c, 0, 256, 0x30ff);
+    data(&f, 0x3001, 256, CSS_MD_STORE | CSS_MD_BACKWARD);
+    ends_normally(&f);
+    assert_only("S20");
+
+    fx_start(&f, "css.0.0.0042"); /* a control command may store; a skipped piece of a read
+                                   * backward need not say backward */
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x03 | 0x10, CC, 4, 0x3000);
+    data(&f, 0x3000, 4, CSS_MD_STORE);
+    ccw(&f, 0x0c, 0x10, 256, 0x30ff);
+    data(&f, 0x3000, 256, CSS_MD_STORE | CSS_MD_SKIP);
+    ends_normally(&f);
+    assert_clean();
+
+    /* a No-op with chain data that moved nothing is immediate: the next CCW may start a new
+     * command (here a read backward) rather than continue the chain */
+    fx_start(&f, "css.0.0.0042");
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x03, CD | CC, 16, 0x3000);
+    ccw(&f, 0x0c, 0, 256, 0x30ff);
+    data(&f, 0x3000, 256, CSS_MD_STORE | CSS_MD_BACKWARD);
+    ends_normally(&f);
+    assert_clean();
+    fx_start(&f, "css.0.0.0042"); /* but a read's chain that moved data goes on as a read */
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x02, CD, 16, 0x4000);
+    data(&f, 0x4000, 16, CSS_MD_STORE);
+    ccw(&f, 0x0c, 0, 256, 0x30ff);
+    data(&f, 0x3000, 256, CSS_MD_STORE | CSS_MD_BACKWARD);
+    ends_normally(&f);
+    assert_only("S20");
+
+    fx_start(&f, "css.0.0.0042"); /* through an IDAW: inside its part of the block only */
+    orb(&f, ORB_F | ORB_H | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x86, IDA, 4096, 0x2000);
+    idaw(&f, 0x2000, 0x10800, 8);
+    data(&f, 0x10000, 0x800, CSS_MD_STORE);
+    ends_normally(&f);
+    assert_only("S20");
+
+    fx_start(&f, "css.0.0.0042"); /* data under an IDA CCW before any IDAW */
+    orb(&f, ORB_F | ORB_H | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x86, IDA, 4096, 0x2000);
+    data(&f, 0x2000, 0x800, CSS_MD_STORE);
+    ends_normally(&f);
+    assert_only("S20");
+}
+END_TEST
+
+static void tpi_rec(struct fx *f, int cc)
+{
+    uint8_t p[CSS_FT_TPI_LEN] = {0, 0, 0x00, 0x42};
+    put32(p + 4, (uint32_t)cc);
+    p[9] = 3;
+    msg(f, 0, CSS_FT_TPI, p, sizeof(p));
+}
+
+static void stcrw_rec(struct fx *f, int cc, uint8_t rsc, uint16_t rsid)
+{
+    uint8_t p[CSS_FT_STCRW_LEN] = {0};
+    put32(p, (uint32_t)cc);
+    p[7] = rsc, p[9] = rsc ? 4 : 0, p[10] = (uint8_t)(rsid >> 8), p[11] = (uint8_t)rsid;
+    msg(f, 0, CSS_FT_STCRW, p, sizeof(p));
+}
+
+START_TEST(s21_tpi_stcrw)
+{
+    struct fx f;
+    fx_start(&f, "css"); /* both condition codes, a CRW, none, a program exception */
+    tpi_rec(&f, 1);
+    tpi_rec(&f, 0);
+    tpi_rec(&f, -5);
+    stcrw_rec(&f, 0, 3, 0x0042);
+    stcrw_rec(&f, 1, 0, 0);
+    stcrw_rec(&f, -5, 0, 0);
+    fx_end(&f);
+    assert_clean();
+
+    fx_start(&f, "css");
+    tpi_rec(&f, 2);
+    fx_end(&f);
+    assert_only("S21");
+
+    fx_start(&f, "css");
+    stcrw_rec(&f, 3, 0, 0);
+    fx_end(&f);
+    assert_only("S21");
+
+    fx_start(&f, "css"); /* no CRW pending, yet one stored */
+    stcrw_rec(&f, 1, 3, 0x0042);
+    fx_end(&f);
+    assert_only("S21");
 }
 END_TEST
 
@@ -1123,6 +1460,10 @@ static Suite *suite(void)
     tcase_add_test(tc, s11_count_zero_after_chain_data);
     tcase_add_test(tc, s12_idaw_list_unaligned);
     tcase_add_test(tc, s13_invalid_orb_accepted);
+    tcase_add_test(tc, s18_idaw_contents);
+    tcase_add_test(tc, s19_idaw_sequence);
+    tcase_add_test(tc, s20_data_outside_program);
+    tcase_add_test(tc, s21_tpi_stcrw);
     tcase_add_test(tc, s14_second_request_accepted);
     tcase_add_test(tc, s14_no_irb);
     tcase_add_test(tc, s15_ret_code_mapping);

@@ -3,6 +3,7 @@
  * ORB give no finding; a faulty record put on the subchannel's channel gives the same finding
  * live and offline, at the same cycle. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cs_ftrace_import.h"
 #include "cs_machine.h"
@@ -19,6 +20,7 @@
 #define ORB_RSVD 0x00000008u
 #define CC       0x40
 #define SLI      0x20
+#define IDA      0x04
 
 static int claims_nothing(const struct cs_domain_desc *d, const struct cs_device_desc *dev)
 {
@@ -115,6 +117,13 @@ static void run(struct cs_machine *m)
     cs_sched_run_standalone(m->sched, cs_sched_now(m->sched) + 1000000000ull);
 }
 
+/* Rules S18-S20 checked at least once each: counts one per rule that was. */
+static void count_idaw_data_checks(void *ctx, const char *rule, uint64_t checks)
+{
+    if (checks && (!strcmp(rule, "S18") || !strcmp(rule, "S19") || !strcmp(rule, "S20")))
+        ++*(uint64_t *)ctx;
+}
+
 START_TEST(live_and_offline_agree)
 {
     char tmp[256], dir[300];
@@ -161,6 +170,24 @@ START_TEST(live_and_offline_agree)
     ck_assert_int_eq(css_tsch(c, sid, 0x2000), 0);
     ck_assert_uint_eq(mem(dom, 0x2000, 12)[9], 0x20);
 
+    /* a Read through two format-1 IDAWs: 2 bytes at the end of one 2K block, 2 at the start
+     * of the next; IDAWs and data are recorded and checked (S18-S20) */
+    ccw(dom, 0x8200, 0x02, IDA, 4, 0x8300);
+    put32(mem(dom, 0x8300, 4), 0x97fe);
+    put32(mem(dom, 0x8304, 4), 0xa000);
+    orb(dom, ORB_F | ORB_LPM, 0x8200);
+    ck_assert_int_eq(css_ssch(c, sid, 0x1000), 0);
+    run(m);
+    ck_assert_int_eq(css_tsch(c, sid, 0x2000), 0);
+    ck_assert_uint_eq(mem(dom, 0x2000, 12)[9], 0);
+
+    /* the second IDAW not on a block boundary: channel-program check, as the monitor expects */
+    put32(mem(dom, 0x8304, 4), 0xa100);
+    ck_assert_int_eq(css_ssch(c, sid, 0x1000), 0);
+    run(m);
+    ck_assert_int_eq(css_tsch(c, sid, 0x2000), 0);
+    ck_assert_uint_eq(mem(dom, 0x2000, 12)[9], 0x20);
+
     /* an ORB with a reserved bit: operand exception */
     orb(dom, ORB_F | ORB_LPM | ORB_RSVD, 0x8000);
     ck_assert_int_lt(css_ssch(c, sid, 0x1000), 0);
@@ -177,6 +204,9 @@ START_TEST(live_and_offline_agree)
     ck_assert_int_eq(css_tsch(c, sid, 0x2000), 0);
 
     cs_monitor_finish_live(m, live);
+    uint64_t idaw_data_checks = 0;
+    cs_monitor_hub_coverage(live, count_idaw_data_checks, &idaw_data_checks);
+    ck_assert_uint_ge(idaw_data_checks, 3);
     struct tally lt = {0};
     cs_monitor_hub_findings_by_rule(live, tally_rule, &lt);
     css_free(c);

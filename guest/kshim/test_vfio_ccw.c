@@ -394,7 +394,9 @@ static struct {
     int nssch_after_bad;
     long pinned_after_bad;
     /* async */
-    ssize_t hold_rc, hsch_rc, csch_rc, bad_cmd_rc;
+    ssize_t hold_rc, hsch_rc, csch_rc, bad_cmd_rc, hold2_rc;
+    long pinned_before_unmap, pinned_after_unmap;
+    int unmap_rc, unmap_again_rc, ena_after_reset, nhsch_after_halt;
     uint8_t halt_irb[12], clear_irb[12];
     uint64_t halt_events, clear_events;
     int remove_open_rc;
@@ -535,6 +537,7 @@ static void qemu(struct ks_uproc *p, void *arg)
     out.hold_rc = start(&v, ORB_F | ORB_P | ORB_C64, 0x10000);
     out.hsch_rc = async_cmd(&v, VFIO_CCW_ASYNC_CMD_HSCH);
     out.halt_events = wait_event(&v);
+    out.nhsch_after_halt = fk.nhsch;
     ks_sys_pread(p, v.fd, v.io, sizeof(*v.io), 0);
     memcpy(out.halt_irb, v.io->irb_area, 12);
     out.csch_rc = async_cmd(&v, VFIO_CCW_ASYNC_CMD_CSCH);
@@ -542,6 +545,15 @@ static void qemu(struct ks_uproc *p, void *arg)
     ks_sys_pread(p, v.fd, v.io, sizeof(*v.io), 0);
     memcpy(out.clear_irb, v.io->irb_area, 12);
     out.bad_cmd_rc = async_cmd(&v, 7);
+
+    /* unmapping guest memory under a running program: the driver must unpin (it resets the
+     * device: quiesce with HSCH, disable, enable again) */
+    out.hold2_rc = start(&v, ORB_F | ORB_P | ORB_C64, 0x10000);
+    out.pinned_before_unmap = ks_vfio_pinned_pages(fk.k, UUID);
+    out.unmap_rc = ks_vfio_dma_unmap(p, v.fd, GUEST_IO, GUEST_SZ);
+    out.pinned_after_unmap = ks_vfio_pinned_pages(fk.k, UUID);
+    out.ena_after_reset = fk.ena;
+    out.unmap_again_rc = ks_vfio_dma_unmap(p, v.fd, GUEST_IO, GUEST_SZ);
     fk.hold = 0;
 
     /* removal is refused while the device is open */
@@ -840,7 +852,7 @@ START_TEST(io_region_channel_program)
     /* HSCH and CSCH through the async region */
     ck_assert_int_eq(out.hold_rc, sizeof(struct ccw_io_region));
     ck_assert_int_eq(out.hsch_rc, sizeof(struct ccw_cmd_region));
-    ck_assert_int_eq(fk.nhsch, 1);
+    ck_assert_int_eq(out.nhsch_after_halt, 1);
     ck_assert_uint_eq(out.halt_events, 1);
     ck_assert_uint_eq(be32(out.halt_irb) & 0x7000, 0x6000); /* start + halt */
     ck_assert_int_eq(out.csch_rc, sizeof(struct ccw_cmd_region));
@@ -848,6 +860,15 @@ START_TEST(io_region_channel_program)
     ck_assert_uint_eq(out.clear_events, 1);
     ck_assert_uint_eq(be32(out.clear_irb) & 0x7000, 0x1000); /* clear */
     ck_assert_int_eq(out.bad_cmd_rc, -EINVAL);
+
+    /* DMA unmap under a running program: halted, unpinned, enabled again */
+    ck_assert_int_eq(out.hold2_rc, sizeof(struct ccw_io_region));
+    ck_assert_int_eq(out.pinned_before_unmap, 3);
+    ck_assert_int_eq(out.unmap_rc, 0);
+    ck_assert_int_eq(out.pinned_after_unmap, 0);
+    ck_assert_int_eq(fk.nhsch, 2);
+    ck_assert_int_eq(out.ena_after_reset, 1);
+    ck_assert_int_eq(out.unmap_again_rc, -ENOENT);
 
     /* lifecycle: remove refused while open; close disables; remove; unload */
     ck_assert_int_eq(out.remove_open_rc, -1);

@@ -70,6 +70,8 @@ static struct {
     uint64_t sid_events, rdc_events;
     uint8_t sid_irb[96], rdc_irb[96], sense_id[8], rdc[64];
     uint32_t sid_ret, rdc_ret;
+    ssize_t schib_rc, crw_rc;
+    uint8_t schib[52];
     int close_rc, remove_rc, unload_rc, done;
 } out;
 
@@ -171,6 +173,14 @@ static void qemu(struct ks_uproc *p, void *arg)
     out.rdc_rc = run(&v, 0x10100, &out.rdc_events, out.rdc_irb, &out.rdc_ret);
     memcpy(out.rdc, guest(&v, 0x13fe0), 64);
 
+    /* the SCHIB region (vfio_ccw_chp.c): STSCH of the subchannel as the driver sees it now;
+     * regions after the I/O region: async, SCHIB, CRW (1 KiB apart) */
+    struct ccw_schib_region *sr = ks_umalloc(p, sizeof(*sr));
+    out.schib_rc = ks_sys_pread(p, v.fd, sr, sizeof(*sr), 2 << 10);
+    memcpy(out.schib, sr->schib_area, sizeof(out.schib));
+    struct ccw_crw_region *cr = ks_umalloc(p, sizeof(*cr));
+    out.crw_rc = ks_sys_pread(p, v.fd, cr, sizeof(*cr), 3 << 10);
+
     out.close_rc = ks_sys_close(p, v.fd);
     memset(&err, 0, sizeof(err));
     out.remove_rc = ks_mdev_remove(e.k, UUID, &err);
@@ -252,6 +262,15 @@ START_TEST(sense_id_and_rdc_through_the_css_model)
     ck_assert_uint_eq(out.rdc[10], 0x20); /* device class DASD, after the boundary: no */
     ck_assert_uint_eq(out.rdc[14], 0x00); /* heads 15 (be16 at 14) */
     ck_assert_uint_eq(out.rdc[15], 15);
+    /* the SCHIB region: enabled (ENA, DNV), ISC 3, device 0200, one path; the CRW region is
+     * readable and empty */
+    ck_assert_int_eq(out.schib_rc, 52);
+    ck_assert_uint_eq(out.schib[4] & 0x38, 3 << 3);
+    ck_assert_uint_eq(out.schib[5] & 0x81, 0x81);
+    ck_assert_uint_eq(out.schib[6], 0x02);
+    ck_assert_uint_eq(out.schib[7], 0x00);
+    ck_assert_uint_eq(out.schib[11], 0x80); /* PIM */
+    ck_assert_int_eq(out.crw_rc, 8);
     /* the end: closed, removed, unloaded, nothing found */
     ck_assert_int_eq(out.close_rc, 0);
     ck_assert_int_eq(out.remove_rc, 0);

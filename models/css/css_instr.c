@@ -379,7 +379,8 @@ int css_tpi(struct css *c, uint64_t gpa, uint32_t code[3])
                     (s->isc == best->isc && s->int_seq < best->int_seq))
                     best = s;
             }
-        cc = best ? 0 : 1;
+        /* PoP: cc 1 interruption code stored, cc 0 none pending */
+        cc = best ? 1 : 0;
     }
     uint8_t r[CSS_FT_TPI_LEN] = {0};
     put32(r + 4, (uint32_t)(cc < 0 ? -5 : cc));

@@ -32,6 +32,7 @@ struct dasd {
 
     struct dasd_track *t;
     int loaded, dirty;
+    int in_file; /* the image's slot holds this track's layout: a change writes only its bytes */
 
     /* Orientation: the record whose count comes next under the head, whether the head has
      * just passed a count (Search ID, Read Count), how often the index went by. */
@@ -137,6 +138,22 @@ static int flush(struct dasd *d, cs_error *err)
     return 0;
 }
 
+/* Write a change of the track through to the image before the command ends: [off, off+len)
+ * of a track whose layout the slot already holds, otherwise the whole track. A failure is an
+ * equipment check; the track stays changed and is tried again when the heads move on. */
+static uint8_t store(struct dasd *d, uint32_t off, uint32_t len)
+{
+    cs_error e = {0};
+    d->dirty = 1;
+    int rc = d->in_file ? dasd_track_write_range(&d->img, d->t, off, len, &e)
+                        : dasd_track_write(&d->img, d->t, &e);
+    if (rc < 0)
+        return host_failure(d, &e);
+    d->dirty = 0;
+    d->in_file = 1;
+    return 0;
+}
+
 /* Make (cyl, head) the track under the heads; 0 or the unit-check status. */
 static uint8_t load(struct dasd *d, uint32_t cyl, uint32_t head)
 {
@@ -152,6 +169,7 @@ static uint8_t load(struct dasd *d, uint32_t cyl, uint32_t head)
         return unit_check(d, 0, DASD_SNS1_INV_TRACK_FORMAT, 0);
     }
     d->loaded = 1;
+    d->in_file = d->t->base != d->t->tmpl;
     d->pos = 0;
     d->at_count = 0;
     d->after_wckd = 0;
@@ -284,12 +302,13 @@ static uint8_t cmd_write_data(struct dasd *d, uint8_t cmd, struct css_dstream *s
     /* a short transfer pads the data area with zeros */
     memset(buf + n, 0, dl - (size_t)n);
     dasd_track_own(d->t);
-    memcpy(dasd_rec_data(d->t, rec), buf, dl);
-    d->dirty = 1;
+    uint8_t *at = dasd_rec_data(d->t, rec);
+    memcpy(at, buf, dl);
     d->pos = rec + 1;
     d->at_count = 0;
     d->after_wckd = 0;
-    return ST_OK;
+    st = store(d, (uint32_t)(at - d->t->base), dl);
+    return st ? st : ST_OK;
 }
 
 static uint8_t cmd_write_ckd(struct dasd *d, struct css_dstream *s, int domain)
@@ -327,8 +346,12 @@ static uint8_t cmd_write_ckd(struct dasd *d, struct css_dstream *s, int domain)
     memset(buf + n, 0, kl + dl - (size_t)n);
     dasd_track_own(d->t);
     dasd_track_erase_after(d->t, d->pos - 1);
-    d->dirty = 1;
-    if (dasd_track_append(d->t, count, buf, buf + kl) < 0)
+    d->in_file = 0; /* the layout changed: the whole track goes to the image */
+    int fits = dasd_track_append(d->t, count, buf, buf + kl) == 0;
+    st = store(d, 0, 0);
+    if (st)
+        return st;
+    if (!fits)
         return unit_check(d, 0, DASD_SNS1_INV_TRACK_FORMAT, 0);
     d->wckd_started = 1;
     d->pos = d->t->nrec;
@@ -593,8 +616,8 @@ static void dev_program_end(void *dev)
     struct dasd *d = dev;
     d->lr_left = 0;
     cs_error e = {0};
-    /* Written data reaches the image when the program ends, so that it survives the
-     * simulation; a failure is kept for dasd_host_error() and dasd_close(). */
+    /* Writes went through to the image as they came; one that failed is tried again here,
+     * and a failure is kept for dasd_host_error() and dasd_close(). */
     if (flush(d, &e) < 0)
         snprintf(d->host_err, sizeof d->host_err, "%s", e.msg);
 }

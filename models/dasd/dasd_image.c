@@ -333,6 +333,17 @@ int dasd_track_write(const struct dasd_image *img, const struct dasd_track *t, c
     return 0;
 }
 
+int dasd_track_write_range(const struct dasd_image *img, const struct dasd_track *t, uint32_t off,
+                           uint32_t len, cs_error *err)
+{
+    if (img->readonly)
+        return cs_error_set(err, "%s: image is read-only", img->path);
+    uint64_t at = slot_offset(img, t->cyl, t->head) + off;
+    if (pwrite(img->fd, t->base + off, len, (off_t)at) != (ssize_t)len)
+        return cs_error_errno(err, errno, "%s: writing track %u/%u", img->path, t->cyl, t->head);
+    return 0;
+}
+
 void dasd_track_erase_after(struct dasd_track *t, unsigned i)
 {
     if (i + 1 < t->nrec)

@@ -93,6 +93,10 @@ int dasd_track_read(const struct dasd_image *img, struct dasd_track *t, uint32_t
 /* Store t in its slot (only the bytes in use, so the rest of the slot stays a hole). */
 int dasd_track_write(const struct dasd_image *img, const struct dasd_track *t, cs_error *err);
 
+/* Store [off, off+len) of t's slot, whose layout the image already holds. */
+int dasd_track_write_range(const struct dasd_image *img, const struct dasd_track *t, uint32_t off,
+                           uint32_t len, cs_error *err);
+
 /* Erase the records after index i (the track then has i + 1 records). Like append, it
  * changes t->base: call dasd_track_own() first. */
 void dasd_track_erase_after(struct dasd_track *t, unsigned i);

@@ -277,7 +277,7 @@ START_TEST(read_only_image)
 }
 END_TEST
 
-START_TEST(write_back_failure_is_equipment_check)
+START_TEST(write_failure_is_equipment_check)
 {
     create_ok(3);
     struct dasd *d = open_ok(0);
@@ -289,10 +289,11 @@ START_TEST(write_back_failure_is_equipment_check)
     memset(b, 0x5A, sizeof b);
     ck_assert_int_eq(do_dx(d, 0x80, 100, 110), OK);
     ck_assert_int_eq(do_lr(d, 0x01, 1, 100, 1), OK);
-    ck_assert_int_eq(tds_run(d, 0x85, b, sizeof b, NULL, NULL), OK);
-    dasd_device_ops.program_end(d);
+    ck_assert_int_eq(tds_run(d, 0x85, b, sizeof b, NULL, NULL), UC);
     cs_assert_contains(dasd_host_error(d), "writing track 6/10");
-    /* the next program that moves to another track cannot write the changed one back */
+    assert_sense(d, DASD_SNS0_EQUIPMENT_CHECK, 0, 0);
+    /* the changed track is tried again when the heads move on, and fails again */
+    dasd_device_ops.program_end(d);
     dasd_device_ops.program_start(d);
     ck_assert_int_eq(do_dx(d, 0x40, 0, 10), OK);
     ck_assert_int_eq(do_lr(d, 0x06, 1, 3, 1), UC);
@@ -319,7 +320,7 @@ static Suite *suite(void)
     tcase_add_test(t, truncated_body);
     tcase_add_test(t, corrupt_track_slot);
     tcase_add_test(t, read_only_image);
-    tcase_add_test(t, write_back_failure_is_equipment_check);
+    tcase_add_test(t, write_failure_is_equipment_check);
     suite_add_tcase(s, t);
     return s;
 }

@@ -4,6 +4,8 @@
 #include "kshim/css_model.h"
 
 #include "css.h"
+#include "kshim/kernel.h"
+#include "kshim/vfio.h"
 
 static int m_ssch(void *c, uint32_t sid, uint64_t gpa)
 {
@@ -46,8 +48,19 @@ static void on_io(void *k, uint32_t sid, uint32_t intparm, unsigned isc)
     ks_css_io_interrupt(k, sid, intparm, isc);
 }
 
+/* DESIGN.md §3: what the channel subsystem touches for a program the driver started must be
+ * the driver's own memory (its translated CCWs and IDALs) or pages it pinned for the VM (the
+ * data); anything else ends the program with a protection check, as storage the channel may
+ * not access does. */
+static int access_check(void *k, uint64_t gpa, uint64_t len, int write)
+{
+    (void)write;
+    return ks_kmem_in_use(k, gpa, len) || ks_vfio_gpa_pinned(k, gpa, len) ? 0 : 1;
+}
+
 void ks_css_use_model(struct ks_kernel *k, struct css *c)
 {
     ks_kernel_set_css_ops(k, &model_ops, c);
     css_set_io_handler(c, on_io, k);
+    css_set_access_check(c, access_check, k);
 }

@@ -309,10 +309,15 @@ void ks_kfree(const void *p, const char *file, int line)
     struct ks_kernel *k = ks_kernel_for_addr(p);
     if (!k && ks_current_kernel() && (uintptr_t)p < ks_current_kernel()->dom->mem.size) {
         /* s390 maps kernel memory one to one, and vfio_ccw_cp frees an IDAL through the
-         * physical address in its CCW (docs/findings.md): take a pointer that is a
-         * guest-physical address of this kernel's memory as that identity mapping. */
-        k = ks_current_kernel();
-        p = k->dom->mem.host + (uintptr_t)p;
+         * physical address in its CCW (docs/findings.md): take a pointer that is the
+         * guest-physical address of a live object of this kernel as that identity mapping. */
+        struct ks_kernel *cur = ks_current_kernel();
+        const void *v = cur->dom->mem.host + (uintptr_t)p;
+        struct blk *vb = lookup(cur, v);
+        if (vb && vb->state == BLK_LIVE) {
+            k = cur;
+            p = v;
+        }
     }
     struct blk *b = lookup(k, p);
     if (!b || b->state == BLK_PAGES) {
@@ -545,6 +550,18 @@ void ks_dma_free_coherent(struct device *dev, size_t size, void *cpu, dma_addr_t
     unsigned order = (unsigned)ks_get_order(size);
     ks_dma_unmap(dev, handle, PAGE_SIZE << order, DMA_BIDIRECTIONAL, file, line);
     ks_free_pages((unsigned long)cpu, order, file, line);
+}
+
+int ks_kmem_in_use(struct ks_kernel *k, uint64_t gpa, uint64_t len)
+{
+    struct ks_mem *m = k->mem;
+    if (!m || !len || gpa + len < gpa || gpa < m->heap_lo || gpa + len > m->heap_hi)
+        return 0;
+    for (u64 pg = (gpa - m->heap_lo) >> PAGE_SHIFT;
+         pg <= (gpa + len - 1 - m->heap_lo) >> PAGE_SHIFT; pg++)
+        if (!m->used[pg])
+            return 0;
+    return 1;
 }
 
 int ks_dma_is_mapped(struct ks_kernel *k, uint64_t addr, uint64_t len)

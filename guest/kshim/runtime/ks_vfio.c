@@ -507,6 +507,30 @@ long ks_vfio_pinned_pages(struct ks_kernel *k, const char *uuid)
     return -1;
 }
 
+int ks_vfio_gpa_pinned(struct ks_kernel *k, uint64_t gpa, uint64_t len)
+{
+    if (!k->vfio || !len || gpa + len < gpa)
+        return 0;
+    for (u64 pg = gpa & PAGE_MASK; pg < gpa + len; pg += PAGE_SIZE) {
+        int found = 0;
+        struct ks_vfio *v;
+        list_for_each_entry(v, &k->vfio->devices, node)
+        {
+            for (size_t i = 0; i < v->npins && !found; i++) {
+                if (v->pins[i].count <= 0)
+                    continue;
+                u8 *h = ks_vfio_iova_to_host(v, v->pins[i].pfn << PAGE_SHIFT, PAGE_SIZE);
+                found = h && (u64)(h - k->dom->mem.host) == pg;
+            }
+            if (found)
+                break;
+        }
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
 /* ---- capability chains and SET_IRQS ---------------------------------------------------- */
 
 struct vfio_info_cap_header *vfio_info_cap_add(struct vfio_info_cap *caps, size_t size, u16 id,

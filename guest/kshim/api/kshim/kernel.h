@@ -86,6 +86,9 @@ void ks_sys_sleep_ms(struct ks_uproc *p, unsigned ms);
 /* DMA: is every byte of [addr, addr + len) inside mappings the kernel's drivers made
  * (dma_map_*, dma_alloc_coherent) and have not unmapped? Bus addresses are guest-physical. */
 int ks_dma_is_mapped(struct ks_kernel *k, uint64_t addr, uint64_t len);
+/* Does every page of [gpa, gpa + len) belong to the kernel's allocations now (kmalloc,
+ * page allocations), as the CCWs and IDALs a driver builds do? */
+int ks_kmem_in_use(struct ks_kernel *k, uint64_t gpa, uint64_t len);
 
 /* ---- POWER platform: hypervisor calls and the VIO bus -------------------------------- */
 

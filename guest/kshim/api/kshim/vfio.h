@@ -27,6 +27,9 @@ int ks_vfio_dma_unmap(struct ks_uproc *p, int fd, uint64_t iova, uint64_t len);
 /* Pages of the VFIO device of mdev `uuid` that the driver holds pinned now; -1 when there is
  * no such device. */
 long ks_vfio_pinned_pages(struct ks_kernel *k, const char *uuid);
+/* Is every page of [gpa, gpa + len) (guest-physical, the host's side of the VM's memory) a page
+ * some VFIO device of k holds pinned now? */
+int ks_vfio_gpa_pinned(struct ks_kernel *k, uint64_t gpa, uint64_t len);
 
 /* Records on the subchannel's css channel at the vfio-ccw user boundary (docs/trace-format.md,
  * "vfio-ccw user boundary"). C ints are be32; ret is 0 when the write returned its count,
