@@ -350,8 +350,9 @@ static int flush_backlog(struct visor_vhba *v, cs_error *err)
         i++;
         moved++;
     }
-    memmove(v->backlog, v->backlog + i * VISOR_IO_CMDRSP_SIZE,
-            (v->nbacklog - i) * VISOR_IO_CMDRSP_SIZE);
+    if (i) /* the backlog may never have been allocated: memmove must not see NULL */
+        memmove(v->backlog, v->backlog + i * VISOR_IO_CMDRSP_SIZE,
+                (v->nbacklog - i) * VISOR_IO_CMDRSP_SIZE);
     v->nbacklog -= i;
     return moved;
 }

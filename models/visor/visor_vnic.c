@@ -298,8 +298,9 @@ int visor_vnic_poll(struct visor_vnic *n, unsigned budget, uint64_t *busy_bytes,
         i++;
         moved++;
     }
-    memmove(n->backlog, n->backlog + i * VISOR_IO_CMDRSP_SIZE,
-            (n->nbacklog - i) * VISOR_IO_CMDRSP_SIZE);
+    if (i) /* the backlog may never have been allocated: memmove must not see NULL */
+        memmove(n->backlog, n->backlog + i * VISOR_IO_CMDRSP_SIZE,
+                (n->nbacklog - i) * VISOR_IO_CMDRSP_SIZE);
     n->nbacklog -= i;
     while (n->nbacklog == 0 && budget--) {
         int rc = visor_channel_remove(n->ch, VISOR_IO_Q_TO_IOPART, n->req, err);
