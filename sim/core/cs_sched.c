@@ -77,6 +77,35 @@ void cs_sched_after(struct cs_sched *s, uint64_t delay, cs_action_fn fn, void *a
         s->wake(s->wake_ctx, e.cycle);
 }
 
+size_t cs_sched_drop(struct cs_sched *s, int (*drop)(cs_action_fn fn, void *arg, void *ctx),
+                     void *ctx)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (!drop(s->heap[i].fn, s->heap[i].arg, ctx))
+            s->heap[kept++] = s->heap[i];
+    size_t dropped = s->n - kept;
+    s->n = kept;
+    /* Rebuild the heap bottom-up: (cycle, seq) keys are unchanged, so the order is too. */
+    for (size_t i = kept / 2; i-- > 0;) {
+        struct entry e = s->heap[i];
+        size_t j = i;
+        for (;;) {
+            size_t c = 2 * j + 1;
+            if (c >= kept)
+                break;
+            if (c + 1 < kept && before(&s->heap[c + 1], &s->heap[c]))
+                c++;
+            if (!before(&s->heap[c], &e))
+                break;
+            s->heap[j] = s->heap[c];
+            j = c;
+        }
+        s->heap[j] = e;
+    }
+    return dropped;
+}
+
 int cs_sched_next(const struct cs_sched *s, uint64_t *cycle)
 {
     if (s->n == 0)

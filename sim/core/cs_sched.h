@@ -6,6 +6,7 @@
 #ifndef CS_SCHED_H
 #define CS_SCHED_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef void (*cs_action_fn)(void *arg);
@@ -24,6 +25,13 @@ void cs_sched_set_clock(struct cs_sched *s, uint64_t (*now)(void *ctx), void *ct
 
 /* Run fn(arg) `delay` cycles from now (0: after the current activation, same cycle). */
 void cs_sched_after(struct cs_sched *s, uint64_t delay, cs_action_fn fn, void *arg);
+
+/* Remove every pending entry for which drop(fn, arg, ctx) returns nonzero, without running
+ * it; drop may release arg. For owners that go away while the queue still holds their
+ * activations (a guest kernel destroyed after a run stopped by a time limit). Returns the
+ * number removed. */
+size_t cs_sched_drop(struct cs_sched *s, int (*drop)(cs_action_fn fn, void *arg, void *ctx),
+                     void *ctx);
 
 /* Earliest pending cycle; returns 0 when the queue is empty. */
 int cs_sched_next(const struct cs_sched *s, uint64_t *cycle);

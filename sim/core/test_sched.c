@@ -1,4 +1,6 @@
 /* The activation queue orders by cycle, then by insertion, and drives itself without SystemC. */
+#include <string.h>
+
 #include "cs_sched.h"
 #include "cs_test.h"
 
@@ -122,6 +124,31 @@ START_TEST(many_entries_stay_ordered)
 }
 END_TEST
 
+/* Drops the tags whose letter is in ctx. */
+static int drop_letters(cs_action_fn fn, void *arg, void *ctx)
+{
+    return fn == record && strchr(ctx, ((struct tag *)arg)->c) != NULL;
+}
+
+START_TEST(dropped_entries_never_run_and_the_rest_keep_order)
+{
+    struct log l = {.s = cs_sched_new()};
+    struct tag t[10];
+    for (int i = 0; i < 10; i++) {
+        t[i] = (struct tag){&l, (char)('a' + i), 0};
+        cs_sched_after(l.s, (uint64_t)(100 - 10 * (i % 5)), record, &t[i]);
+    }
+    ck_assert_uint_eq(cs_sched_drop(l.s, drop_letters, "bdeh"), 4);
+    ck_assert_uint_eq(cs_sched_drop(l.s, drop_letters, "bdeh"), 0);
+    cs_sched_run_standalone(l.s, UINT64_MAX);
+    l.order[l.n] = 0;
+    /* cycles: a,f 100; b,g 90; c,h 80; d,i 70; e,j 60 */
+    ck_assert_str_eq(l.order, "jicgaf");
+    ck_assert_uint_eq(cs_sched_activations(l.s), 6);
+    cs_sched_free(l.s);
+}
+END_TEST
+
 static Suite *sched_suite(void)
 {
     Suite *s = suite_create("sched");
@@ -131,6 +158,7 @@ static Suite *sched_suite(void)
     tcase_add_test(tc, limit_stops_before_later_work);
     tcase_add_test(tc, wakeup_only_when_earliest_changes);
     tcase_add_test(tc, many_entries_stay_ordered);
+    tcase_add_test(tc, dropped_entries_never_run_and_the_rest_keep_order);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -527,7 +527,7 @@ void ks_css_io_interrupt(struct ks_kernel *k, uint32_t sid, uint32_t intparm, un
     if (!i)
         abort();
     *i = (struct io_int){k, sid, intparm, isc};
-    ks_defer(k, KS_CTX_HARDIRQ, "in an I/O interruption handler", 0, io_interrupt, i);
+    ks_defer(k, KS_CTX_HARDIRQ, "in an I/O interruption handler", 0, io_interrupt, i, free);
 }
 
 void ks_css_release(struct ks_kernel *k)

@@ -39,7 +39,7 @@ static struct ks_shot *shot_queue(struct ks_kernel *k, const char *what, u64 ns,
         abort();
     shot->fn = fn;
     shot->obj = obj;
-    ks_defer(k, KS_CTX_SOFTIRQ, what, ns, shot_fire, shot);
+    ks_defer(k, KS_CTX_SOFTIRQ, what, ns, shot_fire, shot, free);
     return shot;
 }
 
@@ -177,6 +177,7 @@ struct workqueue_struct {
     struct work_struct *running;
     struct cs_event *idle; /* notified whenever an item finishes */
     int dying;
+    struct list_head node; /* in the kernel's list of workqueues */
 };
 
 static int worker_fn(void *arg)
@@ -220,8 +221,23 @@ struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int flags, in
     INIT_LIST_HEAD(&wq->pending);
     wq->idle = cs_event_new();
     wq->worker = ks_task_new(k, wq->name, worker_fn, wq);
+    list_add_tail(&wq->node, &k->workqueues);
     ks_task_start(wq->worker);
     return wq;
+}
+
+/* Items still queued belong to the driver's memory; only the queue itself is freed. The worker
+ * task is freed with the kernel's tasks. */
+void ks_workqueues_release(struct ks_kernel *k)
+{
+    struct workqueue_struct *wq, *n;
+    list_for_each_entry_safe(wq, n, &k->workqueues, node)
+    {
+        list_del(&wq->node);
+        cs_event_free(wq->idle);
+        free(wq);
+    }
+    k->sys_wq = NULL;
 }
 
 struct workqueue_struct *ks_system_wq(void)
@@ -347,6 +363,7 @@ void destroy_workqueue(struct workqueue_struct *wq)
     ks_wake_task(wq->worker);
     if (cs_thread_self())
         cs_thread_join(wq->worker->ks_thread);
+    list_del(&wq->node);
     cs_event_free(wq->idle);
     free(wq);
 }

@@ -367,6 +367,7 @@ struct ks_uproc {
     struct ks_ubuf bufs[KS_MAX_UBUFS];
     int nbufs;
     int done;
+    struct list_head node; /* in the kernel's list of processes */
 };
 
 static int uproc_main(void *arg)
@@ -391,8 +392,27 @@ struct ks_uproc *ks_uproc_spawn(struct ks_kernel *k, const char *name,
     p->arg = arg;
     p->task = ks_task_new(k, name, uproc_main, p);
     p->task->ks_uproc = p;
+    list_add_tail(&p->node, &k->uprocs);
     ks_task_start(p->task);
     return p;
+}
+
+/* Files a process still has open are dropped without calling the driver's release: the run is
+ * over and guest code does not run any more; what the driver allocated goes with its memory. */
+void ks_uprocs_release(struct ks_kernel *k)
+{
+    struct ks_uproc *p, *n;
+    list_for_each_entry_safe(p, n, &k->uprocs, node)
+    {
+        list_del(&p->node);
+        for (int fd = 0; fd < KS_MAX_FDS; fd++) {
+            if (!p->fds[fd])
+                continue;
+            ks_eventfd_drop_file(p->fds[fd]);
+            free(p->fds[fd]);
+        }
+        free(p);
+    }
 }
 
 int ks_uproc_done(const struct ks_uproc *p)

@@ -82,6 +82,12 @@ static const struct file_operations eventfd_fops = {
     .release = eventfd_release,
 };
 
+void ks_eventfd_drop_file(struct file *f)
+{
+    if (f->f_op == &eventfd_fops)
+        ctx_put(f->private_data);
+}
+
 int ks_sys_eventfd(struct ks_uproc *p, unsigned int initval, int flags)
 {
     struct eventfd_ctx *ctx = calloc(1, sizeof(*ctx));

@@ -75,6 +75,9 @@ struct ks_kernel {
     struct ks_irq_binding *irqs;
     unsigned nirqs;
     struct workqueue_struct *sys_wq;
+    struct list_head tasks;      /* every task_struct of this kernel (ks_task_new) */
+    struct list_head workqueues; /* every workqueue not yet destroyed */
+    struct list_head uprocs;     /* every simulated user process */
     char loaded[32][48];
     int nloaded;
     int next_pid;
@@ -103,15 +106,22 @@ struct ks_kernel *ks_kernel_of_state(void);
  * every lock and restored interrupts (K2, K4). */
 void ks_run_activation(struct ks_kernel *k, enum ks_ctx ctx, const char *what, void (*fn)(void *),
                        void *arg);
-/* Schedule fn(arg) as an activation `delay_ns` from now. */
+/* Schedule fn(arg) as an activation `delay_ns` from now. If the kernel is destroyed before it
+ * runs, release(arg) is called instead (NULL: nothing to release). */
 void ks_defer(struct ks_kernel *k, enum ks_ctx ctx, const char *what, u64 delay_ns,
-              void (*fn)(void *), void *arg);
+              void (*fn)(void *), void *arg, void (*release)(void *arg));
 
 /* A task of kernel k running fn(data) in a new thread. */
 struct task_struct *ks_task_new(struct ks_kernel *k, const char *name, int (*fn)(void *),
                                 void *data);
 void ks_task_start(struct task_struct *t);
 int ks_wake_task(struct task_struct *t);
+/* At kernel destruction: free every task, workqueue and user process of k, whatever it is
+ * doing; a task still blocked is never resumed (the run is over), its guest code never runs
+ * again. */
+void ks_tasks_release(struct ks_kernel *k);
+void ks_workqueues_release(struct ks_kernel *k);
+void ks_uprocs_release(struct ks_kernel *k);
 
 /* Memory (ks_mem.c). */
 int ks_mem_init(struct ks_kernel *k, cs_error *err);
@@ -140,6 +150,9 @@ struct miscdevice *ks_misc_find(struct ks_kernel *k, const char *path);
  * the file behind an fd (NULL if none). */
 int ks_uproc_install(struct ks_uproc *p, struct file *f);
 struct file *ks_uproc_file(struct ks_uproc *p, int fd);
+/* At kernel destruction, a file a process still has open: an eventfd's context is the
+ * shim's and loses the file's reference. */
+void ks_eventfd_drop_file(struct file *f);
 /* The process whose task is running, NULL in any other context. */
 struct ks_uproc *ks_uproc_current(void);
 /* Is [u, u+n) inside one buffer of process p (ks_umalloc)? */

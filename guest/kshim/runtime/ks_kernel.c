@@ -159,6 +159,7 @@ struct deferred {
     const char *what;
     void (*fn)(void *);
     void *arg;
+    void (*release)(void *arg);
 };
 
 static void run_deferred(void *p)
@@ -169,13 +170,26 @@ static void run_deferred(void *p)
 }
 
 void ks_defer(struct ks_kernel *k, enum ks_ctx ctx, const char *what, u64 delay_ns,
-              void (*fn)(void *), void *arg)
+              void (*fn)(void *), void *arg, void (*release)(void *arg))
 {
     struct deferred *d = malloc(sizeof(*d));
     if (!d)
         abort();
-    *d = (struct deferred){k, ctx, what, fn, arg};
+    *d = (struct deferred){k, ctx, what, fn, arg, release};
     cs_sched_after(k->m->sched, cs_machine_ns_to_cycles(k->m, delay_ns), run_deferred, d);
+}
+
+/* A run stopped by its time limit leaves activations of k in the machine's queue: they are
+ * taken out (the queue may outlive k) and their records freed without running guest code. */
+static int drop_deferred(cs_action_fn fn, void *arg, void *k)
+{
+    struct deferred *d = arg;
+    if (fn != run_deferred || d->k != k)
+        return 0;
+    if (d->release)
+        d->release(d->arg);
+    free(d);
+    return 1;
 }
 
 /* ---- findings ------------------------------------------------------------------------- */
@@ -457,6 +471,9 @@ int ks_kernel_create(struct cs_domain *dom, const char *name, struct ks_kernel *
     k->next_pid = 2;
     INIT_LIST_HEAD(&k->misc);
     INIT_LIST_HEAD(&k->dma_maps);
+    INIT_LIST_HEAD(&k->tasks);
+    INIT_LIST_HEAD(&k->workqueues);
+    INIT_LIST_HEAD(&k->uprocs);
     if (cs_tap_add_channel(&k->m->tap, name, "kshim", &k->channel, err) < 0 ||
         ks_mem_init(k, err) < 0) {
         free(k);
@@ -487,6 +504,14 @@ void ks_kernel_destroy(struct ks_kernel *k)
         list_del(&n->node);
         free(n);
     }
+    /* Interrupt lines outlive the kernel: none may call into it any more. */
+    for (unsigned i = 0; i < k->nirqs; i++)
+        if (k->irqs[i].handler)
+            cs_irq_set_handler(&k->dom->irqs, i, NULL, NULL);
+    cs_sched_drop(k->m->sched, drop_deferred, k);
+    ks_workqueues_release(k);
+    ks_uprocs_release(k);
+    ks_tasks_release(k);
     ks_mem_release(k);
     free(k->irqs);
     free(k->findings);

@@ -46,7 +46,23 @@ struct task_struct *ks_task_new(struct ks_kernel *k, const char *name, int (*fn)
     t->pid = k->next_pid++;
     t->__state = TASK_RUNNING;
     snprintf(t->comm, sizeof(t->comm), "%s", name);
+    list_add_tail(&t->ks_node, &k->tasks);
     return t;
+}
+
+void ks_tasks_release(struct ks_kernel *k)
+{
+    struct task_struct *t, *n;
+    list_for_each_entry_safe(t, n, &k->tasks, ks_node)
+    {
+        list_del(&t->ks_node);
+        /* The thread itself belongs to the execution layer; it must not find t again. */
+        if (t->ks_thread)
+            cs_thread_set_data(t->ks_thread, NULL);
+        cs_event_free(t->ks_wake);
+        free(t->ks_state);
+        free(t);
+    }
 }
 
 void ks_task_start(struct task_struct *t)

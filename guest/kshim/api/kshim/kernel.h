@@ -33,6 +33,9 @@ struct ks_kernel_stats {
  * upper three quarters of the domain's memory, user-process memory the eighth below. */
 int ks_kernel_create(struct cs_domain *dom, const char *name, struct ks_kernel **out,
                      cs_error *err);
+/* Frees everything the kernel owns, whatever its guest code is doing (a run stopped by its
+ * time limit): pending timers, tasklets and interrupts, tasks, workqueues, user processes,
+ * memory. Guest code does not run. Call it before cs_machine_free of its machine. */
 void ks_kernel_destroy(struct ks_kernel *k);
 
 /* Modules are the drivers linked into this program (module_init in their source). Set a
@@ -61,7 +64,8 @@ void ks_kernel_set_log_level(struct ks_kernel *k, int level);
 
 /* Simulated user processes: each runs fn in a task of its own. Buffers passed to the
  * system calls must come from ks_umalloc: they live in the domain's memory like user pages,
- * and copy_to_user/copy_from_user check against them. */
+ * and copy_to_user/copy_from_user check against them. A process is freed with its kernel
+ * (ks_kernel_destroy), finished or not. */
 struct ks_uproc *ks_uproc_spawn(struct ks_kernel *k, const char *name,
                                 void (*fn)(struct ks_uproc *p, void *arg), void *arg);
 void *ks_umalloc(struct ks_uproc *p, size_t size);

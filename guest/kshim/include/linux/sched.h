@@ -34,6 +34,7 @@ struct task_struct {
     int ks_started;
     int ks_sigpending;
     void *ks_uproc;
+    struct list_head ks_node; /* in its kernel's task list, freed with the kernel */
 };
 
 struct task_struct *ks_current(void);
