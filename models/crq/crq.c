@@ -666,6 +666,17 @@ enum crq_engine crq_adapter_engine(const struct crq_adapter *a)
     return a->q == &rtl_queue ? CRQ_ENGINE_RTL : CRQ_ENGINE_C;
 }
 
+int crq_adapter_rtl_clocked(const struct crq_adapter *a, uint64_t *cycle, uint64_t *edges,
+                            uint64_t *gated)
+{
+    if (a->q != &rtl_queue)
+        return -1;
+    *cycle = rtl_local(a);
+    *edges = crq_rtl_edges(a->rtl);
+    *gated = crq_rtl_cycle(a->rtl) - *edges;
+    return 0;
+}
+
 int crq_adapter_set_rtl_clock(struct crq_adapter *a, enum crq_rtl_clock mode, uint32_t quantum,
                               cs_error *err)
 {

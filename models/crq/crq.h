@@ -104,6 +104,10 @@ enum crq_rtl_clock { CRQ_RTL_CLOCK_CONTINUOUS, CRQ_RTL_CLOCK_ON_DEMAND };
  * started here, if the adapter has the RTL engine). Only while no queue is registered. */
 int crq_adapter_set_rtl_clock(struct crq_adapter *a, enum crq_rtl_clock mode, uint32_t quantum,
                               cs_error *err);
+/* The RTL engine's clock so far: the platform cycle it has reached, the edges evaluated and
+ * the cycles gated (let pass without an edge). -1 without an RTL engine. */
+int crq_adapter_rtl_clocked(const struct crq_adapter *a, uint64_t *cycle, uint64_t *edges,
+                            uint64_t *gated);
 /* The cycle from which the queue side is free again, after the reclaim passes and posted
  * elements so far (on the RTL engine: its clock, which may run ahead of simulated time). */
 uint64_t crq_adapter_busy_until(const struct crq_adapter *a);
