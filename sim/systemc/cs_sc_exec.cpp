@@ -79,7 +79,10 @@ struct timed_wait {
     }
     ~timed_wait()
     {
+        // Left early (notified) or not, a deadline the clocks may have counted on is gone.
         deadlines.erase(at);
+        if (activity)
+            activity->notify(sc_core::SC_ZERO_TIME);
     }
 };
 
@@ -164,27 +167,39 @@ extern "C" int cs_thread_wait_clock(cs_event *e, uint64_t timeout)
     if (!timeout)
         return cs_thread_wait(e, 0);
     resume_guard g(running);
-    sc_core::sc_time now = sc_core::sc_time_stamp(), due = now + cycles(timeout);
-    bool work = false;
-    if (!deadlines.empty()) {
-        work = true;
-        due = std::min(due, *deadlines.begin());
-    }
-    uint64_t next;
-    if (bound_sched && cs_sched_next(bound_sched, &next)) {
-        work = true;
-        due = std::min(due, cycles(next));
-    }
-    if (work && due > now) {
-        sc_core::wait(due - now, e->ev);
-        return e->ev.triggered();
-    }
-    // Nothing due later: whatever runs in this cycle either makes more work (and wakes the
-    // clock through `activity`) or lets the run end here.
     if (!activity)
         activity = new sc_core::sc_event;
-    sc_core::wait(e->ev | *activity);
-    return e->ev.triggered();
+    const sc_core::sc_time end = sc_core::sc_time_stamp() + cycles(timeout);
+    for (;;) {
+        sc_core::sc_time now = sc_core::sc_time_stamp(), due = end;
+        if (now >= end)
+            return 0;
+        bool work = false;
+        if (!deadlines.empty()) {
+            work = true;
+            due = std::min(due, *deadlines.begin());
+        }
+        uint64_t next;
+        if (bound_sched && cs_sched_next(bound_sched, &next)) {
+            work = true;
+            due = std::min(due, cycles(next));
+        }
+        if (work && due > now) {
+            // New work in the meantime may come earlier than `due`: it wakes the clock too,
+            // and the wait is measured again.
+            sc_core::wait(due - now, e->ev | *activity);
+            if (e->ev.triggered())
+                return 1;
+            if (sc_core::sc_time_stamp() >= due)
+                return 0;
+            continue;
+        }
+        // Nothing due later: whatever runs in this cycle either makes more work (and wakes
+        // the clock through `activity`) or lets the run end here.
+        sc_core::wait(e->ev | *activity);
+        if (e->ev.triggered())
+            return 1;
+    }
 }
 
 extern "C" void cs_exec_activity(void)

@@ -158,6 +158,53 @@ START_TEST(clocks_keep_no_run_alive)
 }
 END_TEST
 
+/* The machine's last work is a thread's long timed wait cut short at cycle 1000 by the echo
+ * machine's last activation: a clock that counted on the deadline wakes with the thread and
+ * does not carry the run past cycle 1000. */
+struct waiter {
+    cs_event *ev;
+    int notified;
+};
+
+static void long_waiter(void *arg)
+{
+    struct waiter *w = arg;
+    w->notified = cs_thread_wait(w->ev, 1000000);
+}
+
+static void wake_waiter(void *arg)
+{
+    cs_event_notify(((struct waiter *)arg)->ev);
+}
+
+START_TEST(clock_follows_a_deadline_cut_short)
+{
+    struct cs_platform *p = NULL;
+    struct cs_machine *m = NULL;
+    cs_error err = {0};
+    ck_assert_msg(cs_platform_load(DATA("echo.xml"), NULL, &p, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_machine_build(p, fams, 1, NULL, &m, &err) == 0, "%s", err.msg);
+    static struct waiter w;
+    w.ev = cs_event_new();
+    cs_thread_spawn("waiter", long_waiter, &w);
+    cs_sched_after(m->sched, 1000, wake_waiter, &w);
+    static struct clock c;
+    c = (struct clock){m, cs_event_new(), 64, 0, 0, 0};
+    cs_thread_spawn("clock", clock_thread, &c);
+    struct cs_run_opts o = {0};
+    struct cs_run_summary s;
+    ck_assert_msg(cs_sc_run(m, &o, &s, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(w.notified, 1);
+    ck_assert(s.idle);
+    ck_assert_uint_eq(s.sim_cycles, 1000);
+    ck_assert_uint_eq(c.last, 1000);
+    cs_event_free(c.ev);
+    cs_event_free(w.ev);
+    cs_machine_free(m);
+    cs_platform_free(p);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("sc-run");
@@ -166,6 +213,7 @@ static Suite *suite(void)
     tcase_add_test(tc, time_limit_stops_the_run);
     tcase_add_test(tc, same_platform_same_trace);
     tcase_add_test(tc, clocks_keep_no_run_alive);
+    tcase_add_test(tc, clock_follows_a_deadline_cut_short);
     suite_add_tcase(s, tc);
     return s;
 }
