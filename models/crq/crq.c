@@ -484,6 +484,10 @@ static void rtl_thread(void *arg)
 {
     struct crq_adapter *a = arg;
     for (;;) {
+        if (!a->rtl) { /* the adapter went back to the C model before the run */
+            a->rtl_thread = NULL;
+            return;
+        }
         if (!a->rtl_waiting) {
             if (a->rtl_clock == CRQ_RTL_CLOCK_CONTINUOUS) {
                 rtl_sync(a);
