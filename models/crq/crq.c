@@ -13,11 +13,6 @@
 #define CRQ_MAX_QUEUE (256u << 20) /* 256 MiB, as QEMU's limit */
 #define CRQ_MAX_RDMA  (16u << 20)
 
-/* Cycles the RTL engine runs ahead of simulated time before its thread waits for time to catch
- * up (temporal decoupling, DESIGN.md §7). Below an enqueue's 13-21 cycles at the default memory
- * latency, so that a command crosses quantum boundaries as a longer one would. */
-#define CRQ_RTL_QUANTUM 16
-
 /* The queue mechanics of one adapter: the hcall layer decides (state, argument checks), these
  * touch the partition's ring. One implementation in plain C, one driving the RTL engine. */
 struct crq_queue_ops {
@@ -78,6 +73,11 @@ struct crq_adapter {
     cs_event *rtl_wake;
     int rtl_waiting;       /* a posted element waits for the engine's response */
     uint64_t rtl_cmd_from; /* engine cycle of the offer, to tell a stuck engine */
+    enum crq_rtl_clock rtl_clock;
+    /* Cycles the engine's thread runs before it waits for simulated time (temporal
+     * decoupling, DESIGN.md §7). The default is below an enqueue's 13-21 cycles at the default
+     * memory latency, so that a command crosses quantum boundaries as a longer one would. */
+    uint32_t rtl_quantum;
 };
 
 struct crq_facility {
@@ -154,6 +154,8 @@ int crq_adapter_add(struct crq_facility *f, const char *name, uint32_t unit, uin
     a->ops = ops;
     a->ctx = ctx;
     a->q = &c_queue;
+    a->rtl_clock = CRQ_RTL_CLOCK_CONTINUOUS;
+    a->rtl_quantum = CRQ_RTL_QUANTUM_DEFAULT;
     if (cs_tap_add_channel(&f->m->tap, name, "crq", &a->channel, err) < 0) {
         free(a);
         return -1;
@@ -408,14 +410,15 @@ static uint64_t rtl_local(const struct crq_adapter *a)
     return (uint64_t)((int64_t)crq_rtl_cycle(a->rtl) + a->rtl_off);
 }
 
-/* Bring the engine's clock up to simulated time before anything touches its ports. An idle
- * engine is not clocked (nothing would change): its clock is gated and only time goes on. */
+/* Bring the engine's clock up to simulated time before anything touches its ports. A
+ * continuous clock runs every cycle; an on-demand clock is gated while the engine is idle (no
+ * edge would change anything): only time goes on. */
 static void rtl_sync(struct crq_adapter *a)
 {
     uint64_t t = now(a), local = rtl_local(a);
     if (local >= t)
         return;
-    if (crq_rtl_idle(a->rtl))
+    if (a->rtl_clock == CRQ_RTL_CLOCK_ON_DEMAND && crq_rtl_idle(a->rtl))
         crq_rtl_skip(a->rtl, t - local);
     else
         crq_rtl_step(a->rtl, t - local);
@@ -471,19 +474,31 @@ static void rtl_reg_write(struct crq_adapter *a, unsigned reg, uint64_t value)
 }
 
 /* The engine's clock: an SC_THREAD (through cs_exec) that, while an element is posted, runs
- * the model CRQ_RTL_QUANTUM cycles at a time ahead of simulated time and then waits for time to
- * catch up. With nothing posted it waits for a post and holds no pending activity, so an idle
- * machine still ends its run. */
+ * the model a quantum at a time ahead of simulated time and then waits for time to catch up.
+ * With nothing posted, a continuous clock runs the cycles of each quantum that has passed
+ * (the idle engine behind time, never ahead: a post or register access brings it up to the
+ * cycle it happens at, as on-demand) while the machine has anything else to do, and stops
+ * with it (cs_thread_wait_clock); an on-demand clock waits for a post. Either way it holds no
+ * pending activity of its own, so an idle machine still ends its run. */
 static void rtl_thread(void *arg)
 {
     struct crq_adapter *a = arg;
     for (;;) {
+        if (!a->rtl) { /* the adapter went back to the C model before the run */
+            a->rtl_thread = NULL;
+            return;
+        }
         if (!a->rtl_waiting) {
-            cs_thread_wait(a->rtl_wake, 0);
+            if (a->rtl_clock == CRQ_RTL_CLOCK_CONTINUOUS) {
+                rtl_sync(a);
+                cs_thread_wait_clock(a->rtl_wake, a->rtl_quantum);
+            } else {
+                cs_thread_wait(a->rtl_wake, 0);
+            }
             continue;
         }
         rtl_sync(a);
-        crq_rtl_run(a->rtl, CRQ_RTL_QUANTUM);
+        crq_rtl_run(a->rtl, a->rtl_quantum);
         if (!rtl_collect(a) &&
             crq_rtl_cycle(a->rtl) - a->rtl_cmd_from > crq_rtl_cycle_limit(a->rtl)) {
             crq_rtl_abandon(a->rtl); /* stuck: the element is dropped, not lost silently */
@@ -507,6 +522,12 @@ static void rtl_land(struct crq_adapter *a)
     crq_rtl_hold_writes(a->rtl, 0);
 }
 
+static void rtl_start(struct crq_adapter *a)
+{
+    if (!a->rtl_thread) /* SystemC names allow no dots: the adapter's name cannot be used */
+        a->rtl_thread = cs_thread_spawn("crq_engine", rtl_thread, a);
+}
+
 /* Hand the element to the running engine through its command port. */
 static void rtl_post(struct crq_adapter *a)
 {
@@ -518,8 +539,7 @@ static void rtl_post(struct crq_adapter *a)
     crq_rtl_offer(a->rtl, a->post.elem);
     a->rtl_cmd_from = crq_rtl_cycle(a->rtl);
     a->rtl_waiting = 1;
-    if (!a->rtl_thread) /* SystemC names allow no dots: the adapter's name cannot be used */
-        a->rtl_thread = cs_thread_spawn("crq_engine", rtl_thread, a);
+    rtl_start(a);
     cs_event_notify(a->rtl_wake);
 }
 
@@ -648,6 +668,32 @@ uint64_t crq_adapter_busy_until(const struct crq_adapter *a)
 enum crq_engine crq_adapter_engine(const struct crq_adapter *a)
 {
     return a->q == &rtl_queue ? CRQ_ENGINE_RTL : CRQ_ENGINE_C;
+}
+
+int crq_adapter_rtl_clocked(const struct crq_adapter *a, uint64_t *cycle, uint64_t *edges,
+                            uint64_t *gated)
+{
+    if (a->q != &rtl_queue)
+        return -1;
+    *cycle = rtl_local(a);
+    *edges = crq_rtl_edges(a->rtl);
+    *gated = crq_rtl_cycle(a->rtl) - *edges;
+    return 0;
+}
+
+int crq_adapter_set_rtl_clock(struct crq_adapter *a, enum crq_rtl_clock mode, uint32_t quantum,
+                              cs_error *err)
+{
+    if (a->state != CRQ_Q_FREE)
+        return cs_error_set(err, "%s: the RTL clock can change only while no queue is registered",
+                            a->name);
+    if (!quantum)
+        return cs_error_set(err, "%s: the RTL clock's quantum must be at least 1 cycle", a->name);
+    a->rtl_clock = mode;
+    a->rtl_quantum = quantum;
+    if (a->q == &rtl_queue && mode == CRQ_RTL_CLOCK_CONTINUOUS)
+        rtl_start(a);
+    return 0;
 }
 
 int crq_adapter_wave_open(struct crq_adapter *a, const char *path, cs_error *err)

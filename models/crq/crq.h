@@ -92,6 +92,22 @@ enum crq_engine { CRQ_ENGINE_C, CRQ_ENGINE_RTL };
 int crq_adapter_set_engine(struct crq_adapter *a, enum crq_engine engine, cs_error *err);
 
 enum crq_engine crq_adapter_engine(const struct crq_adapter *a);
+
+/* How the RTL engine's clock runs (docs/rtl.md, "Clocking"): every cycle of simulated time
+ * while the machine is active, as hardware's does (the default), or only while the engine has
+ * work, idle stretches skipped (the fast mode). Both give the same trace. */
+enum crq_rtl_clock { CRQ_RTL_CLOCK_CONTINUOUS, CRQ_RTL_CLOCK_ON_DEMAND };
+#define CRQ_RTL_QUANTUM_DEFAULT 16u
+
+/* Choose the clock mode and the quantum (cycles the engine's thread runs before it waits for
+ * simulated time, >= 1); for a machine run under SystemC (a continuous clock's thread is
+ * started here, if the adapter has the RTL engine). Only while no queue is registered. */
+int crq_adapter_set_rtl_clock(struct crq_adapter *a, enum crq_rtl_clock mode, uint32_t quantum,
+                              cs_error *err);
+/* The RTL engine's clock so far: the platform cycle it has reached, the edges evaluated and
+ * the cycles gated (let pass without an edge). -1 without an RTL engine. */
+int crq_adapter_rtl_clocked(const struct crq_adapter *a, uint64_t *cycle, uint64_t *edges,
+                            uint64_t *gated);
 /* The cycle from which the queue side is free again, after the reclaim passes and posted
  * elements so far (on the RTL engine: its clock, which may run ahead of simulated time). */
 uint64_t crq_adapter_busy_until(const struct crq_adapter *a);

@@ -190,6 +190,16 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
         rc = cs_error_set(err, "%s: engine='%s': expected c or rtl", dev->where, engine_attr);
     enum crq_engine engine =
         engine_attr && strcmp(engine_attr, "rtl") == 0 ? CRQ_ENGINE_RTL : CRQ_ENGINE_C;
+    const char *clock_attr = cs_device_attr(dev, "rtl-clock");
+    if (!rc && clock_attr && strcmp(clock_attr, "continuous") != 0 &&
+        strcmp(clock_attr, "on-demand") != 0)
+        rc = cs_error_set(err, "%s: rtl-clock='%s': expected continuous or on-demand", dev->where,
+                          clock_attr);
+    enum crq_rtl_clock rtl_clock = clock_attr && strcmp(clock_attr, "on-demand") == 0
+                                       ? CRQ_RTL_CLOCK_ON_DEMAND
+                                       : CRQ_RTL_CLOCK_CONTINUOUS;
+    rc |= rc ? 0 : attr_u64(dev, "rtl-quantum", CRQ_RTL_QUANTUM_DEFAULT, 1, 1u << 20, &v, err);
+    uint32_t rtl_quantum = (uint32_t)v;
     if (!rc && d->app.size > cfg.mtu)
         rc = cs_error_set(err, "%s: size %u exceeds the mtu %u", dev->where, d->app.size, cfg.mtu);
     if (rc) {
@@ -220,7 +230,8 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
             cs_error_prefix(err, "%s", dev->where);
             return -1;
         }
-        if (crq_adapter_set_engine(vmc_hv_adapter(d->hv), engine, err) < 0) {
+        if (crq_adapter_set_engine(vmc_hv_adapter(d->hv), engine, err) < 0 ||
+            crq_adapter_set_rtl_clock(vmc_hv_adapter(d->hv), rtl_clock, rtl_quantum, err) < 0) {
             cs_error_prefix(err, "%s", dev->where);
             return -1;
         }

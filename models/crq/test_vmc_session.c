@@ -4,6 +4,7 @@
  * over that trace must reach the same verdicts. Faulty hypervisor scripts are caught by rule
  * ID; the driver's own bugs by the kernel shim. */
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,6 +46,8 @@ struct outcome {
     uint64_t protocol_findings;
     struct verdicts live, offline;
     struct cs_run_summary run;
+    int rtl; /* the RTL engine's clock: the platform cycle it reached, edges evaluated, gated */
+    uint64_t rtl_cycle, rtl_edges, rtl_gated;
 };
 
 static void collect(void *ctx, const struct cs_finding *f)
@@ -79,6 +82,8 @@ static int run_scenario_until(const char *platform, const char *trace_dir, uint6
     cs_monitor_finish_live(m, hub);
     o->protocol_findings = m->protocol_findings;
     o->dev = *devs[0];
+    o->rtl = crq_adapter_rtl_clocked(vmc_hv_adapter(devs[0]->hv), &o->rtl_cycle, &o->rtl_edges,
+                                     &o->rtl_gated) == 0;
     vmc_hv_stats(devs[0]->hv, &o->hv);
     ks_kernel_stats(devs[0]->kernel, &o->ks);
     size_t n;
@@ -266,14 +271,15 @@ static int same_bytes(const struct cs_trace_event *e, const uint8_t *x, const ui
     return 1;
 }
 
-static void compare_engines(const char *name, uint64_t received)
+/* rtl: the RTL platform's suffix after vmc-NAME ("-rtl": the default clock, continuous). */
+static void compare_engines(const char *name, const char *rtl, uint64_t received)
 {
     char cdir[512], rdir[512], cplat[512], rplat[512], tag[64];
     snprintf(cplat, sizeof(cplat), "%s/vmc-%s.xml", TESTDATA_DIR, name);
-    snprintf(rplat, sizeof(rplat), "%s/vmc-%s-rtl.xml", TESTDATA_DIR, name);
+    snprintf(rplat, sizeof(rplat), "%s/vmc-%s%s.xml", TESTDATA_DIR, name, rtl);
     snprintf(tag, sizeof(tag), "vmc-%s-c", name);
     cs_test_tmpdir(cdir, sizeof(cdir), tag);
-    snprintf(tag, sizeof(tag), "vmc-%s-rtl", name);
+    snprintf(tag, sizeof(tag), "vmc-%s%s", name, rtl);
     cs_test_tmpdir(rdir, sizeof(rdir), tag);
     fflush(stdout);
     pid_t pid = fork();
@@ -329,34 +335,116 @@ static void compare_engines(const char *name, uint64_t received)
     free(r);
 }
 
-/* The RTL engine is clocked by a thread of its own while an element is in flight; with none, the
- * thread waits without pending activity, so a run without a time limit ends when the machine
- * has nothing left to do, as on the C model. */
+/* The RTL engine is clocked by a thread of its own; it holds no pending activity of its own,
+ * so a run without a time limit ends when the machine has nothing left to do, at the same
+ * cycle as on the C model, in both clock modes. Continuous (loop 0): every cycle up to the
+ * machine's last work is an evaluated edge. On demand (loop 1): only those of the elements'
+ * operations and register accesses, the rest gated. */
 START_TEST(rtl_engine_thread_lets_the_run_go_idle)
 {
-    char plat[512], dir[512];
-    snprintf(plat, sizeof(plat), "%s/vmc-session-rtl.xml", TESTDATA_DIR);
-    cs_test_tmpdir(dir, sizeof(dir), "vmc-session-rtl-idle");
+    static const char *const plats[] = {"vmc-session-rtl", "vmc-session-rtl-on-demand"};
+    char plat[512], cplat[512], dir[512], cdir[512];
+    snprintf(plat, sizeof(plat), "%s/%s.xml", TESTDATA_DIR, plats[_i]);
+    snprintf(cplat, sizeof(cplat), "%s/vmc-session.xml", TESTDATA_DIR);
+    cs_test_tmpdir(dir, sizeof(dir), plats[_i]);
+    cs_test_tmpdir(cdir, sizeof(cdir), "vmc-session-c-idle");
+    fflush(stdout);
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    pid_t pid = fork(); /* SystemC runs one simulation per process */
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        static struct outcome oc;
+        cs_error err = {0};
+        int rc = run_scenario_until(cplat, cdir, 0, &oc, &err);
+        uint64_t end = rc == 0 && oc.run.idle ? oc.run.sim_ns : 0;
+        _exit(write(fds[1], &end, sizeof(end)) == (ssize_t)sizeof(end) ? 0 : 1);
+    }
+    close(fds[1]);
+    uint64_t c_end = 0;
+    ck_assert_int_eq(read(fds[0], &c_end, sizeof(c_end)), (ssize_t)sizeof(c_end));
+    close(fds[0]);
+    int st;
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert_uint_gt(c_end, 0);
+
     static struct outcome o;
     cs_error err = {0};
     ck_assert_msg(run_scenario_until(plat, dir, 0, &o, &err) == 0, "%s", err.msg);
     ck_assert(o.dev.result.done);
     ck_assert_uint_eq(o.dev.result.received, 16);
     ck_assert_int_eq(o.run.idle, 1);
-    ck_assert_uint_lt(o.run.sim_ns, 2000000000ull);
+    ck_assert_uint_eq(o.run.sim_ns, c_end); /* the clock did not outlive the machine's work */
     ck_assert_uint_eq(o.protocol_findings, 0);
+    ck_assert(o.rtl);
+    uint64_t end = o.run.sim_ns; /* 1 GHz: a cycle a nanosecond */
+    printf("%s: engine at cycle %llu of %llu, %llu edges evaluated, %llu gated\n", plats[_i],
+           (unsigned long long)o.rtl_cycle, (unsigned long long)end,
+           (unsigned long long)o.rtl_edges, (unsigned long long)o.rtl_gated);
+    if (_i == 0) {
+        /* no edge gated, and the clock ran until the machine's end, within its last quantum */
+        ck_assert_uint_eq(o.rtl_gated, 0);
+        ck_assert_uint_ge(o.rtl_cycle + CRQ_RTL_QUANTUM_DEFAULT, end);
+    } else {
+        ck_assert_uint_lt(o.rtl_edges * 10, end);
+        ck_assert_uint_gt(o.rtl_gated, 0);
+    }
+}
+END_TEST
+
+/* rtl-clock and rtl-quantum: a wrong value is refused with the device, the attribute and the
+ * value named. */
+START_TEST(rtl_clock_attributes_checked)
+{
+    static const struct {
+        const char *attrs, *msg;
+    } bad[] = {
+        {"rtl-clock='sometimes'", "rtl-clock='sometimes': expected continuous or on-demand"},
+        {"rtl-quantum='0'", "rtl-quantum='0' is not a number in [1, 1048576]"},
+        {"rtl-quantum='16x'", "rtl-quantum='16x' is not a number"},
+    };
+    char dir[512], path[600];
+    cs_test_tmpdir(dir, sizeof(dir), "vmc-rtl-clock-attrs");
+    snprintf(path, sizeof(path), "%s/plat.xml", dir);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        FILE *fp = fopen(path, "w");
+        ck_assert_ptr_nonnull(fp);
+        fprintf(fp,
+                "<domain type='test'><name>lpar</name><memory unit='MiB'>64</memory>"
+                "<os><type arch='ppc64' machine='pseries'>hvm</type></os><metadata>"
+                "<chansim:platform xmlns:chansim='urn:chansim:platform:1'>"
+                "<chansim:vio model='ibmvmc' engine='rtl' %s reg='0x30000002'/>"
+                "</chansim:platform></metadata></domain>\n",
+                bad[i].attrs);
+        fclose(fp);
+        const struct cs_family *fams[] = {&crq_family};
+        struct cs_platform *p = NULL;
+        struct cs_machine *m = NULL;
+        cs_error err = {0};
+        ck_assert_msg(cs_platform_load(path, NULL, &p, &err) == 0, "%s", err.msg);
+        ck_assert_int_lt(cs_machine_build(p, fams, 1, NULL, &m, &err), 0);
+        ck_assert_ptr_null(m);
+        ck_assert_msg(strstr(err.msg, bad[i].msg) && strstr(err.msg, "<vio>"), "%s", err.msg);
+        cs_platform_free(p);
+    }
 }
 END_TEST
 
 START_TEST(rtl_engine_trace_equals_c_model)
 {
-    compare_engines("session", 16);
+    compare_engines("session", "-rtl", 16);
+}
+END_TEST
+
+START_TEST(rtl_engine_on_demand_trace_equals_c_model)
+{
+    compare_engines("session", "-rtl-on-demand", 16);
 }
 END_TEST
 
 START_TEST(rtl_engine_reverse_time_equals_c_model)
 {
-    compare_engines("reverse", 24);
+    compare_engines("reverse", "-rtl", 24);
 }
 END_TEST
 
@@ -402,7 +490,9 @@ static Suite *suite(void)
     tcase_add_test(ok, reverse_hmc_three_sessions);
     tcase_add_test(ok, hypervisor_restarts_under_the_driver);
     tcase_add_test(ok, rtl_engine_trace_equals_c_model);
-    tcase_add_test(ok, rtl_engine_thread_lets_the_run_go_idle);
+    tcase_add_loop_test(ok, rtl_engine_thread_lets_the_run_go_idle, 0, 2);
+    tcase_add_test(ok, rtl_engine_on_demand_trace_equals_c_model);
+    tcase_add_test(ok, rtl_clock_attributes_checked);
     tcase_add_test(ok, rtl_engine_reverse_time_equals_c_model);
     suite_add_tcase(s, ok);
     TCase *bad = tcase_create("faulty hypervisor");

@@ -20,6 +20,7 @@ struct crq_rtl {
     uint64_t size = 0;
     unsigned latency = 1;
     uint64_t cycle = 0;
+    uint64_t edges = 0; // evaluated: cycle minus the gated ones (crq_rtl_skip)
     // the one outstanding memory response
     bool pend = false;
     unsigned pend_left = 0;
@@ -117,6 +118,7 @@ void tick(crq_rtl *e)
     t->clk = 1;
     t->eval();
     e->cycle++;
+    e->edges++;
     e->ctx->timeInc(1);
     if (rsp)
         e->pend = false;
@@ -335,6 +337,11 @@ void crq_rtl_skip(struct crq_rtl *e, uint64_t cycles)
     // waveform shows the gap).
     e->cycle += cycles;
     e->ctx->timeInc(2 * cycles);
+}
+
+uint64_t crq_rtl_edges(const struct crq_rtl *e)
+{
+    return e->edges;
 }
 
 uint64_t crq_rtl_cycle_limit(struct crq_rtl *e)

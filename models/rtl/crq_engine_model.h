@@ -107,6 +107,8 @@ int crq_rtl_idle(const struct crq_rtl *e);
 /* Let `cycles` pass without clocking (only while idle, when no edge changes anything): the
  * clock is gated, time and the cycle count go on. */
 void crq_rtl_skip(struct crq_rtl *e, uint64_t cycles);
+/* Clock edges evaluated: crq_rtl_cycle() minus the cycles let pass by crq_rtl_skip(). */
+uint64_t crq_rtl_edges(const struct crq_rtl *e);
 
 /* Take back consumed slots without enqueuing; returns the outstanding count after. */
 uint32_t crq_rtl_reclaim(struct crq_rtl *e, uint64_t *cycles);

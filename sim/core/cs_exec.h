@@ -53,6 +53,18 @@ void cs_thread_sleep(uint64_t cycles);
 void cs_thread_join(cs_thread *t);
 int cs_thread_ended(const cs_thread *t);
 
+/* cs_thread_wait() for a free-running clock (an RTL engine's) between its quanta: the wait ends
+ * at `timeout` cycles, when e is notified, or earlier at the next thing the rest of the machine
+ * is due to do (an activation, a thread's timed wait), so that a clock's wake-up never lies
+ * beyond the machine's last work. With nothing else due (everything left waits for an event,
+ * or runs in this cycle) it waits for e or for such work to appear: the clock alone keeps no
+ * run from ending idle, and two clocks do not keep each other going. 1 when notified. */
+int cs_thread_wait_clock(cs_event *e, uint64_t timeout);
+
+/* For the dispatcher of the activation queue: an activation was queued (a stopped clock may
+ * have to run again). */
+void cs_exec_activity(void);
+
 cs_event *cs_event_new(void);
 void cs_event_free(cs_event *e);
 /* Wake every thread waiting on e; they run later in the same simulated cycle. A notification

@@ -1,6 +1,8 @@
 // The execution layer (cs_exec.h) on SystemC: threads are dynamically spawned SC_THREADs,
 // events are sc_events, simulated time comes from the machine's cycle clock.
+#include <algorithm>
 #include <memory>
+#include <set>
 #include <string>
 
 #define SC_INCLUDE_DYNAMIC_PROCESSES
@@ -31,6 +33,14 @@ namespace
 {
 
 uint64_t clock_hz = 1000000000;
+struct cs_sched *bound_sched = nullptr;
+// When the threads other than clocks in a timed wait (cs_thread_sleep, cs_thread_wait with a
+// timeout) are due: SystemC cannot tell a clock's pending wake-up from anyone else's, so the
+// others are kept here (see cs_thread_wait_clock).
+std::multiset<sc_core::sc_time> deadlines;
+// Notified when new work appears for the clocks waiting for some (created on first use:
+// an sc_event needs the simulation context).
+sc_core::sc_event *activity = nullptr;
 cs_thread *running = nullptr; // the thread whose code runs now
 
 void set_running(cs_thread *t)
@@ -59,6 +69,23 @@ struct resume_guard {
     }
 };
 
+struct timed_wait {
+    std::multiset<sc_core::sc_time>::iterator at;
+    explicit timed_wait(const sc_core::sc_time &d)
+    {
+        at = deadlines.insert(sc_core::sc_time_stamp() + d);
+        if (activity)
+            activity->notify(sc_core::SC_ZERO_TIME);
+    }
+    ~timed_wait()
+    {
+        // Left early (notified) or not, a deadline the clocks may have counted on is gone.
+        deadlines.erase(at);
+        if (activity)
+            activity->notify(sc_core::SC_ZERO_TIME);
+    }
+};
+
 void body(cs_thread *t)
 {
     set_running(t);
@@ -72,7 +99,7 @@ void body(cs_thread *t)
 
 extern "C" void cs_exec_bind(struct cs_sched *sched, uint64_t hz)
 {
-    (void)sched;
+    bound_sched = sched;
     clock_hz = hz ? hz : 1;
 }
 
@@ -111,6 +138,19 @@ extern "C" void cs_thread_set_data(cs_thread *t, void *data)
         cs_exec_running_data = data;
 }
 
+namespace
+{
+
+int wait_for(cs_event *e, uint64_t timeout)
+{
+    sc_core::sc_time start = sc_core::sc_time_stamp();
+    sc_core::wait(cycles(timeout), e->ev);
+    // Both at once counts as notified: the waker's work is visible.
+    return sc_core::sc_time_stamp() - start < cycles(timeout) || e->ev.triggered();
+}
+
+} // namespace
+
 extern "C" int cs_thread_wait(cs_event *e, uint64_t timeout)
 {
     resume_guard g(running);
@@ -118,15 +158,60 @@ extern "C" int cs_thread_wait(cs_event *e, uint64_t timeout)
         sc_core::wait(e->ev);
         return 1;
     }
-    sc_core::sc_time start = sc_core::sc_time_stamp();
-    sc_core::wait(cycles(timeout), e->ev);
-    // Both at once counts as notified: the waker's work is visible.
-    return sc_core::sc_time_stamp() - start < cycles(timeout) || e->ev.triggered();
+    timed_wait tw(cycles(timeout));
+    return wait_for(e, timeout);
+}
+
+extern "C" int cs_thread_wait_clock(cs_event *e, uint64_t timeout)
+{
+    if (!timeout)
+        return cs_thread_wait(e, 0);
+    resume_guard g(running);
+    if (!activity)
+        activity = new sc_core::sc_event;
+    const sc_core::sc_time end = sc_core::sc_time_stamp() + cycles(timeout);
+    for (;;) {
+        sc_core::sc_time now = sc_core::sc_time_stamp(), due = end;
+        if (now >= end)
+            return 0;
+        bool work = false;
+        if (!deadlines.empty()) {
+            work = true;
+            due = std::min(due, *deadlines.begin());
+        }
+        uint64_t next;
+        if (bound_sched && cs_sched_next(bound_sched, &next)) {
+            work = true;
+            due = std::min(due, cycles(next));
+        }
+        if (work && due > now) {
+            // New work in the meantime may come earlier than `due`: it wakes the clock too,
+            // and the wait is measured again.
+            sc_core::wait(due - now, e->ev | *activity);
+            if (e->ev.triggered())
+                return 1;
+            if (sc_core::sc_time_stamp() >= due)
+                return 0;
+            continue;
+        }
+        // Nothing due later: whatever runs in this cycle either makes more work (and wakes
+        // the clock through `activity`) or lets the run end here.
+        sc_core::wait(e->ev | *activity);
+        if (e->ev.triggered())
+            return 1;
+    }
+}
+
+extern "C" void cs_exec_activity(void)
+{
+    if (activity)
+        activity->notify(sc_core::SC_ZERO_TIME);
 }
 
 extern "C" void cs_thread_sleep(uint64_t n)
 {
     resume_guard g(running);
+    timed_wait tw(cycles(n));
     sc_core::wait(cycles(n));
 }
 

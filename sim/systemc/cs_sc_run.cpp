@@ -94,6 +94,7 @@ class cs_sc_top : public sc_core::sc_module
         uint64_t next;
         if (!cs_sched_next(m_->sched, &next))
             return;
+        cs_exec_activity();
         sc_core::sc_time t = at_cycle(next), now = sc_core::sc_time_stamp();
         wake_.notify(t > now ? t - now : sc_core::SC_ZERO_TIME);
     }

@@ -1,8 +1,10 @@
 /* Running a machine under SystemC: activations happen at their cycle in simulated time, a
- * time limit stops the run, and the same platform gives a bit-identical trace twice. */
+ * time limit stops the run, the same platform gives a bit-identical trace twice, and clock
+ * threads do not keep a run from ending. */
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "cs_exec.h"
 #include "cs_machine.h"
 #include "cs_sc_run.h"
 #include "cs_test.h"
@@ -108,6 +110,101 @@ START_TEST(same_platform_same_trace)
 }
 END_TEST
 
+/* Free-running clocks (cs_thread_wait_clock) beside the echo machine: they tick every quantum
+ * and at the machine's own work, never beyond it, so the run still ends idle at the machine's
+ * last activation, and two clocks do not keep each other going. */
+struct clock {
+    struct cs_machine *m;
+    cs_event *ev;
+    uint64_t quantum, wakes, last, notified;
+};
+
+static void clock_thread(void *arg)
+{
+    struct clock *c = arg;
+    for (;;) {
+        c->notified += (uint64_t)cs_thread_wait_clock(c->ev, c->quantum);
+        c->wakes++;
+        c->last = cs_sched_now(c->m->sched);
+    }
+}
+
+START_TEST(clocks_keep_no_run_alive)
+{
+    struct cs_platform *p = NULL;
+    struct cs_machine *m = NULL;
+    cs_error err = {0};
+    ck_assert_msg(cs_platform_load(DATA("echo.xml"), NULL, &p, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_machine_build(p, fams, 1, NULL, &m, &err) == 0, "%s", err.msg);
+    static struct clock c[2];
+    for (int i = 0; i < 2; i++) {
+        c[i] = (struct clock){m, cs_event_new(), i ? 64 : 100, 0, 0, 0};
+        cs_thread_spawn("clock", clock_thread, &c[i]);
+    }
+    struct cs_run_opts o = {0};
+    struct cs_run_summary s;
+    ck_assert_msg(cs_sc_run(m, &o, &s, &err) == 0, "%s", err.msg);
+    ck_assert(s.idle);
+    ck_assert_uint_eq(s.sim_cycles, 1000); /* as without clocks */
+    for (int i = 0; i < 2; i++) {
+        /* a tick every quantum at least, the last at the machine's last activation */
+        ck_assert_uint_ge(c[i].wakes, 1000 / c[i].quantum);
+        ck_assert_uint_eq(c[i].last, 1000);
+        ck_assert_uint_eq(c[i].notified, 0);
+        cs_event_free(c[i].ev);
+    }
+    cs_machine_free(m);
+    cs_platform_free(p);
+}
+END_TEST
+
+/* The machine's last work is a thread's long timed wait cut short at cycle 1000 by the echo
+ * machine's last activation: a clock that counted on the deadline wakes with the thread and
+ * does not carry the run past cycle 1000. */
+struct waiter {
+    cs_event *ev;
+    int notified;
+};
+
+static void long_waiter(void *arg)
+{
+    struct waiter *w = arg;
+    w->notified = cs_thread_wait(w->ev, 1000000);
+}
+
+static void wake_waiter(void *arg)
+{
+    cs_event_notify(((struct waiter *)arg)->ev);
+}
+
+START_TEST(clock_follows_a_deadline_cut_short)
+{
+    struct cs_platform *p = NULL;
+    struct cs_machine *m = NULL;
+    cs_error err = {0};
+    ck_assert_msg(cs_platform_load(DATA("echo.xml"), NULL, &p, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_machine_build(p, fams, 1, NULL, &m, &err) == 0, "%s", err.msg);
+    static struct waiter w;
+    w.ev = cs_event_new();
+    cs_thread_spawn("waiter", long_waiter, &w);
+    cs_sched_after(m->sched, 1000, wake_waiter, &w);
+    static struct clock c;
+    c = (struct clock){m, cs_event_new(), 64, 0, 0, 0};
+    cs_thread_spawn("clock", clock_thread, &c);
+    struct cs_run_opts o = {0};
+    struct cs_run_summary s;
+    ck_assert_msg(cs_sc_run(m, &o, &s, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(w.notified, 1);
+    ck_assert(s.idle);
+    ck_assert_uint_eq(s.sim_cycles, 1000);
+    ck_assert_uint_eq(c.last, 1000);
+    cs_event_free(c.ev);
+    cs_event_free(w.ev);
+    cs_machine_free(m);
+    cs_platform_free(p);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("sc-run");
@@ -115,6 +212,8 @@ static Suite *suite(void)
     tcase_add_test(tc, runs_until_idle_in_simulated_time);
     tcase_add_test(tc, time_limit_stops_the_run);
     tcase_add_test(tc, same_platform_same_trace);
+    tcase_add_test(tc, clocks_keep_no_run_alive);
+    tcase_add_test(tc, clock_follows_a_deadline_cut_short);
     suite_add_tcase(s, tc);
     return s;
 }
