@@ -48,15 +48,19 @@ static inline void visor_put16(uint8_t *p, uint16_t v)
     p[0] = (uint8_t)v;
     p[1] = (uint8_t)(v >> 8);
 }
+/* Spelled out byte by byte (no loop) so that the compiler merges them into one store: these
+ * sit on the per-signal path. */
 static inline void visor_put32(uint8_t *p, uint32_t v)
 {
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
 }
 static inline void visor_put64(uint8_t *p, uint64_t v)
 {
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
+    visor_put32(p, (uint32_t)v);
+    visor_put32(p + 4, (uint32_t)(v >> 32));
 }
 
 /* ---- struct channel_header (128 bytes, spec §2.1) ---- */
