@@ -489,6 +489,13 @@ int visor_channel_remove(struct visor_channel *ch, unsigned qi, void *msg, cs_er
     return VISOR_OK;
 }
 
+int visor_channel_wants_ints(const struct visor_channel *ch)
+{
+    uint64_t f = visor_le64(ch->base + VISOR_CH_FEATURES);
+    return !ch->header_broken && (f & VISOR_FEAT_DRIVER_ENABLES_INTS) &&
+           !(f & VISOR_FEAT_DRIVER_DISABLES_INTS);
+}
+
 uint32_t visor_channel_pending(const struct visor_channel *ch, unsigned qi)
 {
     if (qi >= ch->nqueues || visor_channel_broken(ch, qi))

@@ -98,6 +98,9 @@ static inline void visor_put64(uint8_t *p, uint64_t v)
 #define VISOR_FEAT_IOVM_OK_DISABLE_INTS (1ull << 4)
 #define VISOR_FEAT_DRIVER_DISABLES_INTS (1ull << 5)
 #define VISOR_FEAT_ENHANCED_RCVBUF      (1ull << 6)
+/* intr.recv_irq_handle of a DEVICE_CREATE that offers an interrupt (any non-zero value: the
+ * guest only tests it); intr.recv_irq_vector carries the line */
+#define VISOR_IRQ_HANDLE 1ull
 #define VISOR_FEAT_GUEST_WRITABLE                                                                  \
     (VISOR_FEAT_ENABLE_INTS | VISOR_FEAT_DRIVER_ENABLES_INTS | VISOR_FEAT_IS_POLLING |             \
      VISOR_FEAT_IOVM_OK_DISABLE_INTS | VISOR_FEAT_DRIVER_DISABLES_INTS |                           \
