@@ -742,9 +742,11 @@ static void poll(void *arg)
         }
         moved += (uint64_t)n;
         bytes += b;
-        if (n > 0 && (v->info.vhba || v->info.vnic))
-            maybe_interrupt(v);
     }
+    /* after every device had its turn: a vnic's poll may deliver into another vnic's queue */
+    for (unsigned i = 0; i < d->ndevs; i++)
+        if (!d->devs[i]->info.destroyed && (d->devs[i]->info.vhba || d->devs[i]->info.vnic))
+            maybe_interrupt(d->devs[i]);
     if (moved) {
         d->last_activity = now;
         d->interval = d->costs.poll_interval;
