@@ -8,6 +8,7 @@
 #include "cs_test.h"
 #include "test_visor_util.h"
 #include "visor_family.h"
+#include "visor_io.h"
 
 #define DATA(f) TESTDATA_DIR "/" f
 
@@ -43,6 +44,7 @@ static void teardown(void)
 struct double_guest {
     uint64_t cvm;
     unsigned handled[0x400];
+    uint8_t create_1_0[128]; /* the DEVICE_CREATE of bus 1 dev 0 */
 };
 
 static void guest_poll(struct cs_gmem *mem, struct double_guest *g)
@@ -51,6 +53,9 @@ static void guest_poll(struct cs_gmem *mem, struct double_guest *g)
     while (!vt_guest_remove(mem, g->cvm, VISOR_CVM_Q_EVENT, msg)) {
         uint32_t id = visor_le32(msg);
         g->handled[id & 0x3FF]++;
+        if (id == VISOR_CVM_DEVICE_CREATE && visor_le32(msg + VISOR_MSG_PACKET) == 1 &&
+            visor_le32(msg + VISOR_MSG_PACKET + 4) == 0)
+            memcpy(g->create_1_0, msg, 128);
         uint8_t ack[128] = {0};
         memcpy(ack, msg, 32);
         ck_assert_int_eq(vt_guest_insert(mem, g->cvm, VISOR_CVM_Q_ACK, ack), 0);
@@ -199,6 +204,73 @@ START_TEST(crash_and_poke_scripts_run)
 }
 END_TEST
 
+/* One READ(10) of 4 KiB by the guest end; the partition runs until idle; the answer is removed. */
+static void read_once(struct cs_gmem *mem, uint64_t gpa, uint64_t handle)
+{
+    uint8_t req[VISOR_IO_CMDRSP_SIZE] = {VISOR_CMD_SCSI}, rsp[VISOR_IO_CMDRSP_SIZE];
+    uint8_t *u = req + VISOR_U;
+    const uint8_t cdb[10] = {0x28, 0, 0, 0, 0, 0, 0, 0, 8, 0};
+    memcpy(u + VISOR_SCSI_CDB, cdb, 10);
+    visor_put64(u + VISOR_SCSI_HANDLE, handle);
+    visor_put32(u + VISOR_SCSI_BUFFLEN, 4096);
+    visor_put16(u + VISOR_SCSI_NGPI, 1);
+    visor_put64(u + VISOR_SCSI_GPI, 0x1000000);
+    visor_put64(u + VISOR_SCSI_GPI + 8, 4096);
+    visor_put32(u + VISOR_SCSI_DATA_DIR, 2);
+    ck_assert_int_eq(vt_guest_insert(mem, gpa, VISOR_IO_Q_TO_IOPART, req), 0);
+    visor_family_kick();
+    uint64_t now = 0;
+    for (int i = 0; i < 1000 && cs_sched_next(m->sched, &now); i++)
+        cs_sched_run_standalone(m->sched, now);
+    ck_assert_int_eq(vt_guest_remove(mem, gpa, VISOR_IO_Q_FROM_IOPART, rsp), 0);
+    ck_assert_uint_eq(visor_le64(rsp + VISOR_U + VISOR_SCSI_HANDLE), handle);
+}
+
+START_TEST(vhba_interrupt_follows_the_feature_bit)
+{
+    cs_error err = {0};
+    char path[600];
+    write_platform(path, sizeof(path), "x86_64",
+                   "<chansim:spar-device type='vhba' bus='1' dev='0' blocks='64'/>");
+    ck_assert_msg(build(path, &err) == 0, "%s", err.msg);
+    struct cs_domain *dom = &m->domains[0];
+    uint8_t *pb = cs_gmem_ptr(&dom->mem, 0x8000, 16);
+    visor_chipset_vmcall(visor_family_chipset(), 0x501, 0x8000, 0);
+    struct double_guest g = {.cvm = visor_le64(pb)};
+    uint64_t now = 0;
+    for (int i = 0; i < 200 && cs_sched_next(m->sched, &now); i++) {
+        cs_sched_run_standalone(m->sched, now + 500000);
+        guest_poll(&dom->mem, &g);
+    }
+    /* DEVICE_CREATE offers the line named after the device: intr.recv_irq_handle non-zero,
+     * intr.recv_irq_vector its number */
+    const uint8_t *intr = g.create_1_0 + VISOR_MSG_PACKET + 56;
+    ck_assert_uint_ne(visor_le64(intr + 8), 0);
+    unsigned line = visor_le32(intr + 16);
+    struct cs_irq_line *l = cs_irq_line_get(&dom->irqs, line);
+    ck_assert_ptr_nonnull(l);
+    ck_assert_str_eq(l->name, "visor.1.0");
+
+    struct visor_device_info d;
+    ck_assert_uint_eq(visor_devices(&d, 1), 1);
+    /* polling driver (bit clear): answers, no interrupt */
+    read_once(&dom->mem, d.gpa, 1);
+    ck_assert_uint_eq(cs_irq_line_get(&dom->irqs, line)->raised, 0);
+    /* the driver enables interrupts: one edge per answer */
+    uint8_t *feat = cs_gmem_ptr(&dom->mem, d.gpa + VISOR_CH_FEATURES, 8);
+    visor_put64(feat, VISOR_FEAT_DRIVER_ENABLES_INTS);
+    read_once(&dom->mem, d.gpa, 2);
+    ck_assert_uint_eq(cs_irq_line_get(&dom->irqs, line)->raised, 1);
+    read_once(&dom->mem, d.gpa, 3);
+    ck_assert_uint_eq(cs_irq_line_get(&dom->irqs, line)->raised, 2);
+    /* ... and disables them again */
+    visor_put64(feat, VISOR_FEAT_DRIVER_ENABLES_INTS | VISOR_FEAT_DRIVER_DISABLES_INTS);
+    read_once(&dom->mem, d.gpa, 4);
+    ck_assert_uint_eq(cs_irq_line_get(&dom->irqs, line)->raised, 2);
+    ck_assert_int_eq(d.header_faults, 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("visor_family");
@@ -207,6 +279,7 @@ static Suite *suite(void)
     tcase_add_test(t, boot_all_four_device_types);
     tcase_add_loop_test(t, bad_attributes_are_clear_errors, 0, (int)(sizeof(bad) / sizeof(bad[0])));
     tcase_add_test(t, crash_and_poke_scripts_run);
+    tcase_add_test(t, vhba_interrupt_follows_the_feature_bit);
     suite_add_tcase(s, t);
     return s;
 }

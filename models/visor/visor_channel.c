@@ -33,6 +33,7 @@ struct visor_channel {
     uint64_t signature;
     uint64_t space_offset;
     int header_broken;
+    int space_ok; /* the queue headers lie inside the channel (ch_space_offset as recorded) */
     uint8_t image[VISOR_CH_HEADER_SIZE]; /* as the firmware wrote it, for the fast check */
     uint32_t nqueues;
     struct vq q[VISOR_MAX_QUEUES];
@@ -63,6 +64,12 @@ static void geometry(struct visor_channel *ch, struct vq *q)
                      q->off + VISOR_QH_SIZE <= ch->bytes && q->sig_base <= ch->bytes &&
                      (uint64_t)q->max_slots * q->signal_size <= ch->bytes &&
                      q->off + q->sig_base + (uint64_t)q->max_slots * q->signal_size <= ch->bytes;
+}
+
+static int space_fits(const struct visor_channel *ch)
+{
+    return ch->space_offset >= VISOR_CH_HEADER_SIZE &&
+           ch->space_offset + (uint64_t)ch->nqueues * VISOR_QH_SIZE <= ch->bytes;
 }
 
 static void tap_queue(struct visor_channel *ch, unsigned qi)
@@ -166,6 +173,7 @@ int visor_channel_create(struct cs_gmem *mem, uint64_t gpa, const struct visor_c
             maxsig = q->signal_size;
     }
     memcpy(ch->image, base, VISOR_CH_HEADER_SIZE);
+    ch->space_ok = space_fits(ch);
     for (unsigned i = 0; i < d->nqueues; i++)
         memcpy(ch->q[i].image, base + ch->q[i].off, VISOR_QH_SIZE);
     ch->scratch_len = 8 + maxsig;
@@ -388,17 +396,48 @@ static void tap_signal(struct visor_channel *ch, unsigned qi, uint32_t slot, con
     cs_tap_msg(ch->tap, ch->tap_ch, dir, VISOR_K_SIGNAL, ch->scratch, 8 + n);
 }
 
+/* The per-signal check: both headers compared with what the firmware wrote (the channel
+ * header's firmware fields and the queue header's version .. features, signal_size ..
+ * max_signals), its own index where it left it and the guest's index a slot. Word compares
+ * only; anything else (a fault, a stopped queue, a geometry that does not fit) takes the full
+ * checks, which name the field. */
+static inline __attribute__((always_inline)) int fast_ok(const struct visor_channel *ch,
+                                                         unsigned qi)
+{
+    const struct vq *q = &ch->q[qi];
+    const uint8_t *b = ch->base, *ci = ch->image, *h = b + q->off, *i = q->image;
+    unsigned fw_off = q->guest_produces ? VISOR_QH_TAIL : VISOR_QH_HEAD;
+    unsigned guest_off = q->guest_produces ? VISOR_QH_HEAD : VISOR_QH_TAIL;
+    uint64_t diff = (w64(b) ^ w64(ci)) | (w32(b + 12) ^ w32(ci + 12)) |
+                    (w64(b + 16) ^ w64(ci + 16)) | (w64(b + 32) ^ w64(ci + 32)) |
+                    (w64(b + 40) ^ w64(ci + 40)) | (w64(b + 64) ^ w64(ci + 64)) |
+                    (w32(b + 72) ^ w32(ci + 72)) |
+                    (visor_le64(b + VISOR_CH_FEATURES) & ~VISOR_FEAT_GUEST_WRITABLE) |
+                    (w64(h) ^ w64(i)) | (w64(h + 8) ^ w64(i + 8)) | (w64(h + 16) ^ w64(i + 16)) |
+                    (w64(h + 24) ^ w64(i + 24)) | (w64(h + 48) ^ w64(i + 48)) |
+                    (w32(h + 56) ^ w32(i + 56)) | (visor_le32(h + fw_off) ^ q->fw_index);
+    return !ch->header_broken && ch->space_ok && !q->broken && q->geometry_ok && diff == 0 &&
+           visor_le32(h + guest_off) < q->max_slots;
+}
+
+/* idx + 1 modulo slots without a division in the common case (idx a slot). */
+static inline uint32_t next_slot(uint32_t idx, uint32_t slots)
+{
+    uint32_t n = idx + 1;
+    return n < slots ? n : n == slots ? 0 : n % slots;
+}
+
 int visor_channel_insert(struct visor_channel *ch, unsigned qi, const void *msg, cs_error *err)
 {
     if (qi >= ch->nqueues || ch->q[qi].guest_produces)
         return cs_error_set(err, "channel %s: the firmware does not insert into queue %u", ch->name,
                             qi);
-    if (check_header(ch, err) < 0 || check_queue(ch, qi, err) < 0)
+    if (!fast_ok(ch, qi) && (check_header(ch, err) < 0 || check_queue(ch, qi, err) < 0))
         return -1;
     struct vq *q = &ch->q[qi];
     uint8_t *h = ch->base + q->off;
     uint32_t tail = visor_le32(h + VISOR_QH_TAIL);
-    uint32_t new_head = (q->fw_index + 1) % q->max_slots;
+    uint32_t new_head = next_slot(q->fw_index, q->max_slots);
     if (new_head == tail) {
         q->overflows++;
         visor_put64(h + VISOR_QH_NUM_OVERFLOWS, visor_le64(h + VISOR_QH_NUM_OVERFLOWS) + 1);
@@ -428,7 +467,7 @@ int visor_channel_remove(struct visor_channel *ch, unsigned qi, void *msg, cs_er
     if (qi >= ch->nqueues || !ch->q[qi].guest_produces)
         return cs_error_set(err, "channel %s: the firmware does not remove from queue %u", ch->name,
                             qi);
-    if (check_header(ch, err) < 0 || check_queue(ch, qi, err) < 0)
+    if (!fast_ok(ch, qi) && (check_header(ch, err) < 0 || check_queue(ch, qi, err) < 0))
         return -1;
     struct vq *q = &ch->q[qi];
     uint8_t *h = ch->base + q->off;
@@ -437,7 +476,7 @@ int visor_channel_remove(struct visor_channel *ch, unsigned qi, void *msg, cs_er
         return VISOR_EMPTY;
     /* the guest's head is published after its data (x86 TSO; acquire for other hosts) */
     atomic_thread_fence(memory_order_acquire);
-    uint32_t new_tail = (q->fw_index + 1) % q->max_slots;
+    uint32_t new_tail = next_slot(q->fw_index, q->max_slots);
     const uint8_t *slot = h + q->sig_base + (uint64_t)new_tail * q->signal_size;
     memcpy(msg, slot, q->signal_size);
     q->fw_count++;
@@ -448,6 +487,13 @@ int visor_channel_remove(struct visor_channel *ch, unsigned qi, void *msg, cs_er
     q->fw_index = new_tail;
     tap_signal(ch, qi, new_tail, msg, CS_TAP_TO_FW);
     return VISOR_OK;
+}
+
+int visor_channel_wants_ints(const struct visor_channel *ch)
+{
+    uint64_t f = visor_le64(ch->base + VISOR_CH_FEATURES);
+    return !ch->header_broken && (f & VISOR_FEAT_DRIVER_ENABLES_INTS) &&
+           !(f & VISOR_FEAT_DRIVER_DISABLES_INTS);
 }
 
 uint32_t visor_channel_pending(const struct visor_channel *ch, unsigned qi)
@@ -495,6 +541,7 @@ int visor_channel_poke(struct visor_channel *ch, int qi, unsigned off, unsigned 
         ch->version = visor_le32(b + VISOR_CH_VERSION_ID);
         memcpy(ch->type.b, b + VISOR_CH_CHTYPE, 16);
         memcpy(ch->image, b, VISOR_CH_HEADER_SIZE);
+        ch->space_ok = space_fits(ch);
         if (ch->tap)
             cs_tap_msg(ch->tap, ch->tap_ch, CS_TAP_INTERNAL, VISOR_K_CHANNEL_HEADER, ch->base,
                        VISOR_CH_HEADER_SIZE);

@@ -63,6 +63,10 @@ int visor_channel_remove(struct visor_channel *ch, unsigned q, void *msg, cs_err
 /* Signals waiting in queue q (0 when the header is broken). */
 uint32_t visor_channel_pending(const struct visor_channel *ch, unsigned q);
 
+/* Does the guest driver take interrupts on this channel? The channel header's features have
+ * VISOR_DRIVER_ENABLES_INTS set and VISOR_DRIVER_DISABLES_INTS clear (spec visor.md §2.1). */
+int visor_channel_wants_ints(const struct visor_channel *ch);
+
 /* Validate every header field of the channel and of queue q (all queues when q < 0). 0 when
  * sound, else -1 with the first broken field named in err (also reported on the tap, once). */
 int visor_channel_check(struct visor_channel *ch, int q, cs_error *err);

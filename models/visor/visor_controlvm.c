@@ -142,6 +142,16 @@ void visor_cvm_device_create(uint8_t m[128], uint32_t bus_no, uint32_t dev_no,
         memcpy(p + 40, inst->b, 16);
 }
 
+void visor_cvm_device_set_irq(uint8_t m[128], uint64_t handle, uint32_t vector)
+{
+    /* struct irq_info at packet offset 56: reserved1, recv_irq_handle, recv_irq_vector,
+     * recv_irq_shared */
+    uint8_t *p = m + VISOR_MSG_PACKET + 56;
+    visor_put64(p + 8, handle);
+    visor_put32(p + 16, vector);
+    p[20] = 0;
+}
+
 void visor_cvm_device_destroy(uint8_t m[128], uint32_t bus_no, uint32_t dev_no)
 {
     header(m, VISOR_CVM_DEVICE_DESTROY);

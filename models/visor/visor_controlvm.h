@@ -47,6 +47,9 @@ void visor_cvm_bus_configure(uint8_t msg[128], uint32_t bus_no, uint64_t guest_h
 void visor_cvm_device_create(uint8_t msg[128], uint32_t bus_no, uint32_t dev_no,
                              uint64_t channel_addr, uint64_t channel_bytes, const visor_guid *type,
                              const visor_guid *inst);
+/* Offer the device an interrupt in a DEVICE_CREATE message: intr.recv_irq_handle (non-zero:
+ * offered) and intr.recv_irq_vector, the guest domain's cs_irq line (docs/visor.md). */
+void visor_cvm_device_set_irq(uint8_t msg[128], uint64_t handle, uint32_t vector);
 void visor_cvm_device_destroy(uint8_t msg[128], uint32_t bus_no, uint32_t dev_no);
 void visor_cvm_device_configure(uint8_t msg[128], uint32_t bus_no, uint32_t dev_no);
 void visor_cvm_device_changestate(uint8_t msg[128], uint32_t bus_no, uint32_t dev_no,

@@ -53,6 +53,12 @@ struct vdev {
     char fault_msg[256];
     struct visor_workload wl;
     int has_wl;
+    /* the device's interrupt (vhba, vnic): a line of the guest domain, raised after the IO
+     * partition inserted into the guest's queue while the driver announces
+     * VISOR_DRIVER_ENABLES_INTS */
+    int has_irq;
+    unsigned irq;
+    uint64_t irq_sent; /* num_sent of the guest's queue at the last look */
 };
 
 struct vbus {
@@ -485,6 +491,11 @@ static int attach_device(struct vdom *d, struct vdev *v, const struct cs_device_
         return -1;
     uint8_t m[VISOR_CVM_MSG_SIZE];
     visor_cvm_device_create(m, v->info.bus, v->info.dev, gpa, v->info.bytes, &guid, NULL);
+    if (v->info.type == VISOR_DEV_VHBA || v->info.type == VISOR_DEV_VNIC) {
+        v->has_irq = 1;
+        v->irq = cs_irq_alloc(&d->dom->irqs, v->name);
+        visor_cvm_device_set_irq(m, VISOR_IRQ_HANDLE, v->irq);
+    }
     return visor_chipset_submit(d->cvm, m, err);
 }
 
@@ -646,6 +657,26 @@ static void fault_fire(void *arg)
     visor_family_kick();
 }
 
+/* After a poll of an IO device: a signal inserted into the guest's queue raises the device's
+ * interrupt when the driver asked for interrupts. An edge per batch: the line is lowered and
+ * raised again (cs_irq delivers on a rising edge while the level holds). */
+static void maybe_interrupt(struct vdev *v)
+{
+    if (!v->has_irq)
+        return;
+    struct visor_channel *ch =
+        v->info.vhba ? visor_vhba_channel(v->info.vhba) : visor_vnic_channel(v->info.vnic);
+    struct visor_queue_stats st;
+    visor_channel_stats(ch, VISOR_IO_Q_FROM_IOPART, &st);
+    if (st.sent == v->irq_sent)
+        return;
+    v->irq_sent = st.sent;
+    if (!visor_channel_wants_ints(ch))
+        return;
+    cs_irq_set_level(&v->d->dom->irqs, v->irq, 0);
+    cs_irq_set_level(&v->d->dom->irqs, v->irq, 1);
+}
+
 static void poll(void *arg)
 {
     struct vdom *d = arg;
@@ -712,6 +743,10 @@ static void poll(void *arg)
         moved += (uint64_t)n;
         bytes += b;
     }
+    /* after every device had its turn: a vnic's poll may deliver into another vnic's queue */
+    for (unsigned i = 0; i < d->ndevs; i++)
+        if (!d->devs[i]->info.destroyed && (d->devs[i]->info.vhba || d->devs[i]->info.vnic))
+            maybe_interrupt(d->devs[i]);
     if (moved) {
         d->last_activity = now;
         d->interval = d->costs.poll_interval;

@@ -48,15 +48,19 @@ static inline void visor_put16(uint8_t *p, uint16_t v)
     p[0] = (uint8_t)v;
     p[1] = (uint8_t)(v >> 8);
 }
+/* Spelled out byte by byte (no loop) so that the compiler merges them into one store: these
+ * sit on the per-signal path. */
 static inline void visor_put32(uint8_t *p, uint32_t v)
 {
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
 }
 static inline void visor_put64(uint8_t *p, uint64_t v)
 {
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
+    visor_put32(p, (uint32_t)v);
+    visor_put32(p + 4, (uint32_t)(v >> 32));
 }
 
 /* ---- struct channel_header (128 bytes, spec §2.1) ---- */
@@ -94,6 +98,9 @@ static inline void visor_put64(uint8_t *p, uint64_t v)
 #define VISOR_FEAT_IOVM_OK_DISABLE_INTS (1ull << 4)
 #define VISOR_FEAT_DRIVER_DISABLES_INTS (1ull << 5)
 #define VISOR_FEAT_ENHANCED_RCVBUF      (1ull << 6)
+/* intr.recv_irq_handle of a DEVICE_CREATE that offers an interrupt (any non-zero value: the
+ * guest only tests it); intr.recv_irq_vector carries the line */
+#define VISOR_IRQ_HANDLE 1ull
 #define VISOR_FEAT_GUEST_WRITABLE                                                                  \
     (VISOR_FEAT_ENABLE_INTS | VISOR_FEAT_DRIVER_ENABLES_INTS | VISOR_FEAT_IS_POLLING |             \
      VISOR_FEAT_IOVM_OK_DISABLE_INTS | VISOR_FEAT_DRIVER_DISABLES_INTS |                           \

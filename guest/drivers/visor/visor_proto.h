@@ -483,4 +483,10 @@ struct visor_input_channel_data {
 
 #define VISOR_INPUT_DATA_OFFSET 128
 
+/* ---- device interrupts ---------------------------------------------------------------- */
+
+/* The interrupt the firmware offered a device in its DEVICE_CREATE (intr.recv_irq_vector when
+ * intr.recv_irq_handle is non-zero), or -ENODEV: the driver then polls. Exported by visorbus. */
+int visorbus_device_irq(struct visor_device *dev);
+
 #endif

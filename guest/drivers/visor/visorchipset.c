@@ -280,6 +280,55 @@ static int bus_configure(struct controlvm_message *inmsg, const u8 *payload)
     return rc;
 }
 
+/* Interrupts offered at DEVICE_CREATE, by bus and device number: a later create with the same
+ * numbers replaces the entry. */
+#define MAX_DEVICE_IRQS 64
+static struct {
+    bool used;
+    u32 bus_no, dev_no;
+    int irq;
+} device_irqs[MAX_DEVICE_IRQS];
+static DEFINE_SPINLOCK(device_irqs_lock);
+
+static void note_device_irq(u32 bus_no, u32 dev_no, const struct irq_info *intr)
+{
+    int irq = intr->recv_irq_handle && intr->recv_irq_vector <= INT_MAX ? (int)intr->recv_irq_vector
+                                                                        : -ENODEV;
+    int i, free_slot = -1;
+
+    spin_lock(&device_irqs_lock);
+    for (i = 0; i < MAX_DEVICE_IRQS; i++) {
+        if (device_irqs[i].used && device_irqs[i].bus_no == bus_no &&
+            device_irqs[i].dev_no == dev_no)
+            break;
+        if (!device_irqs[i].used && free_slot < 0)
+            free_slot = i;
+    }
+    if (i == MAX_DEVICE_IRQS)
+        i = free_slot;
+    if (i >= 0) { /* a full table leaves the device polling */
+        device_irqs[i].used = true;
+        device_irqs[i].bus_no = bus_no;
+        device_irqs[i].dev_no = dev_no;
+        device_irqs[i].irq = irq;
+    }
+    spin_unlock(&device_irqs_lock);
+}
+
+int visorbus_device_irq(struct visor_device *dev)
+{
+    int i, irq = -ENODEV;
+
+    spin_lock(&device_irqs_lock);
+    for (i = 0; i < MAX_DEVICE_IRQS; i++)
+        if (device_irqs[i].used && device_irqs[i].bus_no == dev->chipset_bus_no &&
+            device_irqs[i].dev_no == dev->chipset_dev_no)
+            irq = device_irqs[i].irq;
+    spin_unlock(&device_irqs_lock);
+    return irq;
+}
+EXPORT_SYMBOL_GPL(visorbus_device_irq);
+
 static int device_create(struct controlvm_message *inmsg)
 {
     u32 bus_no = inmsg->cmd.create_device.bus_no;
@@ -328,6 +377,7 @@ static int device_create(struct controlvm_message *inmsg)
         rc = -ENOMEM;
         goto err_respond;
     }
+    note_device_irq(bus_no, dev_no, &inmsg->cmd.create_device.intr);
     rc = set_pending(dev_info, &inmsg->hdr);
     if (rc) {
         visorchannel_destroy(dev_info->visorchannel);

@@ -13,6 +13,7 @@
  */
 #include <asm/page.h>
 #include <linux/delay.h>
+#include <linux/interrupt.h>
 #include <linux/fs.h>
 #include <linux/io.h>
 #include <linux/jiffies.h>
@@ -65,6 +66,8 @@ struct visorhba_devdata {
     wait_queue_head_t poll_wq; /* the poll thread sleeps here while nothing is outstanding */
     struct task_struct *thread;
     struct uiscmdrsp *rsp; /* the poll thread's buffer for one signal */
+    int irq;               /* the device's interrupt, or -1: the poll thread polls */
+    bool irq_seen;         /* raised since the poll thread last emptied the queue */
     bool paused, removed;
     u64 completed, violations;
     int refs;
@@ -77,6 +80,11 @@ static bool used_index[MAX_DEVICES];
 static unsigned int poll_us = 2000;
 module_param(poll_us, uint, 0444);
 MODULE_PARM_DESC(poll_us, "response queue poll period in microseconds");
+/* With the device's interrupt the poll thread still looks this often while something is
+ * outstanding, in case an interrupt is lost. */
+static unsigned int irq_fallback_ms = 1000;
+module_param(irq_fallback_ms, uint, 0444);
+MODULE_PARM_DESC(irq_fallback_ms, "response queue poll period with interrupts, in milliseconds");
 static DEFINE_MUTEX(visorhba_mutex); /* open/release/remove, pause/resume */
 
 static void devdata_put(struct visorhba_devdata *d)
@@ -236,21 +244,47 @@ static void complete_signal(struct visorhba_devdata *d, struct uiscmdrsp *rsp)
     wake_up_all(&d->complete_wq);
 }
 
+/* The IO partition inserted into the response queue: the poll thread empties it now instead
+ * of at its next poll. */
+static irqreturn_t visorhba_interrupt(int irq, void *arg)
+{
+    struct visorhba_devdata *d = arg;
+
+    (void)irq;
+    WRITE_ONCE(d->irq_seen, true);
+    wake_up(&d->poll_wq);
+    return IRQ_HANDLED;
+}
+
 static int process_incoming(void *arg)
 {
     struct visorhba_devdata *d = arg;
 
     while (!kthread_should_stop()) {
+        /* cleared before the queue is emptied: an interrupt for a later response is kept */
+        WRITE_ONCE(d->irq_seen, false);
         while (visorchannel_signalremove(d->dev->visorchannel, IOCHAN_FROM_IOPART, d->rsp) == 0)
             complete_signal(d, d->rsp);
         /* unlike upstream, no polling while nothing is outstanding: the IO partition has
          * nothing to answer, and an idle guest lets the simulation go idle */
         if (!d->outstanding)
             wait_event_interruptible(d->poll_wq, d->outstanding || kthread_should_stop());
+        else if (d->irq >= 0)
+            /* the poll period stays as a fallback for an interrupt that never comes */
+            wait_event_interruptible_timeout(d->poll_wq,
+                                             READ_ONCE(d->irq_seen) || kthread_should_stop(),
+                                             msecs_to_jiffies(irq_fallback_ms));
         else
             usleep_range(poll_us, poll_us);
     }
     return 0;
+}
+
+static void release_irq(struct visorhba_devdata *d)
+{
+    if (d->irq >= 0)
+        free_irq(d->irq, d);
+    d->irq = -1;
 }
 
 static int start_thread(struct visorhba_devdata *d)
@@ -509,6 +543,7 @@ static int visorhba_probe(struct visor_device *dev)
     }
     d->dev = dev;
     d->refs = 1;
+    d->irq = -1;
     spin_lock_init(&d->lock);
     init_waitqueue_head(&d->complete_wq);
     init_waitqueue_head(&d->poll_wq);
@@ -527,7 +562,15 @@ static int visorhba_probe(struct visor_device *dev)
                                sizeof(features));
     if (rc < 0)
         goto err;
-    features |= VISOR_CHANNEL_IS_POLLING;
+    /* interrupts when the firmware offered one (visor.md "Interrupts"), else polling as
+     * upstream */
+    d->irq = visorbus_device_irq(dev);
+    if (d->irq >= 0 && request_irq(d->irq, visorhba_interrupt, 0, "visorhba", d))
+        d->irq = -1;
+    if (d->irq >= 0)
+        features = (features & ~VISOR_CHANNEL_IS_POLLING) | VISOR_DRIVER_ENABLES_INTS;
+    else
+        features |= VISOR_CHANNEL_IS_POLLING;
     visorbus_write_channel(dev, offsetof(struct channel_header, features), &features,
                            sizeof(features));
     mutex_lock(&visorhba_mutex);
@@ -561,6 +604,7 @@ err_index:
     used_index[d->index] = false;
     dev_set_drvdata(&dev->device, NULL);
 err:
+    release_irq(d);
     devdata_put(d);
     return rc;
 }
@@ -572,6 +616,7 @@ static void visorhba_remove(struct visor_device *dev)
     if (!d)
         return;
     stop_thread(d);
+    release_irq(d);
     mutex_lock(&visorhba_mutex);
     d->removed = true;
     fail_all_pending(d);

@@ -18,6 +18,7 @@
 #include <linux/io.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/interrupt.h>
 #include <linux/kthread.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
@@ -57,6 +58,7 @@
 struct rcvbuf {
     u8 *data;
     bool posted;
+    bool deferred; /* used, held back until the reader makes room in the rx queue */
     u32 gen;
 };
 
@@ -92,6 +94,8 @@ struct visornic_devdata {
     bool ack_pending;          /* an ENBDIS was sent and not yet ACKed */
     struct task_struct *thread;
     struct uiscmdrsp *rsp; /* the poll thread's buffer */
+    int irq;               /* the device's interrupt, or -1: the poll thread polls */
+    bool irq_seen;         /* raised since the poll thread last emptied the queue */
     struct mutex ctl;      /* enable/disable/promisc, pause/resume */
     bool enabled, acked, link, paused, removed;
     u32 promisc;
@@ -106,6 +110,11 @@ static bool used_index[MAX_DEVICES];
 static unsigned int poll_us = 2000;
 module_param(poll_us, uint, 0444);
 MODULE_PARM_DESC(poll_us, "response queue poll period in microseconds");
+/* With the device's interrupt the poll thread still looks this often while a transmit or an
+ * ACK is owed, in case an interrupt is lost. */
+static unsigned int irq_fallback_ms = 1000;
+module_param(irq_fallback_ms, uint, 0444);
+MODULE_PARM_DESC(irq_fallback_ms, "response queue poll period with interrupts, in milliseconds");
 static DEFINE_MUTEX(visornic_mutex);
 
 static void violation(struct visornic_devdata *d, const char *what, u64 value)
@@ -157,8 +166,10 @@ static int post_rcvbuf(struct visornic_devdata *d, u32 i)
     cmd->net.rcvpost.frag.pi_len = RCVPOST_BUF_SIZE;
     cmd->net.rcvpost.unique_num = d->incarnation_id;
     rc = send_cmd(d, cmd);
-    if (rc == 0)
+    if (rc == 0) {
         b->posted = true;
+        b->deferred = false;
+    }
     kfree(cmd);
     return rc;
 }
@@ -171,6 +182,7 @@ static void free_rcvbufs(struct visornic_devdata *d)
         kfree(d->rcv[i].data);
         d->rcv[i].data = NULL;
         d->rcv[i].posted = false;
+        d->rcv[i].deferred = false;
     }
 }
 
@@ -260,6 +272,7 @@ static void handle_rcv(struct visornic_devdata *d, struct uiscmdrsp *rsp)
 {
     u32 n = rsp->net.rcv.numrcvbufs, len = rsp->net.rcv.rcv_done_len, i, at;
     int idx[MAX_NET_RCV_CHAIN];
+    bool full = false;
     struct rxframe *f = NULL;
     unsigned long flags;
 
@@ -301,20 +314,45 @@ static void handle_rcv(struct visornic_devdata *d, struct uiscmdrsp *rsp)
                 memcpy(f->data + at, d->rcv[idx[i]].data, min_t(u32, len - at, RCVPOST_BUF_SIZE));
         }
         spin_lock_irqsave(&d->lock, flags);
-        if (!f || d->rx_count >= RX_QUEUE_MAX) {
+        if (!f) {
             d->rx_dropped++;
-            kfree(f);
         } else {
             list_add_tail(&f->node, &d->rx);
             d->rx_count++;
             d->rx_frames++;
         }
+        /* flow control: with the rx queue full the buffers go back only when the reader
+         * takes frames, and the IO partition holds what arrives meanwhile (a full queue is
+         * at most RX_QUEUE_MAX plus the posted buffers) */
+        full = d->rx_count >= RX_QUEUE_MAX;
+        if (full)
+            for (i = 0; i < n; i++)
+                d->rcv[idx[i]].deferred = true;
         spin_unlock_irqrestore(&d->lock, flags);
         wake_up_interruptible(&d->readers);
     }
-    if (d->enabled)
+    if (d->enabled && !full)
         for (i = 0; i < n; i++)
             post_rcvbuf(d, idx[i]);
+}
+
+/* The reader took a frame: buffers held back for a full rx queue go back to the IO partition. */
+static void repost_deferred(struct visornic_devdata *d)
+{
+    unsigned long flags;
+    u32 i;
+
+    for (i = 0; i < d->num_rcv_bufs; i++) {
+        bool post;
+
+        spin_lock_irqsave(&d->lock, flags);
+        post = d->rcv[i].deferred && d->enabled && !d->paused && d->rx_count < RX_QUEUE_MAX;
+        if (post)
+            d->rcv[i].deferred = false;
+        spin_unlock_irqrestore(&d->lock, flags);
+        if (post)
+            post_rcvbuf(d, i);
+    }
 }
 
 static void handle_xmit_done(struct visornic_devdata *d, struct uiscmdrsp *rsp)
@@ -376,11 +414,24 @@ static void handle_signal(struct visornic_devdata *d, struct uiscmdrsp *rsp)
     }
 }
 
+/* The IO partition inserted into the response queue: the poll thread empties it now. */
+static irqreturn_t visornic_interrupt(int irq, void *arg)
+{
+    struct visornic_devdata *d = arg;
+
+    (void)irq;
+    WRITE_ONCE(d->irq_seen, true);
+    wake_up(&d->poll_wq);
+    return IRQ_HANDLED;
+}
+
 static int poll_thread(void *arg)
 {
     struct visornic_devdata *d = arg;
 
     while (!kthread_should_stop()) {
+        /* cleared before the queue is emptied: an interrupt for a later signal is kept */
+        WRITE_ONCE(d->irq_seen, false);
         while (visorchannel_signalremove(d->dev->visorchannel, IOCHAN_FROM_IOPART, d->rsp) == 0)
             handle_signal(d, d->rsp);
         /* unlike upstream, no polling while receive is off and nothing is outstanding: an idle
@@ -388,10 +439,26 @@ static int poll_thread(void *arg)
         if (!d->enabled && !d->outstanding && !d->ack_pending)
             wait_event_interruptible(d->poll_wq, d->enabled || d->outstanding || d->ack_pending ||
                                                      kthread_should_stop());
+        else if (d->irq >= 0 && !d->outstanding && !d->ack_pending)
+            /* receive on, nothing owed: only the interrupt brings news, no timer runs */
+            wait_event_interruptible(d->poll_wq, READ_ONCE(d->irq_seen) || d->outstanding ||
+                                                     d->ack_pending || kthread_should_stop());
+        else if (d->irq >= 0)
+            /* something owed: the poll period stays as a fallback for a lost interrupt */
+            wait_event_interruptible_timeout(d->poll_wq,
+                                             READ_ONCE(d->irq_seen) || kthread_should_stop(),
+                                             msecs_to_jiffies(irq_fallback_ms));
         else
             usleep_range(poll_us, poll_us);
     }
     return 0;
+}
+
+static void release_irq(struct visornic_devdata *d)
+{
+    if (d->irq >= 0)
+        free_irq(d->irq, d);
+    d->irq = -1;
 }
 
 static int start_thread(struct visornic_devdata *d)
@@ -523,6 +590,7 @@ static ssize_t visornic_read(struct file *file, char __user *ubuf, size_t n, lof
         if (w)
             return w;
     }
+    repost_deferred(d);
     /* a frame longer than the buffer is truncated, as on a packet socket */
     rc = min_t(size_t, n, f->len);
     if (copy_to_user(ubuf, f->data, rc))
@@ -683,6 +751,7 @@ static int visornic_probe(struct visor_device *dev)
         return -ENOMEM;
     d->dev = dev;
     d->refs = 1;
+    d->irq = -1;
     spin_lock_init(&d->lock);
     mutex_init(&d->ctl);
     INIT_LIST_HEAD(&d->rx);
@@ -727,7 +796,16 @@ static int visornic_probe(struct visor_device *dev)
                                sizeof(features));
     if (rc)
         goto err;
-    features |= VISOR_CHANNEL_IS_POLLING | VISOR_DRIVER_ENHANCED_RCVBUF_CHECKING;
+    /* interrupts when the firmware offered one (visor.md "Interrupts"), else polling as
+     * upstream */
+    d->irq = visorbus_device_irq(dev);
+    if (d->irq >= 0 && request_irq(d->irq, visornic_interrupt, 0, "visornic", d))
+        d->irq = -1;
+    features |= VISOR_DRIVER_ENHANCED_RCVBUF_CHECKING;
+    if (d->irq >= 0)
+        features = (features & ~VISOR_CHANNEL_IS_POLLING) | VISOR_DRIVER_ENABLES_INTS;
+    else
+        features |= VISOR_CHANNEL_IS_POLLING;
     visorbus_write_channel(dev, offsetof(struct channel_header, features), &features,
                            sizeof(features));
     mutex_lock(&visornic_mutex);
@@ -762,6 +840,7 @@ err_index:
     used_index[d->index] = false;
     dev_set_drvdata(&dev->device, NULL);
 err:
+    release_irq(d);
     devdata_put(d);
     return rc;
 }
@@ -773,6 +852,7 @@ static void visornic_remove(struct visor_device *dev)
     if (!d)
         return;
     stop_thread(d);
+    release_irq(d);
     mutex_lock(&visornic_mutex);
     d->removed = true;
     misc_deregister(&d->misc);
