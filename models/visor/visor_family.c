@@ -59,6 +59,9 @@ struct vdev {
     int has_irq;
     unsigned irq;
     uint64_t irq_sent; /* num_sent of the guest's queue at the last look */
+    /* a DEVICE_DESTROY is on its way: the IO partition serves the channel no more, so that
+     * nothing is written into buffers the guest frees when its driver goes */
+    int stopping;
 };
 
 struct vbus {
@@ -580,6 +583,8 @@ static void on_cvm_done(void *ctx, const struct visor_cvm_result *r)
         struct vdev *v = find(d, bus, dev);
         if (v && !r->failed)
             v->info.destroyed = 1;
+        else if (v)
+            v->stopping = 0;
     }
     if (r->id == VISOR_CVM_DEVICE_CHANGESTATE) {
         struct vdev *v = find(d, bus, dev);
@@ -627,6 +632,7 @@ static void fault_fire(void *arg)
         }
         break;
     case VISOR_FAULT_DESTROY: {
+        v->stopping = 1;
         visor_cvm_device_destroy(m, v->info.bus, v->info.dev);
         visor_chipset_submit(d->cvm, m, &err);
         unsigned live = 0;
@@ -707,7 +713,7 @@ static void poll(void *arg)
     }
     for (unsigned i = 0; i < d->ndevs; i++) {
         struct vdev *v = d->devs[i];
-        if (v->info.destroyed || v->info.header_faults)
+        if (v->info.destroyed || v->stopping || v->info.header_faults)
             continue;
         uint64_t b = 0;
         int n = 0;
