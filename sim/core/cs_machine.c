@@ -68,6 +68,14 @@ int cs_machine_build(const struct cs_platform *p, const struct cs_family *const 
                      size_t nfamilies, struct cs_trace_writer *trace, struct cs_machine **out,
                      cs_error *err)
 {
+    return cs_machine_build_observed(p, families, nfamilies, trace, NULL, NULL, out, err);
+}
+
+int cs_machine_build_observed(const struct cs_platform *p, const struct cs_family *const *families,
+                              size_t nfamilies, struct cs_trace_writer *trace,
+                              int (*ready)(struct cs_machine *m, void *ctx, cs_error *err),
+                              void *ctx, struct cs_machine **out, cs_error *err)
+{
     *out = NULL;
     struct cs_machine *m = calloc(1, sizeof(*m));
     if (!m)
@@ -88,6 +96,8 @@ int cs_machine_build(const struct cs_platform *p, const struct cs_family *const 
         goto fail;
     cs_tap_log(&m->tap, m->sim_channel, 6, "platform %s (%s), clock %" PRIu64 " Hz", p->source,
                p->uri, p->clock_hz);
+    if (ready && ready(m, ctx, err) < 0)
+        goto fail;
     m->domains = calloc(p->ndomains, sizeof(*m->domains));
     if (!m->domains && p->ndomains)
         abort();

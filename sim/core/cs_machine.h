@@ -53,6 +53,15 @@ int cs_machine_build(const struct cs_platform *p, const struct cs_family *const 
                      size_t nfamilies, struct cs_trace_writer *trace, struct cs_machine **out,
                      cs_error *err);
 
+/* As cs_machine_build, with `ready` called once the machine's tap exists and before any family
+ * attaches, so that observers it installs (the live monitors) see the records families make
+ * while they attach, as `chansim check` sees them in the trace. A failing `ready` fails the
+ * build. */
+int cs_machine_build_observed(const struct cs_platform *p, const struct cs_family *const *families,
+                              size_t nfamilies, struct cs_trace_writer *trace,
+                              int (*ready)(struct cs_machine *m, void *ctx, cs_error *err),
+                              void *ctx, struct cs_machine **out, cs_error *err);
+
 /* Families register their clean-up; run in reverse order by cs_machine_free. */
 void cs_machine_on_teardown(struct cs_machine *m, void (*fn)(void *arg), void *arg);
 void cs_machine_free(struct cs_machine *m);

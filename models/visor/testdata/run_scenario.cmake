@@ -1,7 +1,7 @@
 # One visor scenario: `chansim run PLATFORM --until UNTIL --trace DIR` (UNTIL idle: until the
 # run goes idle), its report lines must
 # match every regular expression of EXPECT (a ;-list), and `chansim check DIR` must break the
-# same rules on the same channels as the live monitors did (none with STRICT); FINDINGS=1
+# same rules on the same channels, as many times, as the live monitors did (none with STRICT); FINDINGS=1
 # requires at least one.
 #   cmake -DCHANSIM=... -DPLATFORM=... -DUNTIL=... -DTRACE=... -DEXPECT=... [-DSTRICT=1] -P
 file(REMOVE_RECURSE ${TRACE})
@@ -43,6 +43,15 @@ verdicts("${err}" live)
 verdicts("${cout}" offline)
 if(NOT live STREQUAL offline)
   message(FATAL_ERROR "live verdicts [${live}] differ from chansim check's [${offline}]")
+endif()
+# and how many: the live monitors see the records families make while they attach, as the
+# trace holds them, so the counts agree too
+string(REGEX MATCH "([0-9]+) protocol findings" m "${out}")
+set(live_n ${CMAKE_MATCH_1})
+string(REGEX MATCH "rules: ([0-9]+) finding" m "${cout}")
+set(offline_n ${CMAKE_MATCH_1})
+if(NOT live_n STREQUAL offline_n)
+  message(FATAL_ERROR "live monitors found ${live_n}, chansim check ${offline_n}")
 endif()
 if(FINDINGS AND NOT live)
   message(FATAL_ERROR "the scenario should break rules and broke none")
