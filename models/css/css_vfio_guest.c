@@ -513,6 +513,10 @@ static void prog_stop(struct guest *v, uint32_t command)
             fail(v, "%s: the read was refused (%d)", name, rc);
             return;
         }
+        /* every other one while the device works on the program (a cache miss takes
+         * milliseconds), the others while the start is still pending at the channel */
+        if (i % 2)
+            ks_sys_sleep_ms(v->p, 1);
         memset(v->cmd, 0, sizeof(*v->cmd));
         v->cmd->command = command;
         ssize_t w = ks_sys_pwrite(v->p, v->fd, v->cmd, sizeof(*v->cmd), ASYNC_OFF);
