@@ -451,6 +451,56 @@ static uint32_t build_check(struct guest *v, unsigned i)
     return w1;
 }
 
+/* The ORB-level program checks of the spec notes (docs/css.md §1.2) a guest can reach through
+ * the I/O region. vfio_ccw copies the guest's ORB and replaces only the interruption
+ * parameter, format, key, a zero LPM, the channel-program address and C64 (cp_init,
+ * cp_get_orb): a field it keeps reaches SSCH, whose operand exception comes back as ret_code
+ * -EIO (fsm_io_helper); transport mode it refuses before SSCH (-EOPNOTSUPP); a channel-program
+ * address with bit 0 set it takes as a guest address outside the mapping and refuses while
+ * translating (-EINVAL, no DMA mapping there). An ORB not on a word boundary cannot be
+ * reached: the driver hands SSCH its own copy. */
+struct orb_check {
+    const char *name;
+    uint32_t w1_bits, cpa_bits;
+    int ret;          /* the region's ret_code */
+    int reaches_ssch; /* 1: SSCH's program exception; 0: refused by vfio_ccw before SSCH */
+};
+
+static const struct orb_check orb_checks[] = {
+    {"ORB transport mode (word 1 bit 13)", 1u << 18, 0, -EOPNOTSUPP, 0},
+    {"ORB reserved bit 26", 1u << 5, 0, -EIO, 1},
+    {"ORB reserved bit 30", 1u << 1, 0, -EIO, 1},
+    {"ORB reserved bits 26-30", 0x3eu, 0, -EIO, 1},
+    {"ORB MIDAW (word 1 bit 25)", 1u << 6, 0, -EIO, 1},
+    {"ORB channel-program address bit 0", 0, 0x80000000u, -EINVAL, 0},
+};
+
+static void prog_orb_checks(struct guest *v)
+{
+    const uint32_t P = PROG, D = DATA;
+    for (unsigned i = 0; i < sizeof(orb_checks) / sizeof(orb_checks[0]) && !v->r->errors; i++) {
+        const struct orb_check *c = &orb_checks[i];
+        memset(at(v, P), 0, 0x100);
+        ccw1(v, P, 0xE4, ECKD_CCW_SLI, 7, D);
+        uint8_t orb[12];
+        put32(orb, 0x100 + i);
+        put32(orb + 4, ECKD_ORB_F | ECKD_ORB_P | ECKD_ORB_H | ECKD_ORB_LPM(0xff) | c->w1_bits);
+        put32(orb + 8, P | c->cpa_bits);
+        int rc = start(v, orb);
+        if (rc != c->ret) {
+            if (rc == 0) {
+                struct eckd_result res;
+                if (finish(v, &res) < 0)
+                    return;
+            }
+            fail(v, "%s: ret_code %d, expected %d (%s)", c->name, rc, c->ret,
+                 c->reaches_ssch ? "SSCH's program exception" : "vfio_ccw refuses it");
+            return;
+        }
+        v->r->io_programs++;
+    }
+}
+
 /* Each malformed program of the spec notes' list (docs/css.md) that vfio_ccw lets through
  * must end in a program check; the others must be refused by the driver. Then a good program
  * shows the subchannel still works. */
@@ -487,6 +537,8 @@ static void prog_checks(struct guest *v)
         }
         v->r->io_programs++;
     }
+    if (!v->r->errors)
+        prog_orb_checks(v);
     if (!v->r->errors)
         prog_read(v);
 }
