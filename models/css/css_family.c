@@ -30,6 +30,7 @@
 #include "kshim/css_model.h"
 #include "kshim/domain.h"
 #include "kshim/kernel.h"
+#include "kshim/mdev.h"
 
 #define MAX_DEVICES 16
 
@@ -298,6 +299,23 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
         devices[ndevices++] = dd;
     css_vfio_guest_start(&dd->cfg, &dd->result);
     return 0;
+}
+
+int css_family_mdev_sysfs(const char *dir, cs_error *err)
+{
+    int n = 0;
+    for (size_t i = 0; i < sizeof(domains) / sizeof(domains[0]); i++) {
+        struct css_domain *d = &domains[i];
+        if (!d->dom || !d->k)
+            continue;
+        char path[4096];
+        if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, d->dom->desc->name) >= sizeof(path))
+            return cs_error_set(err, "mdev tree: directory name too long: %s", dir);
+        if (ks_mdev_sysfs_attach(d->k, path, err) < 0)
+            return -1;
+        n++;
+    }
+    return n;
 }
 
 size_t css_dasd_devices(struct css_dasd_device *const **out)

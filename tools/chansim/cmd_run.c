@@ -12,9 +12,11 @@
 #include "cs_platform.h"
 #include "cs_sc_run.h"
 #include "cs_trace.h"
+#include "css_family.h"
 
 static const char run_usage[] =
     "usage: chansim run [PLATFORM] [--connect URI] [--trace DIR] [--until TIME]\n"
+    "                   [--mdev-sysfs DIR] [--strict]\n"
     "\n"
     "Simulates the platform in PLATFORM, a libvirt domain XML file (<domain>, or a libvirt\n"
     "test-driver <node> holding several domains), opened through libvirt's embedded test\n"
@@ -25,6 +27,10 @@ static const char run_usage[] =
     "                  the file still gives positions for messages)\n"
     "  --trace DIR     record every channel message into a CTF trace directory\n"
     "  --until TIME    stop at this simulated time (e.g. 10ms, 500us); default: until idle\n"
+    "  --mdev-sysfs DIR\n"
+    "                  keep the sysfs-shaped mediated-device tree of each s390 domain's kernel\n"
+    "                  in DIR/<domain> (mdev_supported_types, instances, bus/mdev/devices),\n"
+    "                  rewritten at every mdev change: what is left is the end of the run\n"
     "  --strict        exit with status 1 when the run found a driver bug or a protocol\n"
     "                  violation (they are reported either way)\n";
 
@@ -56,16 +62,19 @@ static void print_summary(const struct cs_platform *p, const struct cs_machine *
 
 int cmd_run(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"connect", required_argument, 0, 'c'}, {"trace", required_argument, 0, 't'},
-        {"until", required_argument, 0, 'u'},   {"strict", no_argument, 0, 's'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
-    const char *uri = NULL, *trace_dir = NULL;
+    static const struct option opts[] = {{"connect", required_argument, 0, 'c'},
+                                         {"trace", required_argument, 0, 't'},
+                                         {"until", required_argument, 0, 'u'},
+                                         {"strict", no_argument, 0, 's'},
+                                         {"mdev-sysfs", required_argument, 0, 'm'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *uri = NULL, *trace_dir = NULL, *mdev_dir = NULL;
     struct cs_run_opts ro = {0};
     int strict = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "c:t:u:sh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:t:u:m:sh", opts, NULL)) != -1) {
         switch (c) {
         case 'c':
             uri = optarg;
@@ -80,6 +89,9 @@ int cmd_run(int argc, char **argv)
             break;
         case 's':
             strict = 1;
+            break;
+        case 'm':
+            mdev_dir = optarg;
             break;
         case 'h':
             fputs(run_usage, stdout);
@@ -111,6 +123,10 @@ int cmd_run(int argc, char **argv)
         cli_fail("run", "%s", err.msg);
         cs_trace_writer_discard(tw);
         tw = NULL;
+        goto out;
+    }
+    if (mdev_dir && css_family_mdev_sysfs(mdev_dir, &err) < 0) {
+        cli_fail("run", "--mdev-sysfs: %s", err.msg);
         goto out;
     }
     struct cs_monitor_hub *hub = NULL;
