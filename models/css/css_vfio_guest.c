@@ -543,6 +543,43 @@ static void prog_checks(struct guest *v)
         prog_read(v);
 }
 
+/* Block writes whose parameter and data fetches the host refuses (it forgot the guest's
+ * pins): each ends in a protection check at its first fetch, nothing written. */
+static void prog_denied(struct guest *v)
+{
+    const uint64_t blocks = (uint64_t)v->g.cylinders * v->g.heads * v->g.blocks_per_track;
+    uint64_t s = v->cfg->seed;
+    for (uint32_t i = 0; i < v->cfg->ios && !v->r->errors; i++) {
+        uint64_t first = (s = mix(s)) % blocks;
+        struct eckd_mem m;
+        struct eckd_program prog;
+        cs_error err = {0};
+        pattern(v, first, at(v, DATA), v->g.block_size);
+        if (eckd_build_rw(mem_of(v, &m), &v->g, ECKD_WRITE, first, 1, DATA, 0, (uint32_t)first,
+                          &prog, &err) < 0) {
+            fail(v, "block %llu: %s", (unsigned long long)first, err.msg);
+            return;
+        }
+        int rc = start(v, prog.orb_bytes);
+        if (rc) {
+            fail(v, "write of block %llu: the driver refused the program (%d)",
+                 (unsigned long long)first, rc);
+            return;
+        }
+        struct eckd_result res;
+        if (finish(v, &res) < 0)
+            return;
+        if (res.outcome != ECKD_CHANNEL_ERROR || !(res.cstat & ECKD_CSTAT_PROTECTION_CHECK)) {
+            char d[160];
+            eckd_result_describe(&res, d, sizeof(d));
+            fail(v, "write of block %llu: %s, expected a protection check",
+                 (unsigned long long)first, d);
+            return;
+        }
+        v->r->io_programs++;
+    }
+}
+
 /* Each read is stopped by HSCH or CSCH through the async region while it runs. */
 static void prog_stop(struct guest *v, uint32_t command)
 {
@@ -651,6 +688,9 @@ static void guest_main(struct ks_uproc *p, void *arg)
         break;
     case CSS_PROG_CHECKS:
         prog_checks(&v);
+        break;
+    case CSS_PROG_DENIED:
+        prog_denied(&v);
         break;
     case CSS_PROG_IDENTIFY:
         break;
