@@ -269,10 +269,13 @@ static void prog_rw(struct guest *v)
         fail(v, "ios=%u: more than half the volume's %llu blocks", n, (unsigned long long)blocks);
         return;
     }
-    uint8_t *used = calloc(blocks / 8 + 1, 1);
-    uint64_t *list = malloc((n ? n : 1) * sizeof(*list));
-    if (!used || !list)
-        abort();
+    /* process memory (zeroed), freed with the process even when a run stops it early */
+    uint8_t *used = ks_umalloc(v->p, blocks / 8 + 1);
+    uint64_t *list = ks_umalloc(v->p, (n ? n : 1) * sizeof(*list));
+    if (!used || !list) {
+        fail(v, "ios=%u: no process memory for the block list", n);
+        return;
+    }
     uint64_t s = v->cfg->seed;
     for (uint32_t i = 0; i < n; i++) {
         uint64_t b;
@@ -286,8 +289,6 @@ static void prog_rw(struct guest *v)
         v->r->io_programs++;
     for (uint32_t i = 0; i < n && !v->r->errors && read_blocks(v, list[i], 1, DATA, 0) == 0; i++)
         v->r->io_programs++;
-    free(used);
-    free(list);
 }
 
 /* `ios` random reads, each checked against the zeros of the formatted volume. */
