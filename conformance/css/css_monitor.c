@@ -21,8 +21,7 @@
 /* clang-format off */
 #define CSS_RULES                                                                                  \
     X(S1) X(S2) X(S3) X(S4) X(S5) X(S6) X(S7) X(S8) X(S9) X(S10) X(S11) X(S12) X(S13) X(S14)       \
-    X(S15) X(S16) X(S17) X(S18) X(S19) X(S20) X(S21)    \
-    X(S22)
+    X(S15) X(S16) X(S17) X(S18) X(S19) X(S20) X(S21) X(S22)
 enum rule {
 #define X(id) R_##id,
     CSS_RULES
