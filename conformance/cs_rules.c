@@ -316,6 +316,12 @@ static const struct cs_rule catalog[] = {
      "TPI and STCRW set only cc 0 or cc 1, and STCRW with cc 1 (no CRW pending) stores a CRW "
      "of zeros.",
      "PoP ch. 14 Test Pending Interruption, Store Channel Report Word; css.md §1.2", CS_SEV_ERROR},
+    {"S22", "css",
+     "The channel subsystem touches only storage the host driver owns or pinned: every CCW, "
+     "IDAW and data address of a program a driver started lies in the driver's allocations or "
+     "in a page a VFIO device pinned; an access the host's check refuses ends the program in "
+     "protection check and is a finding.",
+     "DESIGN.md §3; vfio-ccw.rst (channel program translation, pinned pages)", CS_SEV_ERROR},
     {NULL, NULL, NULL, NULL, CS_SEV_ERROR},
 };
 

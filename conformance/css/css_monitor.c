@@ -21,7 +21,7 @@
 /* clang-format off */
 #define CSS_RULES                                                                                  \
     X(S1) X(S2) X(S3) X(S4) X(S5) X(S6) X(S7) X(S8) X(S9) X(S10) X(S11) X(S12) X(S13) X(S14)       \
-    X(S15) X(S16) X(S17) X(S18) X(S19) X(S20) X(S21)
+    X(S15) X(S16) X(S17) X(S18) X(S19) X(S20) X(S21) X(S22)
 enum rule {
 #define X(id) R_##id,
     CSS_RULES
@@ -866,6 +866,22 @@ static void on_tpi_stcrw(struct mon *m, const struct cs_mon_msg *msg)
     }
 }
 
+/* DESIGN.md §3, vfio-ccw.rst: the channel subsystem touches only storage the host driver owns
+ * (its translated CCWs and IDALs) or pinned for the guest. Which storage that is the monitor
+ * cannot see; the access check that knows records each refusal, and every refusal breaks S22:
+ * a translation handed the channel an address it does not own. */
+static void on_access_denied(struct mon *m, const struct cs_mon_msg *msg)
+{
+    if (msg->len < CSS_ACCESS_DENIED_LEN)
+        return;
+    CHECKED(m, R_S22);
+    REPORT(m, "S22", msg->cycle,
+           "the channel was refused %s %" PRIu32 " bytes at 0x%" PRIx64
+           ": storage the host driver neither owns nor pinned",
+           msg->payload[12] ? "a store of" : "a fetch of", be32(msg->payload + 8),
+           be64(msg->payload));
+}
+
 static int cc_of(const struct cs_mon_msg *msg, int *cc)
 {
     if (msg->len < CSS_FT_SCHID_CC_LEN)
@@ -1158,13 +1174,19 @@ static void mon_on_msg(void *p, const struct cs_mon_msg *msg)
         m->pre_pend = m->pend;
         break;
     case CSS_MK_CCW:
+        CHECKED(m, R_S22);
         on_ccw(m, msg);
         break;
     case CSS_MK_IDAW:
+        CHECKED(m, R_S22);
         on_idaw(m, msg);
         break;
     case CSS_MK_DATA:
+        CHECKED(m, R_S22);
         on_data(m, msg);
+        break;
+    case CSS_MK_ACCESS_DENIED:
+        on_access_denied(m, msg);
         break;
     case CSS_MK_SCSW:
         if (msg->len >= 12) {

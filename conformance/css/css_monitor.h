@@ -1,9 +1,9 @@
-/* The monitor of family "css": s390 channel-subsystem rules S1-S21 (subchannel state and
+/* The monitor of family "css": s390 channel-subsystem rules S1-S22 (subchannel state and
  * condition codes, SCSW/IRB consistency, CCW, IDAW and ORB validity, the data areas a transfer
- * uses, the vfio-ccw I/O region and the mdev lifecycle), checked passively from one
- * subchannel's channel. It reads the CSS model's records (ORB, CCW, SCSW, IRB, DATA, IDAW, the
- * instruction records of cs_ftrace_import.h) and the
- * vfio-ccw region records below, from a live run or from a trace, imported ones included. */
+ * uses, the vfio-ccw I/O region, the mdev lifecycle and the storage the host lets the channel use),
+ * checked passively from one subchannel's channel. It reads the CSS model's records (ORB, CCW,
+ * SCSW, IRB, DATA, IDAW, the instruction records of cs_ftrace_import.h) and the vfio-ccw region
+ * records below, from a live run or from a trace, imported ones included. */
 #ifndef CSS_MONITOR_H
 #define CSS_MONITOR_H
 
@@ -25,12 +25,15 @@ enum css_mon_kind {
     CSS_MK_ASYNC_CMD = 0x133,       /* to_firmware: be32 command (1 HSCH, 2 CSCH) */
     CSS_MK_ASYNC_RET = 0x134,       /* to_guest: be32 ret_code */
     CSS_MK_MDEV_EVENT = 0x135,      /* internal: be32 event (enum css_mdev_event), uuid[16] */
+    /* to_firmware: storage the access check refused: be64 address, be32 length, u8 store */
+    CSS_MK_ACCESS_DENIED = 0x136,
 };
 
-#define CSS_MD_STORE    0x01 /* into storage */
-#define CSS_MD_SKIP     0x02 /* skip: nothing stored */
-#define CSS_MD_BACKWARD 0x04 /* read backward */
-#define CSS_MD_LEN      13
+#define CSS_MD_STORE          0x01 /* into storage */
+#define CSS_MD_SKIP           0x02 /* skip: nothing stored */
+#define CSS_MD_BACKWARD       0x04 /* read backward */
+#define CSS_MD_LEN            13
+#define CSS_ACCESS_DENIED_LEN 13
 
 enum css_mdev_event {
     CSS_MDEV_CREATE = 1,

@@ -1103,6 +1103,59 @@ START_TEST(s21_tpi_stcrw)
 }
 END_TEST
 
+static void access_denied(struct fx *f, uint64_t at, uint32_t len, int store)
+{
+    uint8_t p[CSS_ACCESS_DENIED_LEN];
+    put32(p, (uint32_t)(at >> 32));
+    put32(p + 4, (uint32_t)at);
+    put32(p + 8, len);
+    p[12] = (uint8_t)store;
+    msg(f, 0, CSS_MK_ACCESS_DENIED, p, sizeof(p));
+}
+
+/* S22: a program whose every access the host allowed is clean; an access the host's check
+ * refused is a finding naming the address, whatever status the program ends with. */
+START_TEST(s22_access_denied)
+{
+    struct fx f;
+    fx_start(&f, "css.0.0.0042");
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x02, 0, 64, 0x3000);
+    data(&f, 0x3000, 64, CSS_MD_STORE);
+    interrupt(&f);
+    const struct st read_done = {FC_START, 0, SC_PRIM | SC_SEC | SC_PEND, DS_CE_DE, 0, 0,
+                                 0x1008,   0};
+    tsch(&f, 0, &read_done);
+    fx_end(&f);
+    assert_clean();
+
+    fx_start(&f, "css.0.0.0042");
+    orb(&f, ORB_F | ORB_LPM, 0x1000);
+    instr(&f, CSS_FT_SSCH, 0);
+    ccw(&f, 0x02, 0, 64, 0x7000000);
+    access_denied(&f, 0x7000000, 64, 1);
+    interrupt(&f);
+    const struct st prot = {FC_START, 0, SC_PRIM | SC_SEC | SC_PEND | SC_ALERT, 0, 0x10, 0,
+                            0x1008,   64};
+    tsch(&f, 0, &prot);
+    fx_end(&f);
+    assert_only("S22");
+    ck_assert_uint_eq(nfound, 1);
+    ck_assert_ptr_nonnull(strstr(found[0].msg, "a store of 64 bytes at 0x7000000"));
+
+    fx_start(&f, "css.0.0.0042"); /* a CCW fetch refused; a short record is ignored */
+    orb(&f, ORB_F | ORB_LPM, 0x9000);
+    instr(&f, CSS_FT_SSCH, 0);
+    access_denied(&f, 0x9000, 8, 0);
+    msg(&f, 0, CSS_MK_ACCESS_DENIED, (const uint8_t *)"\0\0\0", 3);
+    fx_end(&f);
+    assert_only("S22");
+    ck_assert_uint_eq(nfound, 1);
+    ck_assert_ptr_nonnull(strstr(found[0].msg, "a fetch of 8 bytes at 0x9000"));
+}
+END_TEST
+
 START_TEST(s13_invalid_orb_accepted)
 {
     static const uint32_t bad[][2] = {
@@ -1469,6 +1522,7 @@ static Suite *suite(void)
     tcase_add_test(tc, s15_ret_code_mapping);
     tcase_add_test(tc, s16_mdev_lifecycle);
     tcase_add_test(tc, s17_schib_instructions);
+    tcase_add_test(tc, s22_access_denied);
     suite_add_tcase(s, tc);
     tc = tcase_create("robustness");
     tcase_add_test(tc, random_records);

@@ -52,8 +52,12 @@ static struct css_dev_result dev_command(void *d, uint8_t cmd, struct css_dstrea
 {
     (void)d;
     static const uint8_t data[4] = {1, 2, 3, 4};
-    if (cmd == 0x02)
+    if (cmd == 0x02) {
+        /* asks what the program offers first, as a DASD does: the channel looks ahead along
+         * the data chain */
+        ck_assert_uint_ge(css_dstream_avail(ds), 1);
         css_dstream_write(ds, data, sizeof(data));
+    }
     return (struct css_dev_result){CSS_DEV_CHANNEL_END | CSS_DEV_DEVICE_END, 1000};
 }
 
@@ -250,11 +254,111 @@ START_TEST(live_and_offline_agree)
 }
 END_TEST
 
+/* Refuses every access at or above *ctx, as a host's access check does for storage it does
+ * not own. */
+static int refuse_from(void *ctx, uint64_t gpa, uint64_t len, int write)
+{
+    (void)len;
+    (void)write;
+    return gpa >= *(const uint64_t *)ctx;
+}
+
+/* A Read data-chained through a TIC into refused storage: the channel's look-ahead at the TIC
+ * target (for the count still to come) records nothing, the fetch that uses it is refused and
+ * recorded, and ends the program in protection check: one S22 finding live, the same offline. */
+START_TEST(refused_access_is_s22_live_and_offline)
+{
+    char tmp[256], dir[300];
+    cs_test_tmpdir(tmp, sizeof(tmp), "css-live-denied");
+    snprintf(dir, sizeof(dir), "%s/trace", tmp);
+    cs_error err = {0};
+    struct cs_platform *p;
+    ck_assert_msg(cs_platform_load(CSS_TESTDATA "/lpar.xml", NULL, &p, &err) == 0, "%s", err.msg);
+    cs_trace_writer *tw;
+    ck_assert_msg(cs_trace_writer_open(&tw, dir, p->clock_hz, &err) == 0, "%s", err.msg);
+    const struct cs_family *fams[] = {&costs_only};
+    struct cs_machine *m;
+    ck_assert_msg(cs_machine_build(p, fams, 1, tw, &m, &err) == 0, "%s", err.msg);
+    struct cs_monitor_hub *live;
+    ck_assert_msg(cs_monitor_attach_live(m, &live, &err) == 0, "%s", err.msg);
+    struct cs_domain *dom = &m->domains[0];
+    struct css *c;
+    ck_assert_msg(css_create(dom, &c, &err) == 0, "%s", err.msg);
+    uint32_t sid;
+    ck_assert_msg(css_attach_device(c, 0, 0, 0x0100, 0x42, &dev_ops, NULL, &sid, &err) == 0, "%s",
+                  err.msg);
+    ck_assert_int_eq(css_stsch(c, sid, 0x3000), 0);
+    uint8_t *schib = mem(dom, 0x3000, 52);
+    schib[4] = 3 << 3;
+    schib[5] |= 0x80;
+    ck_assert_int_eq(css_msch(c, sid, 0x3000), 0);
+    uint64_t limit = 0xb000;
+    css_set_access_check(c, refuse_from, &limit);
+
+    ccw(dom, 0x8400, 0x02, 0x80 /* CD */, 2, 0x9000);
+    ccw(dom, 0x8408, 0x08, 0, 0, 0xb000);
+    ccw(dom, 0xb000, 0x02, SLI, 2, 0x9002);
+    orb(dom, ORB_F | ORB_LPM, 0x8400);
+    ck_assert_int_eq(css_ssch(c, sid, 0x1000), 0);
+    run(m);
+    ck_assert_int_eq(css_tsch(c, sid, 0x2000), 0);
+    ck_assert_uint_eq(mem(dom, 0x2000, 12)[9], 0x10); /* protection check */
+
+    cs_monitor_finish_live(m, live);
+    struct tally lt = {0};
+    cs_monitor_hub_findings_by_rule(live, tally_rule, &lt);
+    css_free(c);
+    cs_machine_free(m);
+    ck_assert_msg(cs_trace_writer_close(tw, &err) == 0, "%s", err.msg);
+    cs_platform_free(p);
+    ck_assert_uint_eq(lt.n, 1);
+    ck_assert_str_eq(lt.rules[0], "S22");
+    ck_assert_uint_eq(lt.counts[0], 1);
+
+    cs_trace_reader *r;
+    ck_assert_msg(cs_trace_reader_open(&r, dir, &err) == 0, "%s", err.msg);
+    struct cs_monitor_hub *off = cs_monitor_hub_new(ignore, NULL);
+    for (size_t i = 0; i < cs_trace_reader_channels(r); i++)
+        cs_monitor_hub_channel(off, (uint16_t)i, cs_trace_reader_channel_name(r, i),
+                               cs_trace_reader_channel_family(r, i));
+    struct cs_trace_event ev;
+    uint64_t last = 0;
+    int got, denied = 0;
+    while ((got = cs_trace_reader_next(r, &ev, &err)) == 1) {
+        last = ev.cycles;
+        if (ev.type != CS_TRACE_MSG)
+            continue;
+        if (ev.kind == 0x136) {
+            denied++;
+            ck_assert_uint_eq(ev.len, 13);
+            ck_assert_uint_eq(ev.payload[6], 0xb0); /* be64 0xb000 */
+            ck_assert_uint_eq(ev.payload[11], 8);   /* a CCW: 8 bytes */
+            ck_assert_uint_eq(ev.payload[12], 0);   /* fetched */
+        }
+        struct cs_mon_msg mm = {ev.cycles, ev.channel, ev.dir, ev.kind, ev.len, ev.payload};
+        cs_monitor_hub_msg(off, &mm);
+    }
+    ck_assert_int_eq(got, 0);
+    cs_monitor_hub_finish(off, last);
+    struct tally ot = {0};
+    cs_monitor_hub_findings_by_rule(off, tally_rule, &ot);
+    cs_monitor_hub_free(off);
+    cs_trace_reader_close(r);
+    ck_assert_int_eq(denied, 1);
+    ck_assert_uint_eq(ot.n, 1);
+    ck_assert_str_eq(ot.rules[0], "S22");
+    ck_assert_uint_eq(ot.counts[0], lt.counts[0]);
+    ck_assert_uint_eq(ot.first_cycle[0], lt.first_cycle[0]);
+    cs_test_rmtree(tmp);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("css_monitor_live");
     TCase *tc = tcase_create("model");
     tcase_add_test(tc, live_and_offline_agree);
+    tcase_add_test(tc, refused_access_is_s22_live_and_offline);
     suite_add_tcase(s, tc);
     return s;
 }

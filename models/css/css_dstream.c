@@ -41,6 +41,18 @@ static uint8_t storage_check(struct css_subch *s, uint64_t gpa, uint64_t len, in
     if (!cs_gmem_ptr(s->c->mem, gpa, len))
         return CST_PROG;
     int r = css_access(s->c, gpa, len, write);
+    if (r && r != CSS_ACCESS_DATA_ERROR) {
+        /* a refusal, not a storage error: recorded so that a monitor can name it (S22);
+         * looking ahead (css_peek_ccw) records nothing, as it has no effect */
+        uint8_t rec[CSS_ACCESS_DENIED_LEN];
+        put64(rec, gpa);
+        rec[8] = (uint8_t)(len >> 24);
+        rec[9] = (uint8_t)(len >> 16);
+        rec[10] = (uint8_t)(len >> 8);
+        rec[11] = (uint8_t)len;
+        rec[12] = write ? 1 : 0;
+        css_tap(s, CS_TAP_TO_FW, CSS_K_ACCESS_DENIED, rec, sizeof(rec));
+    }
     if (r == CSS_ACCESS_DATA_ERROR) {
         if (!s->err_cstat) {
             s->err_faddr = gpa;

@@ -30,6 +30,8 @@
 #include "kshim/css_model.h"
 #include "kshim/domain.h"
 #include "kshim/kernel.h"
+#include "kshim/mdev.h"
+#include "kshim/vfio.h"
 
 #define MAX_DEVICES 16
 
@@ -194,6 +196,17 @@ static struct css_domain *domain_of(struct cs_domain *dom, cs_error *err)
     return d;
 }
 
+/* program='denied': a host that forgot the guest's pins. The channel may still store into
+ * pinned pages (Sense ID and RDC work) but fetches only from the kernel's allocations (the
+ * translated CCWs and IDALs), so every write's parameters or data are refused: rule S22 is
+ * broken on purpose, for every subchannel of the domain. */
+static int fetch_kmem_only(void *k, uint64_t gpa, uint64_t len, int write)
+{
+    if (write)
+        return ks_kmem_in_use(k, gpa, len) || ks_vfio_gpa_pinned(k, gpa, len) ? 0 : 1;
+    return ks_kmem_in_use(k, gpa, len) ? 0 : 1;
+}
+
 static int make_image(struct css_domain *d, struct css_dasd_device *dd, int model, cs_error *err)
 {
     if (!d->tmpdir[0]) {
@@ -238,17 +251,17 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
     int model, ro, program;
     static const char *const models[] = {"3390-3", "3390-9", NULL};
     static const char *const bools[] = {"no", "yes", "false", "true", "0", "1", NULL};
-    static const char *const programs[] = {"rw",   "identify", "read",   "flags",
-                                           "halt", "clear",    "checks", NULL};
+    static const char *const programs[] = {"rw",    "identify", "read",   "flags", "halt",
+                                           "clear", "checks",   "denied", NULL};
     static const enum css_vfio_program program_of[] = {
-        CSS_PROG_RW,   CSS_PROG_IDENTIFY, CSS_PROG_READ,  CSS_PROG_FLAGS,
-        CSS_PROG_HALT, CSS_PROG_CLEAR,    CSS_PROG_CHECKS};
+        CSS_PROG_RW,   CSS_PROG_IDENTIFY, CSS_PROG_READ,   CSS_PROG_FLAGS,
+        CSS_PROG_HALT, CSS_PROG_CLEAR,    CSS_PROG_CHECKS, CSS_PROG_DENIED};
     if (attr_u64(cfgdev, "ios", 256, 0, 1000000, &ios, err) < 0 ||
         attr_u64(cfgdev, "seed", 1, 0, UINT64_MAX, &seed, err) < 0 ||
         attr_enum(cfgdev, "model", models, "3390-3 or 3390-9", 0, &model, err) < 0 ||
         attr_enum(cfgdev, "readonly", bools, "yes or no", 0, &ro, err) < 0 ||
-        attr_enum(cfgdev, "program", programs, "rw, identify, read, flags, halt, clear or checks",
-                  0, &program, err) < 0)
+        attr_enum(cfgdev, "program", programs,
+                  "rw, identify, read, flags, halt, clear, checks or denied", 0, &program, err) < 0)
         return -1;
     const char *image = cfgdev ? cs_device_attr(cfgdev, "image") : NULL;
     if (image && !*image)
@@ -290,6 +303,8 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
     snprintf(dd->cfg.parent, sizeof(dd->cfg.parent), "0.0.%04x", (unsigned)(dd->sid & 0xffff));
     snprintf(dd->cfg.uuid, sizeof(dd->cfg.uuid), "%s", uuid);
     dd->cfg.program = program_of[program];
+    if (dd->cfg.program == CSS_PROG_DENIED)
+        css_set_access_check(d->c, fetch_kmem_only, d->k);
     dd->cfg.ios = (uint32_t)ios;
     dd->cfg.seed = seed;
     dd->cfg.block_size = 4096;
@@ -300,6 +315,23 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
     return 0;
 }
 
+int css_family_mdev_sysfs(const char *dir, cs_error *err)
+{
+    int n = 0;
+    for (size_t i = 0; i < sizeof(domains) / sizeof(domains[0]); i++) {
+        struct css_domain *d = &domains[i];
+        if (!d->dom || !d->k)
+            continue;
+        char path[4096];
+        if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, d->dom->desc->name) >= sizeof(path))
+            return cs_error_set(err, "mdev tree: directory name too long: %s", dir);
+        if (ks_mdev_sysfs_attach(d->k, path, err) < 0)
+            return -1;
+        n++;
+    }
+    return n;
+}
+
 size_t css_dasd_devices(struct css_dasd_device *const **out)
 {
     *out = devices;
@@ -308,8 +340,8 @@ size_t css_dasd_devices(struct css_dasd_device *const **out)
 
 static void report(FILE *out)
 {
-    static const char *const names[] = {"rw",   "identify", "read",  "flags",
-                                        "halt", "clear",    "checks"};
+    static const char *const names[] = {"rw",   "identify", "read",   "flags",
+                                        "halt", "clear",    "checks", "denied"};
     for (size_t i = 0; i < ndevices; i++) {
         const struct css_dasd_device *d = devices[i];
         const struct css_vfio_guest_result *r = &d->result;

@@ -24,4 +24,9 @@ struct css_dasd_device {
 /* The vfio-ccw DASDs of the current machine (for the run summary and tests). */
 size_t css_dasd_devices(struct css_dasd_device *const **out);
 
+/* Keep the sysfs-shaped mdev tree of every s390 domain of the current machine under
+ * <dir>/<domain name> (ks_mdev_sysfs_attach), rewritten at each mdev change of the run; call
+ * after cs_machine_build. How many domains got a tree, or -1 with err set. */
+int css_family_mdev_sysfs(const char *dir, cs_error *err);
+
 #endif

@@ -269,10 +269,13 @@ static void prog_rw(struct guest *v)
         fail(v, "ios=%u: more than half the volume's %llu blocks", n, (unsigned long long)blocks);
         return;
     }
-    uint8_t *used = calloc(blocks / 8 + 1, 1);
-    uint64_t *list = malloc((n ? n : 1) * sizeof(*list));
-    if (!used || !list)
-        abort();
+    /* process memory (zeroed), freed with the process even when a run stops it early */
+    uint8_t *used = ks_umalloc(v->p, blocks / 8 + 1);
+    uint64_t *list = ks_umalloc(v->p, (n ? n : 1) * sizeof(*list));
+    if (!used || !list) {
+        fail(v, "ios=%u: no process memory for the block list", n);
+        return;
+    }
     uint64_t s = v->cfg->seed;
     for (uint32_t i = 0; i < n; i++) {
         uint64_t b;
@@ -286,8 +289,6 @@ static void prog_rw(struct guest *v)
         v->r->io_programs++;
     for (uint32_t i = 0; i < n && !v->r->errors && read_blocks(v, list[i], 1, DATA, 0) == 0; i++)
         v->r->io_programs++;
-    free(used);
-    free(list);
 }
 
 /* `ios` random reads, each checked against the zeros of the formatted volume. */
@@ -451,6 +452,56 @@ static uint32_t build_check(struct guest *v, unsigned i)
     return w1;
 }
 
+/* The ORB-level program checks of the spec notes (docs/css.md §1.2) a guest can reach through
+ * the I/O region. vfio_ccw copies the guest's ORB and replaces only the interruption
+ * parameter, format, key, a zero LPM, the channel-program address and C64 (cp_init,
+ * cp_get_orb): a field it keeps reaches SSCH, whose operand exception comes back as ret_code
+ * -EIO (fsm_io_helper); transport mode it refuses before SSCH (-EOPNOTSUPP); a channel-program
+ * address with bit 0 set it takes as a guest address outside the mapping and refuses while
+ * translating (-EINVAL, no DMA mapping there). An ORB not on a word boundary cannot be
+ * reached: the driver hands SSCH its own copy. */
+struct orb_check {
+    const char *name;
+    uint32_t w1_bits, cpa_bits;
+    int ret;          /* the region's ret_code */
+    int reaches_ssch; /* 1: SSCH's program exception; 0: refused by vfio_ccw before SSCH */
+};
+
+static const struct orb_check orb_checks[] = {
+    {"ORB transport mode (word 1 bit 13)", 1u << 18, 0, -EOPNOTSUPP, 0},
+    {"ORB reserved bit 26", 1u << 5, 0, -EIO, 1},
+    {"ORB reserved bit 30", 1u << 1, 0, -EIO, 1},
+    {"ORB reserved bits 26-30", 0x3eu, 0, -EIO, 1},
+    {"ORB MIDAW (word 1 bit 25)", 1u << 6, 0, -EIO, 1},
+    {"ORB channel-program address bit 0", 0, 0x80000000u, -EINVAL, 0},
+};
+
+static void prog_orb_checks(struct guest *v)
+{
+    const uint32_t P = PROG, D = DATA;
+    for (unsigned i = 0; i < sizeof(orb_checks) / sizeof(orb_checks[0]) && !v->r->errors; i++) {
+        const struct orb_check *c = &orb_checks[i];
+        memset(at(v, P), 0, 0x100);
+        ccw1(v, P, 0xE4, ECKD_CCW_SLI, 7, D);
+        uint8_t orb[12];
+        put32(orb, 0x100 + i);
+        put32(orb + 4, ECKD_ORB_F | ECKD_ORB_P | ECKD_ORB_H | ECKD_ORB_LPM(0xff) | c->w1_bits);
+        put32(orb + 8, P | c->cpa_bits);
+        int rc = start(v, orb);
+        if (rc != c->ret) {
+            if (rc == 0) {
+                struct eckd_result res;
+                if (finish(v, &res) < 0)
+                    return;
+            }
+            fail(v, "%s: ret_code %d, expected %d (%s)", c->name, rc, c->ret,
+                 c->reaches_ssch ? "SSCH's program exception" : "vfio_ccw refuses it");
+            return;
+        }
+        v->r->io_programs++;
+    }
+}
+
 /* Each malformed program of the spec notes' list (docs/css.md) that vfio_ccw lets through
  * must end in a program check; the others must be refused by the driver. Then a good program
  * shows the subchannel still works. */
@@ -488,7 +539,46 @@ static void prog_checks(struct guest *v)
         v->r->io_programs++;
     }
     if (!v->r->errors)
+        prog_orb_checks(v);
+    if (!v->r->errors)
         prog_read(v);
+}
+
+/* Block writes whose parameter and data fetches the host refuses (it forgot the guest's
+ * pins): each ends in a protection check at its first fetch, nothing written. */
+static void prog_denied(struct guest *v)
+{
+    const uint64_t blocks = (uint64_t)v->g.cylinders * v->g.heads * v->g.blocks_per_track;
+    uint64_t s = v->cfg->seed;
+    for (uint32_t i = 0; i < v->cfg->ios && !v->r->errors; i++) {
+        uint64_t first = (s = mix(s)) % blocks;
+        struct eckd_mem m;
+        struct eckd_program prog;
+        cs_error err = {0};
+        pattern(v, first, at(v, DATA), v->g.block_size);
+        if (eckd_build_rw(mem_of(v, &m), &v->g, ECKD_WRITE, first, 1, DATA, 0, (uint32_t)first,
+                          &prog, &err) < 0) {
+            fail(v, "block %llu: %s", (unsigned long long)first, err.msg);
+            return;
+        }
+        int rc = start(v, prog.orb_bytes);
+        if (rc) {
+            fail(v, "write of block %llu: the driver refused the program (%d)",
+                 (unsigned long long)first, rc);
+            return;
+        }
+        struct eckd_result res;
+        if (finish(v, &res) < 0)
+            return;
+        if (res.outcome != ECKD_CHANNEL_ERROR || !(res.cstat & ECKD_CSTAT_PROTECTION_CHECK)) {
+            char d[160];
+            eckd_result_describe(&res, d, sizeof(d));
+            fail(v, "write of block %llu: %s, expected a protection check",
+                 (unsigned long long)first, d);
+            return;
+        }
+        v->r->io_programs++;
+    }
 }
 
 /* Each read is stopped by HSCH or CSCH through the async region while it runs. */
@@ -513,6 +603,10 @@ static void prog_stop(struct guest *v, uint32_t command)
             fail(v, "%s: the read was refused (%d)", name, rc);
             return;
         }
+        /* every other one while the device works on the program (a cache miss takes
+         * milliseconds), the others while the start is still pending at the channel */
+        if (i % 2)
+            ks_sys_sleep_ms(v->p, 1);
         memset(v->cmd, 0, sizeof(*v->cmd));
         v->cmd->command = command;
         ssize_t w = ks_sys_pwrite(v->p, v->fd, v->cmd, sizeof(*v->cmd), ASYNC_OFF);
@@ -595,6 +689,9 @@ static void guest_main(struct ks_uproc *p, void *arg)
         break;
     case CSS_PROG_CHECKS:
         prog_checks(&v);
+        break;
+    case CSS_PROG_DENIED:
+        prog_denied(&v);
         break;
     case CSS_PROG_IDENTIFY:
         break;

@@ -15,11 +15,11 @@ enum css_vfio_program {
     CSS_PROG_READ,     /* `ios` random block reads of a volume never written (zeros) */
     CSS_PROG_FLAGS,    /* every CCW flag and IDAW format the driver passes, on `ios` blocks */
     CSS_PROG_HALT,     /* HSCH through the async region while each read runs */
-    CSS_PROG_CLEAR,
-    CSS_PROG_CHECKS,
-    /* malformed programs: program checks or the driver's refusal */ /* CSCH through the async
-                                                                        region while each read runs
-                                                                      */
+    CSS_PROG_CLEAR,    /* CSCH through the async region while each read runs */
+    CSS_PROG_CHECKS,   /* malformed programs: program checks or the driver's refusal */
+    /* `ios` block writes on a host that refuses the channel every fetch outside the kernel's
+     * allocations (css family, program='denied'): each must end in a protection check */
+    CSS_PROG_DENIED,
 };
 
 struct css_vfio_guest_config {

@@ -19,6 +19,9 @@ enum css_kind {
     /* to_firmware: an IDAW the channel fetched: be64 its address, then the IDAW (4 bytes
      * format 1, 8 bytes format 2) */
     CSS_K_IDAW = 6,
+    /* to_firmware: storage the access check refused (css_set_access_check): be64 address,
+     * be32 length, u8 1 for a store, 0 for a fetch; the program ends in protection check */
+    CSS_K_ACCESS_DENIED = 0x136,
 
     /* Instruction records (payloads of docs/trace-format.md, "css payloads"); cc is -5 when
      * the instruction took a program exception, as the kernel's tracepoints record it. */
@@ -35,10 +38,11 @@ enum css_kind {
     CSS_K_STCRW = CSS_FT_STCRW,
 };
 
-#define CSS_DATA_STORE    0x01 /* into storage (read, read backward, sense) */
-#define CSS_DATA_SKIP     0x02 /* skip flag: count consumed, nothing stored */
-#define CSS_DATA_BACKWARD 0x04 /* read backward: stored from the highest address down */
-#define CSS_DATA_LEN      13
+#define CSS_DATA_STORE        0x01 /* into storage (read, read backward, sense) */
+#define CSS_DATA_SKIP         0x02 /* skip flag: count consumed, nothing stored */
+#define CSS_DATA_BACKWARD     0x04 /* read backward: stored from the highest address down */
+#define CSS_DATA_LEN          13
+#define CSS_ACCESS_DENIED_LEN 13
 
 #define CSS_ORB_LEN   12
 #define CSS_CCW_LEN   8

@@ -7,9 +7,12 @@
 #include <unistd.h>
 
 #include "cs_machine.h"
+#include "cs_monitor.h"
+#include "cs_monitor_live.h"
 #include "cs_platform.h"
 #include "cs_sc_run.h"
 #include "cs_test.h"
+#include "cs_trace.h"
 #include "css.h"
 #include "css_family.h"
 #include "dasd.h"
@@ -200,9 +203,60 @@ static void put32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
+struct s22_tally {
+    uint64_t s22, other, first_cycle;
+};
+
+static void tally_s22(void *ctx, const char *rule, uint64_t count, const struct cs_finding *first)
+{
+    struct s22_tally *t = ctx;
+    if (!strcmp(rule, "S22")) {
+        t->s22 = count;
+        t->first_cycle = first->cycle;
+    } else {
+        t->other += count;
+    }
+}
+
+static void ignore_finding(void *ctx, const struct cs_finding *f)
+{
+    (void)ctx;
+    (void)f;
+}
+
+/* The trace at `trace` through the monitors, as `chansim check` reads it. */
+static struct s22_tally check_offline(const char *trace)
+{
+    cs_error err = {0};
+    cs_trace_reader *r;
+    ck_assert_msg(cs_trace_reader_open(&r, trace, &err) == 0, "%s", err.msg);
+    struct cs_monitor_hub *off = cs_monitor_hub_new(ignore_finding, NULL);
+    for (size_t i = 0; i < cs_trace_reader_channels(r); i++)
+        cs_monitor_hub_channel(off, (uint16_t)i, cs_trace_reader_channel_name(r, i),
+                               cs_trace_reader_channel_family(r, i));
+    struct cs_trace_event ev;
+    uint64_t last = 0;
+    int got;
+    while ((got = cs_trace_reader_next(r, &ev, &err)) == 1) {
+        last = ev.cycles;
+        if (ev.type != CS_TRACE_MSG)
+            continue;
+        struct cs_mon_msg mm = {ev.cycles, ev.channel, ev.dir, ev.kind, ev.len, ev.payload};
+        cs_monitor_hub_msg(off, &mm);
+    }
+    ck_assert_msg(got == 0, "%s", err.msg);
+    cs_monitor_hub_finish(off, last);
+    struct s22_tally t = {0};
+    cs_monitor_hub_findings_by_rule(off, tally_s22, &t);
+    cs_monitor_hub_free(off);
+    cs_trace_reader_close(r);
+    return t;
+}
+
 /* The kernel glue lets the model touch only the kernel's allocations and pages a VFIO device
- * pinned: a program in memory neither owns ends in a protection check, nothing stored. (The
- * scenarios show the other side: every program vfio_ccw translates passes.) */
+ * pinned: a program in memory neither owns ends in a protection check, nothing stored, and the
+ * refused fetch of its CCW breaks S22 once, live and offline alike. (The scenarios show the
+ * other side: every program vfio_ccw translates passes.) */
 START_TEST(css_touches_only_driver_memory)
 {
     const char *path = platform("s390x", "", "");
@@ -211,7 +265,13 @@ START_TEST(css_touches_only_driver_memory)
     struct cs_machine *m;
     ck_assert_msg(cs_platform_load(path, NULL, &p, &err) == 0, "%s", err.msg);
     const struct cs_family *fams[] = {&css_family};
-    ck_assert_msg(cs_machine_build(p, fams, 1, NULL, &m, &err) == 0, "%s", err.msg);
+    char trace[600];
+    snprintf(trace, sizeof(trace), "%s/denied-trace", dir);
+    cs_trace_writer *tw;
+    ck_assert_msg(cs_trace_writer_open(&tw, trace, p->clock_hz, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_machine_build(p, fams, 1, tw, &m, &err) == 0, "%s", err.msg);
+    struct cs_monitor_hub *live;
+    ck_assert_msg(cs_monitor_attach_live(m, &live, &err) == 0, "%s", err.msg);
     struct cs_domain *dom = &m->domains[0];
     struct ks_kernel *k;
     struct css *c;
@@ -250,11 +310,21 @@ START_TEST(css_touches_only_driver_memory)
     ck_assert_uint_eq(mem[0x5000 + 9] & 0x10, 0x10); /* subchannel status: protection check */
     for (int i = 0; i < 7; i++)
         ck_assert_uint_eq(mem[0x2000 + i], 0);
+    cs_monitor_finish_live(m, live);
+    struct s22_tally lt = {0};
+    cs_monitor_hub_findings_by_rule(live, tally_s22, &lt);
     ks_kernel_destroy(k);
     ck_assert_msg(dasd_close(dev, &err) == 0, "%s", err.msg);
     css_free(c);
     cs_machine_free(m);
+    ck_assert_msg(cs_trace_writer_close(tw, &err) == 0, "%s", err.msg);
     cs_platform_free(p);
+    ck_assert_uint_eq(lt.s22, 1);
+    ck_assert_uint_eq(lt.other, 0);
+    struct s22_tally ot = check_offline(trace);
+    ck_assert_uint_eq(ot.s22, lt.s22);
+    ck_assert_uint_eq(ot.other, lt.other);
+    ck_assert_uint_eq(ot.first_cycle, lt.first_cycle);
 }
 END_TEST
 

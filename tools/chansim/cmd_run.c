@@ -13,9 +13,11 @@
 #include "cs_sc_run.h"
 #include "cs_trace.h"
 #include "crq_family.h"
+#include "css_family.h"
 
 static const char run_usage[] =
     "usage: chansim run [PLATFORM] [--connect URI] [--trace DIR] [--until TIME] [--wave FILE]\n"
+    "                   [--mdev-sysfs DIR] [--strict]\n"
     "\n"
     "Simulates the platform in PLATFORM, a libvirt domain XML file (<domain>, or a libvirt\n"
     "test-driver <node> holding several domains), opened through libvirt's embedded test\n"
@@ -28,6 +30,10 @@ static const char run_usage[] =
     "  --until TIME    stop at this simulated time (e.g. 10ms, 500us); default: until idle\n"
     "  --wave FILE     dump the RTL engines' signals as an FST waveform (GTKWave); the\n"
     "                  platform needs one (engine='rtl'); more engines: FILE.1, FILE.2, ...\n"
+    "  --mdev-sysfs DIR\n"
+    "                  keep the sysfs-shaped mediated-device tree of each s390 domain's kernel\n"
+    "                  in DIR/<domain> (mdev_supported_types, instances, bus/mdev/devices),\n"
+    "                  rewritten at every mdev change: what is left is the end of the run\n"
     "  --strict        exit with status 1 when the run found a driver bug or a protocol\n"
     "                  violation (they are reported either way)\n";
 
@@ -66,19 +72,17 @@ static int attach_live(struct cs_machine *m, void *ctx, cs_error *err)
 
 int cmd_run(int argc, char **argv)
 {
-    static const struct option opts[] = {{"connect", required_argument, 0, 'c'},
-                                         {"trace", required_argument, 0, 't'},
-                                         {"until", required_argument, 0, 'u'},
-                                         {"strict", no_argument, 0, 's'},
-                                         {"wave", required_argument, 0, 'w'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    const char *uri = NULL, *trace_dir = NULL, *wave = NULL;
+    static const struct option opts[] = {
+        {"connect", required_argument, 0, 'c'}, {"trace", required_argument, 0, 't'},
+        {"until", required_argument, 0, 'u'},   {"strict", no_argument, 0, 's'},
+        {"wave", required_argument, 0, 'w'},    {"mdev-sysfs", required_argument, 0, 'm'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+    const char *uri = NULL, *trace_dir = NULL, *wave = NULL, *mdev_dir = NULL;
     struct cs_run_opts ro = {0};
     int strict = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "c:t:u:w:sh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:t:u:w:m:sh", opts, NULL)) != -1) {
         switch (c) {
         case 'c':
             uri = optarg;
@@ -96,6 +100,9 @@ int cmd_run(int argc, char **argv)
             break;
         case 'w':
             wave = optarg;
+            break;
+        case 'm':
+            mdev_dir = optarg;
             break;
         case 'h':
             fputs(run_usage, stdout);
@@ -144,6 +151,10 @@ int cmd_run(int argc, char **argv)
                      wave);
             goto out;
         }
+    }
+    if (mdev_dir && css_family_mdev_sysfs(mdev_dir, &err) < 0) {
+        cli_fail("run", "--mdev-sysfs: %s", err.msg);
+        goto out;
     }
     if (cs_sc_run(m, &ro, &sum, &err) < 0) {
         cli_fail("run", "%s", err.msg);

@@ -1,7 +1,7 @@
 # One css scenario as CI runs it: `chansim run --trace` on the platform, then `chansim check` on
 # the trace. Passes when every vfio-ccw DASD's guest finished without error, the run found no
 # driver bug beyond KNOWN_DRIVER (a count), and the offline check gives the same protocol
-# findings as the live monitors (EXPECT_PROTOCOL of them; 0 unless given).
+# findings as the live monitors (EXPECT_PROTOCOL of them; 0 unless given), rule by rule.
 #   cmake -DCHANSIM=<bin> -DPLATFORM=<xml> -DTRACE=<dir> [-DEXPECT_PROTOCOL=N]
 #         [-DKNOWN_DRIVER=N] [-DMIN_BYTES=N] -P run_scenario.cmake
 if(NOT DEFINED EXPECT_PROTOCOL)
@@ -14,6 +14,13 @@ file(REMOVE_RECURSE ${TRACE})
 execute_process(COMMAND ${CHANSIM} run ${PLATFORM} --trace ${TRACE}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE errout)
 message("${out}${errout}")
+# the rule of every protocol finding, as printed, sorted
+function(rules_of text var)
+  string(REGEX MATCHALL "rule [A-Z][0-9]+ broken" found "${text}")
+  list(SORT found)
+  set(${var} "${found}" PARENT_SCOPE)
+endfunction()
+rules_of("${out}${errout}" live_rules)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "chansim run exited with ${rc}")
 endif()
@@ -52,4 +59,9 @@ if(NOT out MATCHES "checked against [0-9]+ rules: ([0-9]+) finding")
 endif()
 if(NOT CMAKE_MATCH_1 EQUAL live)
   message(FATAL_ERROR "chansim check finds ${CMAKE_MATCH_1}, the live monitors found ${live}")
+endif()
+rules_of("${out}${errout}" offline_rules)
+if(NOT "${live_rules}" STREQUAL "${offline_rules}")
+  message(FATAL_ERROR "rule by rule, chansim check finds [${offline_rules}], the live monitors "
+                      "found [${live_rules}]")
 endif()

@@ -73,6 +73,65 @@ START_TEST(default_run_prints_summary)
 }
 END_TEST
 
+/* The default platform's vfio-ccw mdev (its hostdev's UUID) under the s390 domain's tree. */
+#define MDEV_UUID "8a1c0b2d-3e4f-4a5b-9c6d-7e8f90a1b2c3"
+#define MDEV_TYPE "/s390-guest/devices/0.0.0000/mdev_supported_types/vfio_ccw-io"
+
+static const char *tree_file(const char *tree, const char *rel, char *buf, size_t cap)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s%s", tree, rel);
+    cli_read_all(path, buf, cap);
+    return buf;
+}
+
+/* --mdev-sysfs: the tree of the s390 domain as the run left it; stopped while the guest
+ * works, its mdev exists (no instance left to create, linked from the bus and its type);
+ * after the whole run it is removed again. */
+START_TEST(mdev_sysfs_tree_of_the_default_platform)
+{
+    static struct result r;
+    char buf[256], link[512];
+    const char *mid = cli_tmp_path("mdev-mid");
+    CHANSIM("run", "--until", "2ms", "--mdev-sysfs", mid);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    ck_assert_str_eq(tree_file(mid, MDEV_TYPE "/name", buf, sizeof(buf)),
+                     "I/O subchannel (Non-QDIO)\n");
+    ck_assert_str_eq(tree_file(mid, MDEV_TYPE "/device_api", buf, sizeof(buf)), "vfio-ccw\n");
+    ck_assert_str_eq(tree_file(mid, MDEV_TYPE "/available_instances", buf, sizeof(buf)), "0\n");
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/s390-guest/bus/mdev/devices/" MDEV_UUID, mid);
+    ssize_t n = readlink(path, link, sizeof(link) - 1);
+    ck_assert_int_gt(n, 0);
+    link[n] = 0;
+    ck_assert_str_eq(link, "../../../devices/0.0.0000/" MDEV_UUID);
+    ck_assert_str_eq(
+        tree_file(mid, "/s390-guest/bus/mdev/devices/" MDEV_UUID "/uuid", buf, sizeof(buf)),
+        MDEV_UUID "\n");
+    snprintf(path, sizeof(path), "%s" MDEV_TYPE "/devices/" MDEV_UUID "/mdev_type", mid);
+    ck_assert_msg(cli_exists(path), "%s missing", path);
+
+    const char *end = cli_tmp_path("mdev-end");
+    CHANSIM("run", "--mdev-sysfs", end);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    ck_assert_str_eq(tree_file(end, MDEV_TYPE "/available_instances", buf, sizeof(buf)), "1\n");
+    snprintf(path, sizeof(path), "%s/s390-guest/bus/mdev/devices/" MDEV_UUID, end);
+    ck_assert(!cli_exists(path));
+
+    /* a directory that cannot be made: one line naming it, exit 2 */
+    const char *file = cli_tmp_path("plain-file");
+    FILE *f = fopen(file, "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    char under[600];
+    snprintf(under, sizeof(under), "%s/tree", file);
+    CHANSIM("run", "--mdev-sysfs", under);
+    ck_assert_int_eq(r.status, 2);
+    cs_assert_contains(r.err, "--mdev-sysfs");
+    cs_assert_contains(r.err, "plain-file");
+}
+END_TEST
+
 START_TEST(trace_is_listed_by_babeltrace2_and_converts_to_jsonl)
 {
     static struct result r;
@@ -173,6 +232,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, help_version_and_usage_errors);
     tcase_add_test(tc, default_run_prints_summary);
+    tcase_add_test(tc, mdev_sysfs_tree_of_the_default_platform);
     tcase_add_test(tc, trace_is_listed_by_babeltrace2_and_converts_to_jsonl);
     tcase_add_test(tc, bad_platforms_exit_2_with_position);
     tcase_add_test(tc, bad_traces_exit_2_and_leave_no_output);
