@@ -96,23 +96,6 @@ static struct crq_domain *domain_of(struct cs_domain *dom, int with_kernel, int 
     return d;
 }
 
-static int attr_u64(const struct cs_device_desc *dev, const char *name, uint64_t def, uint64_t min,
-                    uint64_t max, uint64_t *out, cs_error *err)
-{
-    const char *v = cs_device_attr(dev, name);
-    if (!v) {
-        *out = def;
-        return 0;
-    }
-    char *end;
-    unsigned long long x = strtoull(v, &end, 0);
-    if (!*v || *end || x < min || x > max)
-        return cs_error_set(err, "%s: attribute %s='%s' is not a number in [%llu, %llu]",
-                            dev->where, name, v, (unsigned long long)min, (unsigned long long)max);
-    *out = x;
-    return 0;
-}
-
 static int parse_faults(const struct cs_device_desc *dev, uint32_t *faults, cs_error *err)
 {
     static const struct {
@@ -165,20 +148,20 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
     struct vmc_hv_config cfg;
     vmc_hv_default_config(&cfg);
     int rc = 0;
-    rc |= attr_u64(dev, "messages", 8, 0, 100000000, &v, err);
+    rc |= cs_device_attr_u64(dev, "messages", 8, 0, 100000000, &v, err);
     d->app.messages = (unsigned)v;
-    rc |= rc ? 0 : attr_u64(dev, "size", 4096, 1, 16384, &v, err);
+    rc |= rc ? 0 : cs_device_attr_u64(dev, "size", 4096, 1, 16384, &v, err);
     d->app.size = (uint32_t)v;
-    rc |= rc ? 0 : attr_u64(dev, "sessions", 1, 0, 1000, &v, err);
+    rc |= rc ? 0 : cs_device_attr_u64(dev, "sessions", 1, 0, 1000, &v, err);
     d->app.sessions = (unsigned)v;
-    rc |= rc ? 0 : attr_u64(dev, "max-hmc", 1, 1, 2, &v, err);
+    rc |= rc ? 0 : cs_device_attr_u64(dev, "max-hmc", 1, 1, 2, &v, err);
     cfg.max_hmc = (uint8_t)v;
-    rc |= rc ? 0 : attr_u64(dev, "pool", 8, 1, 64, &v, err);
+    rc |= rc ? 0 : cs_device_attr_u64(dev, "pool", 8, 1, 64, &v, err);
     cfg.pool_size = (uint16_t)v;
-    rc |= rc ? 0 : attr_u64(dev, "mtu", 4096, 4096, 16384, &v, err);
+    rc |= rc ? 0 : cs_device_attr_u64(dev, "mtu", 4096, 4096, 16384, &v, err);
     cfg.mtu = (uint32_t)v;
     rc |= rc ? 0 : parse_faults(dev, &cfg.faults, err);
-    rc |= rc ? 0 : attr_u64(dev, "hv-restart", 0, 0, UINT32_MAX, &v, err);
+    rc |= rc ? 0 : cs_device_attr_u64(dev, "hv-restart", 0, 0, UINT32_MAX, &v, err);
     cfg.restart_after = (uint32_t)v;
     const char *hmc = cs_device_attr(dev, "hmc");
     if (!rc && hmc && strcmp(hmc, "echo") != 0 && strcmp(hmc, "reverse") != 0)
@@ -198,7 +181,9 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
     enum crq_rtl_clock rtl_clock = clock_attr && strcmp(clock_attr, "on-demand") == 0
                                        ? CRQ_RTL_CLOCK_ON_DEMAND
                                        : CRQ_RTL_CLOCK_CONTINUOUS;
-    rc |= rc ? 0 : attr_u64(dev, "rtl-quantum", CRQ_RTL_QUANTUM_DEFAULT, 1, 1u << 20, &v, err);
+    rc |=
+        rc ? 0
+           : cs_device_attr_u64(dev, "rtl-quantum", CRQ_RTL_QUANTUM_DEFAULT, 1, 1u << 20, &v, err);
     uint32_t rtl_quantum = (uint32_t)v;
     if (!rc && d->app.size > cfg.mtu)
         rc = cs_error_set(err, "%s: size %u exceeds the mtu %u", dev->where, d->app.size, cfg.mtu);

@@ -38,29 +38,19 @@ const struct cs_cost crq_cost_table[CRQ_COST_COUNT] = {
      "cache-near latency at the hypervisor's clock (assumption)"},
 };
 
-static int get(const struct cs_domain *dom, const char *op, uint64_t *out, cs_error *err)
-{
-    const struct cs_calib_entry *e = cs_calib_find(&dom->calib, op);
-    if (!e)
-        return cs_error_set(err, "domain '%s': calibration entry '%s' missing", dom->desc->name,
-                            op);
-    *out = e->cycles;
-    return 0;
-}
-
 int crq_costs_load(struct crq_costs *c, const struct cs_domain *dom, cs_error *err)
 {
-    if (get(dom, "crq.hcall", &c->hcall, err) < 0 ||
-        get(dom, "crq.h_send_crq", &c->send, err) < 0 ||
-        get(dom, "crq.h_copy_rdma", &c->rdma, err) < 0 ||
-        get(dom, "crq.h_copy_rdma_per_kib", &c->rdma_per_kib, err) < 0 ||
-        get(dom, "vmc.hv_response", &c->hv_response, err) < 0 ||
-        get(dom, "crq.enqueue", &c->enqueue, err) < 0 ||
-        get(dom, "crq.reclaim_per_slot", &c->reclaim_per_slot, err) < 0 ||
-        get(dom, "crq.drop", &c->drop, err) < 0 ||
-        get(dom, "crq.reclaim_pass", &c->reclaim_pass, err) < 0 ||
-        get(dom, "crq.reg_write", &c->reg_write, err) < 0 ||
-        get(dom, "crq.rtl_mem_latency", &c->rtl_mem_latency, err) < 0)
+    if (cs_domain_cost(dom, "crq.hcall", &c->hcall, err) < 0 ||
+        cs_domain_cost(dom, "crq.h_send_crq", &c->send, err) < 0 ||
+        cs_domain_cost(dom, "crq.h_copy_rdma", &c->rdma, err) < 0 ||
+        cs_domain_cost(dom, "crq.h_copy_rdma_per_kib", &c->rdma_per_kib, err) < 0 ||
+        cs_domain_cost(dom, "vmc.hv_response", &c->hv_response, err) < 0 ||
+        cs_domain_cost(dom, "crq.enqueue", &c->enqueue, err) < 0 ||
+        cs_domain_cost(dom, "crq.reclaim_per_slot", &c->reclaim_per_slot, err) < 0 ||
+        cs_domain_cost(dom, "crq.drop", &c->drop, err) < 0 ||
+        cs_domain_cost(dom, "crq.reclaim_pass", &c->reclaim_pass, err) < 0 ||
+        cs_domain_cost(dom, "crq.reg_write", &c->reg_write, err) < 0 ||
+        cs_domain_cost(dom, "crq.rtl_mem_latency", &c->rtl_mem_latency, err) < 0)
         return -1;
     return 0;
 }

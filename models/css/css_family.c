@@ -79,23 +79,6 @@ static int claims(const struct cs_domain_desc *dom, const struct cs_device_desc 
     return is_s390(dom) && (is_vfio_ccw(dev) || is_dasd(dev));
 }
 
-static int attr_u64(const struct cs_device_desc *dev, const char *name, uint64_t def, uint64_t min,
-                    uint64_t max, uint64_t *out, cs_error *err)
-{
-    const char *v = dev ? cs_device_attr(dev, name) : NULL;
-    if (!v) {
-        *out = def;
-        return 0;
-    }
-    char *end;
-    unsigned long long x = strtoull(v, &end, 0);
-    if (!*v || *end || *v == '-' || x < min || x > max)
-        return cs_error_set(err, "%s: attribute %s='%s' is not a number in [%llu, %llu]",
-                            dev->where, name, v, (unsigned long long)min, (unsigned long long)max);
-    *out = x;
-    return 0;
-}
-
 /* One of `names` (NULL-terminated); *out its index, def without the attribute. */
 static int attr_enum(const struct cs_device_desc *dev, const char *name, const char *const *names,
                      const char *expected, int def, int *out, cs_error *err)
@@ -256,8 +239,8 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
     static const enum css_vfio_program program_of[] = {
         CSS_PROG_RW,   CSS_PROG_IDENTIFY, CSS_PROG_READ,   CSS_PROG_FLAGS,
         CSS_PROG_HALT, CSS_PROG_CLEAR,    CSS_PROG_CHECKS, CSS_PROG_DENIED};
-    if (attr_u64(cfgdev, "ios", 256, 0, 1000000, &ios, err) < 0 ||
-        attr_u64(cfgdev, "seed", 1, 0, UINT64_MAX, &seed, err) < 0 ||
+    if (cs_device_attr_u64(cfgdev, "ios", 256, 0, 1000000, &ios, err) < 0 ||
+        cs_device_attr_u64(cfgdev, "seed", 1, 0, UINT64_MAX, &seed, err) < 0 ||
         attr_enum(cfgdev, "model", models, "3390-3 or 3390-9", 0, &model, err) < 0 ||
         attr_enum(cfgdev, "readonly", bools, "yes or no", 0, &ro, err) < 0 ||
         attr_enum(cfgdev, "program", programs,

@@ -28,22 +28,14 @@ const struct cs_cost css_cost_table[CSS_COST_COUNT] = {
      "no published figure; clear signal and selective reset, taken as css.status (assumption)"},
 };
 
-static int get(const struct cs_domain *dom, const char *op, uint64_t *out, cs_error *err)
-{
-    const struct cs_calib_entry *e = cs_calib_find(&dom->calib, op);
-    if (!e)
-        return cs_error_set(err, "domain '%s': calibration entry '%s' missing", dom->desc->name,
-                            op);
-    *out = e->cycles;
-    return 0;
-}
-
 int css_costs_load(struct css_costs *c, const struct cs_domain *dom, cs_error *err)
 {
-    if (get(dom, "css.start", &c->start, err) < 0 || get(dom, "css.ccw", &c->ccw, err) < 0 ||
-        get(dom, "css.xfer_per_kib", &c->xfer_per_kib, err) < 0 ||
-        get(dom, "css.status", &c->status, err) < 0 || get(dom, "css.halt", &c->halt, err) < 0 ||
-        get(dom, "css.clear", &c->clear, err) < 0)
+    if (cs_domain_cost(dom, "css.start", &c->start, err) < 0 ||
+        cs_domain_cost(dom, "css.ccw", &c->ccw, err) < 0 ||
+        cs_domain_cost(dom, "css.xfer_per_kib", &c->xfer_per_kib, err) < 0 ||
+        cs_domain_cost(dom, "css.status", &c->status, err) < 0 ||
+        cs_domain_cost(dom, "css.halt", &c->halt, err) < 0 ||
+        cs_domain_cost(dom, "css.clear", &c->clear, err) < 0)
         return -1;
     return 0;
 }

@@ -28,12 +28,11 @@ void dasd_costs_default(struct dasd_costs *c)
 
 static int get(const struct cs_domain *dom, const char *op, uint64_t *out, cs_error *err)
 {
-    const struct cs_calib_entry *e = cs_calib_find(&dom->calib, op);
-    if (!e)
-        return cs_error_set(err, "domain '%s': calibration entry '%s' missing", dom->desc->name,
-                            op);
+    uint64_t cycles;
+    if (cs_domain_cost(dom, op, &cycles, err) < 0)
+        return -1;
     /* the table is in platform cycles; a device reports nanoseconds */
-    *out = dom->machine ? cs_machine_cycles_to_ns(dom->machine, e->cycles) : e->cycles;
+    *out = dom->machine ? cs_machine_cycles_to_ns(dom->machine, cycles) : cycles;
     return 0;
 }
 

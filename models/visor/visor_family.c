@@ -289,23 +289,6 @@ static struct vbus *bus_of(struct vdom *d, uint32_t no, cs_error *err)
     return b;
 }
 
-static int attr_u64(const struct cs_device_desc *dev, const char *name, uint64_t def, uint64_t min,
-                    uint64_t max, uint64_t *out, cs_error *err)
-{
-    const char *v = cs_device_attr(dev, name);
-    if (!v) {
-        *out = def;
-        return 0;
-    }
-    char *end;
-    unsigned long long x = strtoull(v, &end, 0);
-    if (!*v || *end || x < min || x > max)
-        return cs_error_set(err, "%s: attribute %s='%s' is not a number in [%llu, %llu]",
-                            dev->where, name, v, (unsigned long long)min, (unsigned long long)max);
-    *out = x;
-    return 0;
-}
-
 /* A sparse image of `blocks` 512-byte blocks in a fresh temporary directory. */
 static int make_image(struct vdev *v, uint64_t blocks, cs_error *err)
 {
@@ -353,7 +336,7 @@ static int parse_workload(struct vdom *d, struct vdev *v, const struct cs_device
         w->kind = VISOR_WL_VHBA;
         w->index = d->nhba++;
         w->blocks = visor_vhba_blocks(v->info.vhba);
-        if (attr_u64(dev, "io", 0, 0, 100000000, &x, err) < 0)
+        if (cs_device_attr_u64(dev, "io", 0, 0, 100000000, &x, err) < 0)
             return -1;
         const char *mode = cs_device_attr(dev, "io-mode");
         if (mode && strcmp(mode, "read") && strcmp(mode, "verify"))
@@ -363,7 +346,7 @@ static int parse_workload(struct vdom *d, struct vdev *v, const struct cs_device
     case VISOR_DEV_VNIC: {
         w->kind = VISOR_WL_VNIC;
         w->index = d->nnic++;
-        if (attr_u64(dev, "frames", 0, 0, 100000000, &x, err) < 0)
+        if (cs_device_attr_u64(dev, "frames", 0, 0, 100000000, &x, err) < 0)
             return -1;
         const char *peer = cs_device_attr(dev, "peer");
         if (x && (!peer || parse_mac(peer, w->peer) < 0))
@@ -374,7 +357,7 @@ static int parse_workload(struct vdom *d, struct vdev *v, const struct cs_device
     default:
         w->kind = VISOR_WL_INPUT;
         w->index = d->ninput++;
-        if (attr_u64(dev, "events", 0, 0, 100000000, &x, err) < 0)
+        if (cs_device_attr_u64(dev, "events", 0, 0, 100000000, &x, err) < 0)
             return -1;
         break;
     }
@@ -394,17 +377,17 @@ static int attach_device(struct vdom *d, struct vdev *v, const struct cs_device_
         v->info.type = VISOR_DEV_VHBA;
         guid = (visor_guid)VISOR_GUID_VHBA;
         struct visor_vhba_config cfg;
-        if (attr_u64(dev, "slots", 128, 64, 4096, &x, err) < 0)
+        if (cs_device_attr_u64(dev, "slots", 128, 64, 4096, &x, err) < 0)
             return -1;
         cfg.slots = (uint32_t)x;
-        if (attr_u64(dev, "max-io", 65536, 4096, 262144, &x, err) < 0)
+        if (cs_device_attr_u64(dev, "max-io", 65536, 4096, 262144, &x, err) < 0)
             return -1;
         cfg.max_io_size = (uint32_t)x;
         const char *img = cs_device_attr(dev, "image");
         if (img) {
             snprintf(v->image, sizeof(v->image), "%s", img);
         } else {
-            if (attr_u64(dev, "blocks", 32768, 8, 1ull << 31, &x, err) < 0 ||
+            if (cs_device_attr_u64(dev, "blocks", 32768, 8, 1ull << 31, &x, err) < 0 ||
                 make_image(v, x, err) < 0)
                 return -1;
         }
@@ -428,13 +411,13 @@ static int attach_device(struct vdom *d, struct vdev *v, const struct cs_device_
         if (mac && parse_mac(mac, cfg.mac) < 0)
             return cs_error_set(err, "%s: mac='%s' is not six hex bytes like 02:00:00:00:00:01",
                                 dev->where, mac);
-        if (attr_u64(dev, "slots", 128, 64, 4096, &x, err) < 0)
+        if (cs_device_attr_u64(dev, "slots", 128, 64, 4096, &x, err) < 0)
             return -1;
         cfg.slots = (uint32_t)x;
-        if (attr_u64(dev, "rcvbufs", 64, 1, 4096, &x, err) < 0)
+        if (cs_device_attr_u64(dev, "rcvbufs", 64, 1, 4096, &x, err) < 0)
             return -1;
         cfg.num_rcv_bufs = (uint32_t)x;
-        if (attr_u64(dev, "mtu", 1500, 68, 9000, &x, err) < 0)
+        if (cs_device_attr_u64(dev, "mtu", 1500, 68, 9000, &x, err) < 0)
             return -1;
         cfg.mtu = (uint32_t)x;
         const char *link = cs_device_attr(dev, "link");

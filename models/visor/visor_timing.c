@@ -32,26 +32,16 @@ const struct cs_cost visor_cost_table[VISOR_COST_COUNT] = {
      "that bounds the pick-up delay of an idle partition)"},
 };
 
-static int get(const struct cs_domain *dom, const char *op, uint64_t *out, cs_error *err)
-{
-    const struct cs_calib_entry *e = cs_calib_find(&dom->calib, op);
-    if (!e)
-        return cs_error_set(err, "domain '%s': calibration entry '%s' missing", dom->desc->name,
-                            op);
-    *out = e->cycles;
-    return 0;
-}
-
 int visor_costs_load(struct visor_costs *c, const struct cs_domain *dom, cs_error *err)
 {
-    if (get(dom, "visor.signal", &c->signal, err) < 0 ||
-        get(dom, "visor.poll_interval", &c->poll_interval, err) < 0 ||
-        get(dom, "visor.copy_per_kib", &c->copy_per_kib, err) < 0 ||
-        get(dom, "visor.scsi_service", &c->scsi_service, err) < 0 ||
-        get(dom, "visor.controlvm_poll", &c->controlvm_poll, err) < 0 ||
-        get(dom, "visor.vmcall", &c->vmcall, err) < 0 ||
-        get(dom, "visor.idle_stop", &c->idle_stop, err) < 0 ||
-        get(dom, "visor.poll_max", &c->poll_max, err) < 0)
+    if (cs_domain_cost(dom, "visor.signal", &c->signal, err) < 0 ||
+        cs_domain_cost(dom, "visor.poll_interval", &c->poll_interval, err) < 0 ||
+        cs_domain_cost(dom, "visor.copy_per_kib", &c->copy_per_kib, err) < 0 ||
+        cs_domain_cost(dom, "visor.scsi_service", &c->scsi_service, err) < 0 ||
+        cs_domain_cost(dom, "visor.controlvm_poll", &c->controlvm_poll, err) < 0 ||
+        cs_domain_cost(dom, "visor.vmcall", &c->vmcall, err) < 0 ||
+        cs_domain_cost(dom, "visor.idle_stop", &c->idle_stop, err) < 0 ||
+        cs_domain_cost(dom, "visor.poll_max", &c->poll_max, err) < 0)
         return -1;
     if (c->poll_interval == 0 || c->controlvm_poll == 0)
         return cs_error_set(err,

@@ -157,3 +157,13 @@ uint64_t cs_machine_ns_to_cycles(const struct cs_machine *m, uint64_t ns)
         return ns;
     return (uint64_t)((unsigned __int128)ns * m->platform->clock_hz / 1000000000u);
 }
+
+int cs_domain_cost(const struct cs_domain *dom, const char *op, uint64_t *cycles, cs_error *err)
+{
+    const struct cs_calib_entry *e = cs_calib_find(&dom->calib, op);
+    if (!e)
+        return cs_error_set(err, "domain '%s': calibration entry '%s' missing", dom->desc->name,
+                            op);
+    *cycles = e->cycles;
+    return 0;
+}

@@ -66,6 +66,10 @@ int cs_machine_build_observed(const struct cs_platform *p, const struct cs_famil
 void cs_machine_on_teardown(struct cs_machine *m, void (*fn)(void *arg), void *arg);
 void cs_machine_free(struct cs_machine *m);
 
+/* The domain's calibration entry `op` in cycles; fails naming the domain and the entry when
+ * the table lacks it (a family's cost table not registered). */
+int cs_domain_cost(const struct cs_domain *dom, const char *op, uint64_t *cycles, cs_error *err);
+
 /* Convert between cycles and nanoseconds of simulated time. */
 uint64_t cs_machine_cycles_to_ns(const struct cs_machine *m, uint64_t cycles);
 uint64_t cs_machine_ns_to_cycles(const struct cs_machine *m, uint64_t ns);

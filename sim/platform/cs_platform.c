@@ -208,6 +208,24 @@ const char *cs_device_attr(const struct cs_device_desc *d, const char *name)
     return NULL;
 }
 
+int cs_device_attr_u64(const struct cs_device_desc *d, const char *name, uint64_t def, uint64_t min,
+                       uint64_t max, uint64_t *out, cs_error *err)
+{
+    const char *v = d ? cs_device_attr(d, name) : NULL;
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(v, &end, 0);
+    if (!*v || *end || *v == '-' || errno || x < min || x > max)
+        return cs_error_set(err, "%s: attribute %s='%s' is not a number in [%llu, %llu]", d->where,
+                            name, v, (unsigned long long)min, (unsigned long long)max);
+    *out = x;
+    return 0;
+}
+
 const char *cs_bus_name(enum cs_bus bus)
 {
     switch (bus) {

@@ -95,6 +95,11 @@ void cs_platform_free(struct cs_platform *p);
 void cs_platform_fingerprint(const struct cs_platform *p, uint8_t uuid[16]);
 
 const char *cs_device_attr(const struct cs_device_desc *d, const char *name);
+/* A numeric attribute of a device (decimal, 0x-hex or 0-octal) in [min, max]; `def` when the
+ * attribute is absent or `d` is NULL. A malformed, negative or out-of-range value fails with a
+ * message naming the device's place, the attribute and the range. */
+int cs_device_attr_u64(const struct cs_device_desc *d, const char *name, uint64_t def, uint64_t min,
+                       uint64_t max, uint64_t *out, cs_error *err);
 const char *cs_bus_name(enum cs_bus bus);
 
 #endif
