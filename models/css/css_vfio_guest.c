@@ -631,9 +631,8 @@ static void prog_stop(struct guest *v, uint32_t command)
 static void guest_main(struct ks_uproc *p, void *arg)
 {
     struct guest v = {.p = p, .fd = -1, .efd = -1};
-    v.r = ((struct guest *)arg)->r;
-    v.cfg = ((struct guest *)arg)->cfg;
-    free(arg);
+    v.cfg = arg;
+    v.r = v.cfg->result;
     struct ks_kernel *k = v.cfg->k;
     for (int i = 0; i < 100 && ks_mdev_available(k, v.cfg->parent, TYPE_ID) < 0; i++)
         ks_sys_sleep_ms(p, 1);
@@ -716,10 +715,6 @@ out:
 
 void css_vfio_guest_start(struct css_vfio_guest_config *cfg, struct css_vfio_guest_result *r)
 {
-    struct guest *arg = calloc(1, sizeof(*arg));
-    if (!arg)
-        abort();
-    arg->cfg = cfg;
-    arg->r = r;
-    ks_uproc_spawn(cfg->k, "vfio-ccw-guest", guest_main, arg);
+    cfg->result = r;
+    ks_uproc_spawn(cfg->k, "vfio-ccw-guest", guest_main, cfg);
 }

@@ -31,6 +31,7 @@ struct css_vfio_guest_config {
     uint64_t seed;
     uint32_t block_size; /* 4096 */
     int readonly;        /* writes are expected to end in file-protected unit checks */
+    struct css_vfio_guest_result *result; /* set by css_vfio_guest_start */
 };
 
 struct css_vfio_guest_result {
@@ -44,6 +45,8 @@ struct css_vfio_guest_result {
     char why[256]; /* the first error */
 };
 
+/* Spawn the VM guest as a user process of cfg->k. `cfg` and `r` must outlive the kernel: the
+ * process reads them when it runs, which a run stopped early may never let it do. */
 void css_vfio_guest_start(struct css_vfio_guest_config *cfg, struct css_vfio_guest_result *r);
 
 #endif

@@ -557,6 +557,15 @@ struct boot {
     size_t n;
 };
 
+static void boot_free(void *arg)
+{
+    struct boot *b = arg;
+    for (size_t i = 0; i < b->n; i++)
+        free(b->modules[i]);
+    free(b->modules);
+    free(b);
+}
+
 static int boot_thread(void *arg)
 {
     struct boot *b = arg;
@@ -564,10 +573,8 @@ static int boot_thread(void *arg)
         int rc = ks_module_load(b->k, b->modules[i]);
         if (rc)
             printk(KERN_ERR "boot: loading %s failed: %d", b->modules[i], rc);
-        free(b->modules[i]);
     }
-    free(b->modules);
-    free(b);
+    boot_free(b);
     return 0;
 }
 
@@ -585,6 +592,8 @@ int ks_kernel_boot(struct ks_kernel *k, const char *const *modules, size_t n, cs
     b->n = n;
     for (size_t i = 0; i < n; i++)
         b->modules[i] = strdup(modules[i]);
-    ks_task_start(ks_task_new(k, "boot", boot_thread, b));
+    struct task_struct *t = ks_task_new(k, "boot", boot_thread, b);
+    t->ks_data_release = boot_free; /* a build that fails before the run never boots */
+    ks_task_start(t);
     return 0;
 }

@@ -22,6 +22,7 @@ struct task_struct *ks_current(void)
 static void task_body(void *arg)
 {
     struct task_struct *t = arg;
+    t->ks_ran = 1;
     ks_jiffies();
     t->ks_result = t->ks_fn(t->ks_data);
     ks_check_context_exit(t->ks_state, t->comm);
@@ -56,6 +57,8 @@ void ks_tasks_release(struct ks_kernel *k)
     list_for_each_entry_safe(t, n, &k->tasks, ks_node)
     {
         list_del(&t->ks_node);
+        if (!t->ks_ran && t->ks_data_release)
+            t->ks_data_release(t->ks_data);
         /* The thread itself belongs to the execution layer; it must not find t again. */
         if (t->ks_thread)
             cs_thread_set_data(t->ks_thread, NULL);

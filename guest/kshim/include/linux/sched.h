@@ -32,6 +32,9 @@ struct task_struct {
     int ks_result;
     int ks_should_stop;
     int ks_started;
+    int ks_ran; /* its function was entered */
+    /* Frees ks_data when the kernel goes away before the function ran (a stopped run). */
+    void (*ks_data_release)(void *data);
     int ks_sigpending;
     void *ks_uproc;
     struct list_head ks_node; /* in its kernel's task list, freed with the kernel */
