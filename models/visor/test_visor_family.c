@@ -163,6 +163,11 @@ static const struct bad bad[] = {
      "bus 1 dev 0 is already"},
     {"x86_64", "<chansim:spar-device type='vnic' bus='1' dev='0' pcap='/nonexistent.pcap'/>",
      "pcap '/nonexistent.pcap'"},
+    {"x86_64", "<chansim:spar-device type='vhba' bus='1' dev='0' io='8' io-depth='0'/>",
+     "io-depth='0' is not a number in [1, 128]"},
+    /* 64 blocks: 8 slots of 4 KiB, one per process at most */
+    {"x86_64", "<chansim:spar-device type='vhba' bus='1' dev='0' blocks='64' io='8' io-depth='9'/>",
+     "io-depth='9' needs 72 blocks, the disk has 64"},
 };
 
 START_TEST(bad_attributes_are_clear_errors)

@@ -342,6 +342,15 @@ static int parse_workload(struct vdom *d, struct vdev *v, const struct cs_device
         if (mode && strcmp(mode, "read") && strcmp(mode, "verify"))
             return cs_error_set(err, "%s: io-mode='%s': expected verify or read", dev->where, mode);
         w->read_only = mode && !strcmp(mode, "read");
+        uint64_t depth;
+        if (attr_u64(dev, "io-depth", 1, 1, VISOR_WL_MAX_DEPTH, &depth, err) < 0)
+            return -1;
+        /* each process keeps 4 KiB slots of its own */
+        if (depth > w->blocks / 8)
+            return cs_error_set(err, "%s: io-depth='%llu' needs %llu blocks, the disk has %llu",
+                                dev->where, (unsigned long long)depth,
+                                (unsigned long long)depth * 8, (unsigned long long)w->blocks);
+        w->depth = (unsigned)depth;
         break;
     case VISOR_DEV_VNIC: {
         w->kind = VISOR_WL_VNIC;
@@ -840,14 +849,18 @@ static void report(FILE *out)
                     v->info.destroyed ? "; destroyed" : "",
                     (unsigned long long)(q0.overflows + q1.overflows), v->fault_msg[0] ? "; " : "",
                     v->fault_msg);
+            /* vhba: how often the command queue was full (the driver answered busy) */
+            char busy[32] = "";
+            if (v->has_wl && v->wl.kind == VISOR_WL_VHBA)
+                snprintf(busy, sizeof(busy), ", %llu busy", (unsigned long long)v->wl.busy);
             if (v->has_wl)
                 fprintf(out,
-                        "visor %-20s workload: %llu/%llu %s, %llu verified, %llu errors%s%s%s\n",
+                        "visor %-20s workload: %llu/%llu %s, %llu verified, %llu errors%s%s%s%s\n",
                         v->name, (unsigned long long)v->wl.done, (unsigned long long)v->wl.count,
                         v->wl.kind == VISOR_WL_VHBA   ? "commands done"
                         : v->wl.kind == VISOR_WL_VNIC ? "frames sent"
                                                       : "input events read",
-                        (unsigned long long)v->wl.verified, (unsigned long long)v->wl.errors,
+                        (unsigned long long)v->wl.verified, (unsigned long long)v->wl.errors, busy,
                         v->wl.finished ? "" : ", not finished", v->wl.error[0] ? ": " : "",
                         v->wl.error);
         }

@@ -40,23 +40,29 @@ static void pattern(uint8_t *b, uint64_t n, uint32_t len)
     memcpy(b, &n, sizeof(n));
 }
 
-static void vhba(struct ks_uproc *p, struct visor_workload *w)
+/* Worker nr of depth issues commands nr, nr + depth, ... of the workload's pairs (a WRITE and
+ * the READ of it back) on 4 KiB slots nr, nr + depth, ... of the disk: no other worker writes
+ * its blocks, so what it reads back is what it wrote. */
+static void vhba(struct ks_uproc *p, struct visor_workload *w, unsigned nr)
 {
     int fd = open_dev(p, w, "visorhba", O_RDWR);
     if (fd < 0)
         return;
     struct visorhba_scsi_cmd *c = ks_umalloc(p, sizeof(*c));
     uint8_t *buf = ks_umalloc(p, IO_BYTES), want[IO_BYTES];
-    uint64_t slots = w->blocks / 8;
+    unsigned depth = w->depth ? w->depth : 1;
+    uint64_t slots = w->blocks / 8 / depth;
     if (!c || !buf || slots == 0) {
         fail(w, "no memory (%ld)", 0);
+        ks_sys_close(p, fd);
         return;
     }
-    for (uint64_t i = 0; i < w->count; i++) {
-        uint64_t pair = i / 2, lba = (pair % slots) * 8;
+    uint64_t count = w->count / depth + (nr < w->count % depth);
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t pair = i / 2, lba = ((pair % slots) * depth + nr) * 8;
         int write = !w->read_only && (i % 2) == 0;
         if (w->read_only)
-            lba = (i % slots) * 8;
+            lba = ((i % slots) * depth + nr) * 8;
         memset(c, 0, sizeof(*c));
         c->cdb[0] = write ? 0x2A : 0x28;
         c->cdb[2] = (uint8_t)(lba >> 24);
@@ -68,7 +74,7 @@ static void vhba(struct ks_uproc *p, struct visor_workload *w)
         c->data_dir = write ? VISORHBA_DIR_TO_DEVICE : VISORHBA_DIR_FROM_DEVICE;
         c->data_len = IO_BYTES;
         c->data = (uint64_t)(uintptr_t)buf;
-        pattern(want, pair, IO_BYTES);
+        pattern(want, pair * depth + nr, IO_BYTES);
         if (write)
             memcpy(buf, want, IO_BYTES);
         else
@@ -83,7 +89,10 @@ static void vhba(struct ks_uproc *p, struct visor_workload *w)
                     fail(w, "READ data differs from what was written (command %ld)", (long)i);
             }
         } else if ((rc == 0 && (c->linuxstat >> 16) == 0x08) || rc == -EAGAIN || rc == -EBUSY) {
-            /* DID_RESET (paused meanwhile) or busy: redo the pair after a moment */
+            /* DID_RESET (paused meanwhile) or busy (command queue full, as upstream's
+             * SCSI_MLQUEUE_DEVICE_BUSY): redo the pair after a moment */
+            if (rc == -EBUSY)
+                w->busy++;
             i -= w->read_only ? 1 : 1 + (i % 2);
             ks_sys_sleep_ms(p, 1);
         } else if (rc == -ENODEV) {
@@ -201,12 +210,19 @@ static void input(struct ks_uproc *p, struct visor_workload *w)
     ks_sys_close(p, fd);
 }
 
+static void run_vhba(struct ks_uproc *p, void *arg)
+{
+    struct visor_worker *k = arg;
+    vhba(p, k->w, k->nr);
+    if (--k->w->running == 0)
+        k->w->finished = 1;
+}
+
 static void run(struct ks_uproc *p, void *arg)
 {
     struct visor_workload *w = arg;
     switch (w->kind) {
     case VISOR_WL_VHBA:
-        vhba(p, w);
         break;
     case VISOR_WL_VNIC:
         vnic(p, w);
@@ -221,5 +237,16 @@ static void run(struct ks_uproc *p, void *arg)
 int visor_workload_start(struct ks_kernel *k, struct visor_workload *wl)
 {
     static const char *const names[] = {"visor-io", "visor-net", "visor-input"};
-    return ks_uproc_spawn(k, names[wl->kind], run, wl) ? 0 : -1;
+    if (wl->kind != VISOR_WL_VHBA)
+        return ks_uproc_spawn(k, names[wl->kind], run, wl) ? 0 : -1;
+    unsigned depth = wl->depth ? wl->depth : 1;
+    if (depth > VISOR_WL_MAX_DEPTH)
+        return -1;
+    wl->running = depth;
+    for (unsigned i = 0; i < depth; i++) {
+        wl->workers[i] = (struct visor_worker){wl, i};
+        if (!ks_uproc_spawn(k, names[wl->kind], run_vhba, &wl->workers[i]))
+            return -1;
+    }
+    return 0;
 }

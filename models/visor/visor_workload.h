@@ -2,7 +2,10 @@
  * domain's kernel using the function drivers' user interfaces (guest/drivers/visor/uapi):
  *   vhba  io='N'      N SCSI commands on /dev/visorhba<i>: 4 KiB WRITE(10) of a pattern and
  *                     READ(10) of it back, alternating, every byte verified; with
- *                     io-mode='read' 4 KiB READ(10)s only (a throughput workload)
+ *                     io-mode='read' 4 KiB READ(10)s only (a throughput workload); with
+ *                     io-depth='D' D processes share the commands, each with its own blocks,
+ *                     so up to D commands are in flight; a command the driver answers busy
+ *                     (-EBUSY: command queue full) is sent again a moment later
  *   vnic  frames='N' peer='MAC'   enable, send N frames to peer, and read N frames, each
  *                     checked (sequence number and pattern)
  *   keyboard / mouse  events='N'  read input events from /dev/visorinput<i> until N reports
@@ -17,6 +20,16 @@ struct ks_kernel;
 
 enum visor_workload_kind { VISOR_WL_VHBA, VISOR_WL_VNIC, VISOR_WL_INPUT };
 
+/* io-depth at most the driver's outstanding commands (MAX_PENDING_REQUESTS) */
+#define VISOR_WL_MAX_DEPTH 128
+
+struct visor_workload;
+/* One process of a vhba workload: its share of the commands and its blocks. */
+struct visor_worker {
+    struct visor_workload *w;
+    unsigned nr;
+};
+
 struct visor_workload {
     enum visor_workload_kind kind;
     unsigned index; /* /dev/visorhba<index>, visornic<index>, visorinput<index> */
@@ -24,8 +37,12 @@ struct visor_workload {
     uint8_t peer[6];
     uint64_t blocks; /* vhba: image size in 512-byte blocks */
     int read_only;   /* vhba: READ(10) only (io-mode='read'), nothing verified */
+    unsigned depth;  /* vhba: processes issuing commands at once (io-depth, 0 or 1: one) */
+    struct visor_worker workers[VISOR_WL_MAX_DEPTH];
+    unsigned running; /* vhba processes not finished yet */
     /* results */
     uint64_t done, verified, received, errors;
+    uint64_t busy; /* vhba: commands the driver refused with -EBUSY, sent again */
     int finished;
     char error[160];
 };
