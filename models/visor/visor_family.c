@@ -343,7 +343,7 @@ static int parse_workload(struct vdom *d, struct vdev *v, const struct cs_device
             return cs_error_set(err, "%s: io-mode='%s': expected verify or read", dev->where, mode);
         w->read_only = mode && !strcmp(mode, "read");
         uint64_t depth;
-        if (attr_u64(dev, "io-depth", 1, 1, VISOR_WL_MAX_DEPTH, &depth, err) < 0)
+        if (cs_device_attr_u64(dev, "io-depth", 1, 1, VISOR_WL_MAX_DEPTH, &depth, err) < 0)
             return -1;
         /* each process keeps 4 KiB slots of its own */
         if (depth > w->blocks / 8)
