@@ -110,6 +110,10 @@ static void walk(u32 cpa, int fmt1, int host_order, resolve_fn resolve, void *rc
 {
     u32 chains[MAX_CHAINS];
     int nchains = 0, done = 0;
+    /* TICs already made guest-physical: a loop (Search; TIC *-8) brings the walk back over its
+     * own TIC, whose address must not be taken for pointer bits a second time. */
+    const u8 *converted[MAX_CHAINS * 4];
+    int nconverted = 0;
     chains[nchains++] = cpa;
     while (done < nchains) {
         u32 at = chains[done++];
@@ -118,8 +122,13 @@ static void walk(u32 cpa, int fmt1, int host_order, resolve_fn resolve, void *rc
             if (!b)
                 break;
             struct ccw_view c = decode(b, fmt1);
-            if (is_tic(&c, fmt1) && host_order && fmt1) {
+            int again = 0;
+            for (int j = 0; j < nconverted; j++)
+                again |= converted[j] == b;
+            if (is_tic(&c, fmt1) && host_order && fmt1 && !again) {
                 u8 *target = low32_to_host(c.cda);
+                if (nconverted < (int)(sizeof(converted) / sizeof(converted[0])))
+                    converted[nconverted++] = b;
                 if (target) { /* a kernel pointer's low half: make it guest-physical */
                     c.cda = (u32)(target - ks_current_kernel()->dom->mem.host);
                     b[4] = (u8)(c.cda >> 24);
