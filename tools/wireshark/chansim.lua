@@ -7,8 +7,10 @@
 --   crq    every kind of models/crq/crq_wire.h: hcalls and their returns, queue elements
 --          (INIT, transport events, VMC messages), interrupts, consumed slots, H_COPY_RDMA
 --          records, failed hypervisor sends, queue states
---   css    the planned wire kinds ORB, CCW (format 1), SCSW and IRB
---   visor  the planned wire kinds channel header, signal queue header and signal
+--   css    ORB, CCW (format 1), SCSW and IRB decoded; the other css kinds (instructions,
+--          data and IDAW records, the vfio-ccw boundary) named, their payload as bytes
+--   visor  channel header, signal queue header and signal decoded; header faults, overflows
+--          and partition events named
 --
 -- Use:  tshark -X lua_script:tools/wireshark/chansim.lua -r trace.pcapng -V
 --       or copy the file into the personal Lua plugins folder (tshark -G folders).
@@ -47,8 +49,23 @@ local vs_crq_kind = {
     [1] = "HCALL", [2] = "HCALL_RET", [3] = "ELEMENT", [4] = "IRQ", [5] = "CONSUMED",
     [6] = "RDMA", [7] = "HV_SEND_FAILED", [8] = "QUEUE_STATE",
 }
-local vs_css_kind = { [1] = "ORB", [2] = "CCW", [3] = "SCSW", [4] = "IRB" }
-local vs_visor_kind = { [1] = "CHANNEL_HEADER", [2] = "QUEUE_HEADER", [3] = "SIGNAL" }
+-- Kinds named here without a decoder of their own show their payload as bytes
+-- (docs/trace-format.md gives the layouts).
+local vs_css_kind = {
+    [1] = "ORB", [2] = "CCW", [3] = "SCSW", [4] = "IRB", [5] = "DATA", [6] = "IDAW",
+    [0x101] = "SSCH", [0x102] = "CSCH", [0x103] = "HSCH", [0x104] = "XSCH", [0x105] = "RSCH",
+    [0x106] = "STSCH", [0x107] = "MSCH", [0x108] = "TSCH", [0x109] = "TPI",
+    [0x10A] = "INTERRUPT", [0x10B] = "ADAPTER_INTERRUPT", [0x10C] = "STCRW", [0x10D] = "CHSC",
+    [0x10E] = "RCHP", [0x120] = "VFIO_CCW_CHP_EVENT", [0x121] = "VFIO_CCW_ASYNC_REQUEST",
+    [0x122] = "VFIO_CCW_FSM_EVENT", [0x123] = "VFIO_CCW_IO_REQUEST", [0x124] = "VFIO_CCW_IO_FCTL",
+    [0x130] = "IO_REGION_WRITE", [0x131] = "IO_REGION_RET", [0x132] = "IO_REGION_IRB",
+    [0x133] = "ASYNC_CMD", [0x134] = "ASYNC_RET", [0x135] = "MDEV_EVENT",
+    [0x136] = "ACCESS_DENIED",
+}
+local vs_visor_kind = {
+    [1] = "CHANNEL_HEADER", [2] = "QUEUE_HEADER", [3] = "SIGNAL", [4] = "HEADER_FAULT",
+    [5] = "OVERFLOW", [6] = "PARTITION",
+}
 
 local H_REG_CRQ, H_FREE_CRQ, H_VIO_SIGNAL, H_SEND_CRQ = 0xFC, 0x100, 0x104, 0x108
 local H_COPY_RDMA, H_ENABLE_CRQ, H_REQUEST_VMC = 0x110, 0x2B0, 0x360
@@ -94,8 +111,14 @@ local vs_vmc_status = {
 local vs_vmc_cap_status = { [0] = "success", [1] = "general failure", [2] = "invalid version" }
 local vs_vmc_owner = { [0] = "partition", [1] = "hypervisor" }
 
+-- Channel commands: the architected ones, then the 3390 ECKD set of models/dasd (docs/dasd.md).
 local vs_ccw_cmd = {
     [0x03] = "NOP", [0x04] = "BASIC SENSE", [0x08] = "TIC", [0xE4] = "SENSE ID",
+    [0x07] = "SEEK", [0x31] = "SEARCH ID EQUAL", [0x47] = "LOCATE RECORD",
+    [0x4B] = "LOCATE RECORD EXTENDED", [0x63] = "DEFINE EXTENT",
+    [0x64] = "READ DEVICE CHARACTERISTICS", [0x85] = "WRITE DATA", [0x86] = "READ DATA",
+    [0x92] = "READ COUNT", [0x9D] = "WRITE CKD", [0x9E] = "READ COUNT KEY DATA",
+    [0xDE] = "READ TRACK",
 }
 local vs_scsw_cc = { [0] = "0", [1] = "1", [2] = "2", [3] = "3 (not operational)" }
 
@@ -1102,7 +1125,12 @@ function chansim.dissector(tvb, pinfo, root)
         local payload = tvb:len() > 8 and tvb(8):tvb() or ByteArray.new():tvb("empty")
         summary = fd[1](payload, ft, kind, tvb:reported_length_remaining(8))
         if not summary then
-            ft:add_proto_expert_info(ef_unknown, "unknown " .. fd[4] .. " kind " .. kind)
+            if fd[3][kind] then -- a known kind without a decoder: its name and its bytes
+                summary = string.format("%s, %d bytes", fd[3][kind],
+                    tvb:reported_length_remaining(8))
+            else
+                ft:add_proto_expert_info(ef_unknown, "unknown " .. fd[4] .. " kind " .. kind)
+            end
             if tvb:len() > 8 then
                 ft:add(F.payload, tvb(8))
             end

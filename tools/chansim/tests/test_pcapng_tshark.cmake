@@ -1,6 +1,7 @@
 # A recorded default run, exported with `chansim convert --to pcapng`, decodes in tshark with
 # tools/wireshark/chansim.lua: every event is a packet, and the VMC session shows up field by
-# field (CAP/CAP_RESP, OPEN, SIGNALs of 1 KiB both ways, hcall names and return codes).
+# field (CAP/CAP_RESP, OPEN, SIGNALs of 1 KiB both ways, hcall names and return codes); the
+# DASD's channel programs and the s-Par channels by kind and command name.
 # Run as: cmake -DCHANSIM=<chansim> -DTSHARK=<tshark> -DDISSECTOR=<chansim.lua> -DWORK=<dir>
 #         -P test_pcapng_tshark.cmake
 # tshark runs with HOME and XDG_CONFIG_HOME inside WORK, so no personal preference or plugin
@@ -104,7 +105,13 @@ foreach(text
     "VMC type: CLOSE (0x03)" "Status: SUCCESS (0)"
     "[CRQ kind: RDMA (6)]" "Source LIOBN: 0x" "Destination IOBA: 0x" "[Data length: 1024]"
     "Queue state: REGISTERED (1)" "Interrupt line: 0" "[CRQ kind: CONSUMED (5)]"
-    "Direction: to_firmware (0)" "Direction: to_guest (1)" "Record: log (1)")
+    "Direction: to_firmware (0)" "Direction: to_guest (1)" "Record: log (1)"
+    # the vfio-ccw DASD and the s-Par guest of the default platform
+    "[CSS kind: ORB (1)]" "[CSS kind: SSCH (257)]" "[CSS kind: TSCH (264)]"
+    "[CSS kind: IO_REGION_WRITE (304)]" "[CSS kind: IO_REGION_IRB (306)]"
+    "Command code: DEFINE EXTENT (0x63)" "Command code: LOCATE RECORD (0x47)"
+    "Command code: READ DATA (0x86)" "Command code: WRITE DATA (0x85)"
+    "[Visor kind: CHANNEL_HEADER (1)]" "[Visor kind: SIGNAL (3)]")
   string(FIND "${verbose}" "${text}" at)
   if(at EQUAL -1)
     message(FATAL_ERROR "tshark -V shows no '${text}'")
