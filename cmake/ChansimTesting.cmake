@@ -1,5 +1,5 @@
 # Test registration helpers. Every test carries one of the labels unit, integration,
-# conformance, slow or bench; `ctest -L unit` runs a class, bench is excluded by default.
+# conformance or bench; `ctest -L unit` runs a class, `ctest -LE bench` leaves the benchmarks out.
 enable_testing()
 
 # chansim_check_test(NAME name SOURCES a.c ... LIBS lib ... [LABELS l ...])
