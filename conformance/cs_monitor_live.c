@@ -88,6 +88,11 @@ int cs_monitor_attach_live(struct cs_machine *m, struct cs_monitor_hub **out, cs
     return 0;
 }
 
+int cs_monitor_attach_live_ready(struct cs_machine *m, void *hub, cs_error *err)
+{
+    return cs_monitor_attach_live(m, hub, err);
+}
+
 void cs_monitor_finish_live(struct cs_machine *m, struct cs_monitor_hub *h)
 {
     cs_monitor_hub_finish(h, cs_sched_now(m->sched));

@@ -12,6 +12,11 @@ struct cs_monitor_hub;
  * machine. */
 int cs_monitor_attach_live(struct cs_machine *m, struct cs_monitor_hub **out, cs_error *err);
 
+/* The same, in the shape of cs_machine_build_observed's `ready` (hub: a struct
+ * cs_monitor_hub **): monitors attached before the families see what families record while
+ * they attach, as `chansim check` does. */
+int cs_monitor_attach_live_ready(struct cs_machine *m, void *hub, cs_error *err);
+
 /* End-of-run checks; call after the simulation stopped. */
 void cs_monitor_finish_live(struct cs_machine *m, struct cs_monitor_hub *h);
 

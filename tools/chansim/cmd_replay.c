@@ -182,8 +182,8 @@ int cmd_replay(int argc, char **argv)
     struct cs_run_summary sum;
     int rc = CS_EXIT_USAGE;
     if (cs_platform_load(path, uri, &p, &err) < 0 ||
-        cs_machine_build(p, cs_builtin_families, cs_builtin_nfamilies, NULL, &m, &err) < 0 ||
-        cs_monitor_attach_live(m, &hub, &err) < 0) {
+        cs_machine_build_observed(p, cs_builtin_families, cs_builtin_nfamilies, NULL,
+                                  cs_monitor_attach_live_ready, &hub, &m, &err) < 0) {
         cli_fail("replay", "%s", err.msg);
         goto out;
     }

@@ -63,13 +63,6 @@ static void print_summary(const struct cs_platform *p, const struct cs_machine *
         printf("trace           %s (%" PRIu64 " events)\n", trace_dir, trace_events);
 }
 
-/* The live monitors go on before the families attach: they then see the channel headers and
- * other records a family makes while it builds, exactly as `chansim check` reads them. */
-static int attach_live(struct cs_machine *m, void *ctx, cs_error *err)
-{
-    return cs_monitor_attach_live(m, ctx, err);
-}
-
 int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -131,8 +124,8 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
     struct cs_monitor_hub *hub = NULL;
-    if (cs_machine_build_observed(p, cs_builtin_families, cs_builtin_nfamilies, tw, attach_live,
-                                  &hub, &m, &err) < 0) {
+    if (cs_machine_build_observed(p, cs_builtin_families, cs_builtin_nfamilies, tw,
+                                  cs_monitor_attach_live_ready, &hub, &m, &err) < 0) {
         cli_fail("run", "%s", err.msg);
         cs_trace_writer_discard(tw);
         tw = NULL;

@@ -189,8 +189,9 @@ child_main(const struct cs_scenario *sc, int rep_fd, int cap_fd)
     struct cs_run_summary sum;
     struct cs_run_opts ro = {sc->until_ns};
     if (cs_platform_load(sc->path, NULL, &p, &err) < 0 ||
-        cs_machine_build(p, cs_builtin_families, cs_builtin_nfamilies, NULL, &m, &err) < 0 ||
-        cs_monitor_attach_live(m, &hub, &err) < 0 || cs_sc_run(m, &ro, &sum, &err) < 0) {
+        cs_machine_build_observed(p, cs_builtin_families, cs_builtin_nfamilies, NULL,
+                                  cs_monitor_attach_live_ready, &hub, &m, &err) < 0 ||
+        cs_sc_run(m, &ro, &sum, &err) < 0) {
         clean_text(err.msg);
         fprintf(rep, "error %s\n", err.msg);
     } else {
