@@ -276,6 +276,58 @@ START_TEST(vhba_interrupt_follows_the_feature_bit)
 }
 END_TEST
 
+/* The keyboard gets a line too: the console raises it after inserting reports only while the
+ * driver asked for interrupts, so an open keyboard need not be polled. */
+START_TEST(keyboard_interrupt_follows_the_feature_bit)
+{
+    cs_error err = {0};
+    char path[600];
+    write_platform(path, sizeof(path), "x86_64",
+                   "<chansim:spar-device type='keyboard' bus='1' dev='0' script='key:0x1e'/>");
+    ck_assert_msg(build(path, &err) == 0, "%s", err.msg);
+    struct cs_domain *dom = &m->domains[0];
+    uint8_t *pb = cs_gmem_ptr(&dom->mem, 0x8000, 16);
+    visor_chipset_vmcall(visor_family_chipset(), 0x501, 0x8000, 0);
+    struct double_guest g = {.cvm = visor_le64(pb)};
+    uint64_t now = 0;
+    for (int i = 0; i < 200 && cs_sched_next(m->sched, &now); i++) {
+        cs_sched_run_standalone(m->sched, now + 500000);
+        guest_poll(&dom->mem, &g);
+    }
+    const uint8_t *intr = g.create_1_0 + VISOR_MSG_PACKET + 56;
+    ck_assert_uint_ne(visor_le64(intr + 8), 0);
+    unsigned line = visor_le32(intr + 16);
+    ck_assert_ptr_nonnull(cs_irq_line_get(&dom->irqs, line));
+    ck_assert_str_eq(cs_irq_line_get(&dom->irqs, line)->name, "visor.1.0");
+
+    struct visor_device_info d;
+    ck_assert_uint_eq(visor_devices(&d, 1), 1);
+    /* the script went in while the driver polled (bit clear): no interrupt */
+    uint8_t r[16];
+    ck_assert_int_eq(vt_guest_remove(&dom->mem, d.gpa, 0, r), 0);
+    ck_assert_uint_eq(cs_irq_line_get(&dom->irqs, line)->raised, 0);
+    /* the driver enables interrupts: a report raises the line */
+    uint8_t *feat = cs_gmem_ptr(&dom->mem, d.gpa + VISOR_CH_FEATURES, 8);
+    visor_put64(feat, VISOR_FEAT_DRIVER_ENABLES_INTS);
+    visor_console_report(d.console, VISOR_IN_KEY_DOWN_UP, 0x30, 0, 0);
+    visor_family_kick();
+    while (cs_sched_next(m->sched, &now))
+        cs_sched_run_standalone(m->sched, now + 500000);
+    ck_assert_uint_eq(cs_irq_line_get(&dom->irqs, line)->raised, 1);
+    ck_assert_int_eq(vt_guest_remove(&dom->mem, d.gpa, 0, r), 0);
+    ck_assert_uint_eq(visor_le16(r + 10), 0x30);
+    /* ... and disables them again */
+    visor_put64(feat, VISOR_FEAT_DRIVER_ENABLES_INTS | VISOR_FEAT_DRIVER_DISABLES_INTS);
+    visor_console_report(d.console, VISOR_IN_KEY_DOWN_UP, 0x31, 0, 0);
+    visor_family_kick();
+    while (cs_sched_next(m->sched, &now))
+        cs_sched_run_standalone(m->sched, now + 500000);
+    ck_assert_uint_eq(cs_irq_line_get(&dom->irqs, line)->raised, 1);
+    ck_assert_int_eq(vt_guest_remove(&dom->mem, d.gpa, 0, r), 0);
+    ck_assert_int_eq(d.header_faults, 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("visor_family");
@@ -285,6 +337,7 @@ static Suite *suite(void)
     tcase_add_loop_test(t, bad_attributes_are_clear_errors, 0, (int)(sizeof(bad) / sizeof(bad[0])));
     tcase_add_test(t, crash_and_poke_scripts_run);
     tcase_add_test(t, vhba_interrupt_follows_the_feature_bit);
+    tcase_add_test(t, keyboard_interrupt_follows_the_feature_bit);
     suite_add_tcase(s, t);
     return s;
 }

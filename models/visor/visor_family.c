@@ -486,7 +486,10 @@ static int attach_device(struct vdom *d, struct vdev *v, const struct cs_device_
         return -1;
     uint8_t m[VISOR_CVM_MSG_SIZE];
     visor_cvm_device_create(m, v->info.bus, v->info.dev, gpa, v->info.bytes, &guid, NULL);
-    if (v->info.type == VISOR_DEV_VHBA || v->info.type == VISOR_DEV_VNIC) {
+    /* every device the guest waits on gets a line: IO devices for answers and frames, input
+     * devices for reports (without one visorinput polls every 10 jiffies while open) */
+    if (v->info.type == VISOR_DEV_VHBA || v->info.type == VISOR_DEV_VNIC ||
+        v->info.type == VISOR_DEV_KEYBOARD || v->info.type == VISOR_DEV_MOUSE) {
         v->has_irq = 1;
         v->irq = cs_irq_alloc(&d->dom->irqs, v->name);
         visor_cvm_device_set_irq(m, VISOR_IRQ_HANDLE, v->irq);
@@ -655,17 +658,22 @@ static void fault_fire(void *arg)
     visor_family_kick();
 }
 
-/* After a poll of an IO device: a signal inserted into the guest's queue raises the device's
+/* After a poll of a device: a signal inserted into the guest's queue raises the device's
  * interrupt when the driver asked for interrupts. An edge per batch: the line is lowered and
  * raised again (cs_irq delivers on a rising edge while the level holds). */
 static void maybe_interrupt(struct vdev *v)
 {
     if (!v->has_irq)
         return;
-    struct visor_channel *ch =
-        v->info.vhba ? visor_vhba_channel(v->info.vhba) : visor_vnic_channel(v->info.vnic);
+    struct visor_channel *ch = v->info.vhba      ? visor_vhba_channel(v->info.vhba)
+                               : v->info.vnic    ? visor_vnic_channel(v->info.vnic)
+                               : v->info.console ? visor_console_channel(v->info.console)
+                                                 : NULL;
+    if (!ch)
+        return;
     struct visor_queue_stats st;
-    visor_channel_stats(ch, VISOR_IO_Q_FROM_IOPART, &st);
+    /* input reports go to the guest on queue 0 */
+    visor_channel_stats(ch, v->info.console ? 0 : VISOR_IO_Q_FROM_IOPART, &st);
     if (st.sent == v->irq_sent)
         return;
     v->irq_sent = st.sent;
@@ -743,7 +751,7 @@ static void poll(void *arg)
     }
     /* after every device had its turn: a vnic's poll may deliver into another vnic's queue */
     for (unsigned i = 0; i < d->ndevs; i++)
-        if (!d->devs[i]->info.destroyed && (d->devs[i]->info.vhba || d->devs[i]->info.vnic))
+        if (!d->devs[i]->info.destroyed)
             maybe_interrupt(d->devs[i]);
     if (moved) {
         d->last_activity = now;

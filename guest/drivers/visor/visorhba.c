@@ -43,6 +43,7 @@ struct scsipending {
     int type; /* 0: free, CMD_SCSI_TYPE or CMD_SCSITASKMGMT_TYPE */
     bool done;
     bool abandoned; /* the waiter gave up: the completion frees the buffer */
+    bool own_buf;   /* buf was allocated for this command, not the slot's own */
     u8 *buf;
     u32 len, lun;
     u8 cdb0;
@@ -61,6 +62,10 @@ struct visorhba_devdata {
     struct vhba_config_max max;
     spinlock_t lock; /* pending[] */
     struct scsipending pending[MAX_PENDING_REQUESTS];
+    /* Each slot's command and data buffer, allocated at probe: a command of up to
+     * SLOT_BUF_SIZE bytes allocates nothing (the allocator was a quarter of a READ round trip). */
+    struct uiscmdrsp *slot_cmdrsp[MAX_PENDING_REQUESTS];
+    u8 *slot_buf[MAX_PENDING_REQUESTS];
     unsigned int next_slot, outstanding;
     wait_queue_head_t complete_wq;
     wait_queue_head_t poll_wq; /* the poll thread sleeps here while nothing is outstanding */
@@ -74,6 +79,8 @@ struct visorhba_devdata {
 };
 
 static bool used_index[MAX_DEVICES];
+
+#define SLOT_BUF_SIZE PAGE_SIZE
 
 /* Poll period of the response queue while something can arrive: 2 ms, as upstream's vhba_incoming
  * kthread (exactly, not rounded up to a jiffy). */
@@ -89,7 +96,13 @@ static DEFINE_MUTEX(visorhba_mutex); /* open/release/remove, pause/resume */
 
 static void devdata_put(struct visorhba_devdata *d)
 {
+    int s;
+
     if (--d->refs == 0) {
+        for (s = 0; s < MAX_PENDING_REQUESTS; s++) {
+            kfree(d->slot_cmdrsp[s]);
+            kfree(d->slot_buf[s]);
+        }
         kfree(d->rsp);
         kfree(d);
     }
@@ -128,7 +141,7 @@ static void release_slot_locked(struct visorhba_devdata *d, int slot)
 {
     struct scsipending *p = &d->pending[slot];
 
-    if (p->abandoned)
+    if (p->abandoned && p->own_buf)
         kfree(p->buf);
     p->type = 0;
     p->buf = NULL;
@@ -360,10 +373,11 @@ static int build_gpi_list(struct uiscmdrsp_scsi *scsi, u8 *buf, u32 len)
 static long ioctl_scsi(struct visorhba_devdata *d, void __user *uarg)
 {
     struct visorhba_scsi_cmd cmd;
-    struct uiscmdrsp *cmdrsp = NULL;
+    struct uiscmdrsp *cmdrsp;
     struct scsipending *p;
     u8 *buf = NULL;
-    int slot = -1;
+    bool own_buf = false;
+    int slot;
     long rc;
 
     if (copy_from_user(&cmd, uarg, sizeof(cmd)))
@@ -373,21 +387,31 @@ static long ioctl_scsi(struct visorhba_devdata *d, void __user *uarg)
         cmd.data_len > d->max.max_io_size || cmd.channel > d->max.max_channel ||
         cmd.id > d->max.max_id || cmd.lun > d->max.max_lun)
         return -EINVAL;
-    if (cmd.data_len) {
+    slot = reserve_slot(d, CMD_SCSI_TYPE);
+    if (slot < 0)
+        return -EBUSY;
+    p = &d->pending[slot];
+    if (cmd.data_len > SLOT_BUF_SIZE) {
         buf = kzalloc(cmd.data_len, GFP_KERNEL);
-        if (!buf)
+        if (!buf) {
+            release_slot(d, slot);
             return -ENOMEM;
-        if (cmd.data_dir != VISORHBA_DIR_FROM_DEVICE &&
-            copy_from_user(buf, (void __user *)(uintptr_t)cmd.data, cmd.data_len)) {
-            rc = -EFAULT;
-            goto out;
         }
+        own_buf = true;
+    } else if (cmd.data_len) {
+        buf = d->slot_buf[slot];
+        if (cmd.data_dir == VISORHBA_DIR_FROM_DEVICE)
+            memset(buf, 0, cmd.data_len); /* what the IO partition leaves out reads as zeros */
     }
-    cmdrsp = kzalloc(SIZEOF_CMDRSP, GFP_KERNEL);
-    if (!cmdrsp) {
-        rc = -ENOMEM;
-        goto out;
+    p->buf = buf;
+    p->own_buf = own_buf;
+    if (buf && cmd.data_dir != VISORHBA_DIR_FROM_DEVICE &&
+        copy_from_user(buf, (void __user *)(uintptr_t)cmd.data, cmd.data_len)) {
+        rc = -EFAULT;
+        goto out_release;
     }
+    cmdrsp = d->slot_cmdrsp[slot];
+    memset(cmdrsp, 0, SIZEOF_CMDRSP);
     cmdrsp->cmdtype = CMD_SCSI_TYPE;
     memcpy(cmdrsp->scsi.cmnd, cmd.cdb, cmd.cdb_len);
     cmdrsp->scsi.bufflen = cmd.data_len;
@@ -397,22 +421,16 @@ static long ioctl_scsi(struct visorhba_devdata *d, void __user *uarg)
     cmdrsp->scsi.vdest.lun = cmd.lun;
     rc = build_gpi_list(&cmdrsp->scsi, buf, cmd.data_len);
     if (rc)
-        goto out;
-    slot = reserve_slot(d, CMD_SCSI_TYPE);
-    if (slot < 0) {
-        rc = -EBUSY;
-        goto out;
-    }
-    p = &d->pending[slot];
-    p->buf = buf;
+        goto out_release;
     p->len = cmd.data_len;
     p->lun = cmd.lun;
     p->cdb0 = cmd.cdb[0];
     cmdrsp->scsi.handle = slot;
+    /* send_and_wait releases the slot itself when it fails to send */
     rc = send_and_wait(d, slot, cmdrsp, cmd.timeout_ms ? cmd.timeout_ms : DEFAULT_TIMEOUT_MS);
     if (rc) {
         if (rc != -EBUSY && rc != -EAGAIN && rc != -ENODEV)
-            buf = NULL; /* abandoned with the slot */
+            own_buf = false; /* abandoned with the slot */
         goto out;
     }
     cmd.linuxstat = p->linuxstat;
@@ -420,16 +438,19 @@ static long ioctl_scsi(struct visorhba_devdata *d, void __user *uarg)
     cmd.addlstat = p->addlstat;
     cmd.sense_len = p->linuxstat ? MAX_SENSE_SIZE : 0;
     memcpy(cmd.sense, p->sense, sizeof(cmd.sense));
-    release_slot(d, slot);
     if (buf && cmd.data_dir != VISORHBA_DIR_TO_DEVICE &&
-        copy_to_user((void __user *)(uintptr_t)cmd.data, buf, cmd.data_len)) {
+        copy_to_user((void __user *)(uintptr_t)cmd.data, buf, cmd.data_len))
         rc = -EFAULT;
-        goto out;
-    }
-    rc = copy_to_user(uarg, &cmd, sizeof(cmd)) ? -EFAULT : 0;
+    else
+        rc = copy_to_user(uarg, &cmd, sizeof(cmd)) ? -EFAULT : 0;
+    /* the slot's buffer is the data until it was copied out */
+    release_slot(d, slot);
+    goto out;
+out_release:
+    release_slot(d, slot);
 out:
-    kfree(cmdrsp);
-    kfree(buf);
+    if (own_buf)
+        kfree(buf);
     return rc;
 }
 
@@ -444,14 +465,11 @@ static long ioctl_taskmgmt(struct visorhba_devdata *d, void __user *uarg)
         return -EFAULT;
     if (tm.tasktype < VISORHBA_TASK_ABORT || tm.tasktype > VISORHBA_TASK_TARGET_RESET)
         return -EINVAL;
-    cmdrsp = kzalloc(SIZEOF_CMDRSP, GFP_KERNEL);
-    if (!cmdrsp)
-        return -ENOMEM;
     slot = reserve_slot(d, CMD_SCSITASKMGMT_TYPE);
-    if (slot < 0) {
-        kfree(cmdrsp);
+    if (slot < 0)
         return -EBUSY;
-    }
+    cmdrsp = d->slot_cmdrsp[slot];
+    memset(cmdrsp, 0, SIZEOF_CMDRSP);
     d->pending[slot].notify_handle = slot + 1; /* IDR-like ids start at 1 */
     cmdrsp->cmdtype = CMD_SCSITASKMGMT_TYPE;
     cmdrsp->scsitaskmgmt.tasktype = tm.tasktype;
@@ -462,7 +480,6 @@ static long ioctl_taskmgmt(struct visorhba_devdata *d, void __user *uarg)
     cmdrsp->scsitaskmgmt.notify_handle = slot + 1;
     cmdrsp->scsitaskmgmt.notifyresult_handle = slot + 1 + MAX_PENDING_REQUESTS;
     rc = send_and_wait(d, slot, cmdrsp, TASKMGMT_TIMEOUT_MS);
-    kfree(cmdrsp);
     if (rc)
         return rc;
     tm.result = d->pending[slot].tm_result;
@@ -531,18 +548,26 @@ static int visorhba_probe(struct visor_device *dev)
 {
     struct visorhba_devdata *d;
     u64 features;
-    int rc;
+    int rc, i;
 
     d = kzalloc(sizeof(*d), GFP_KERNEL);
     if (!d)
         return -ENOMEM;
+    d->refs = 1;
     d->rsp = kzalloc(SIZEOF_CMDRSP, GFP_KERNEL);
     if (!d->rsp) {
-        kfree(d);
+        devdata_put(d);
         return -ENOMEM;
     }
+    for (i = 0; i < MAX_PENDING_REQUESTS; i++) {
+        d->slot_cmdrsp[i] = kmalloc(SIZEOF_CMDRSP, GFP_KERNEL);
+        d->slot_buf[i] = kmalloc(SLOT_BUF_SIZE, GFP_KERNEL);
+        if (!d->slot_cmdrsp[i] || !d->slot_buf[i]) {
+            devdata_put(d);
+            return -ENOMEM;
+        }
+    }
     d->dev = dev;
-    d->refs = 1;
     d->irq = -1;
     spin_lock_init(&d->lock);
     init_waitqueue_head(&d->complete_wq);

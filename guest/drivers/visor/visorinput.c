@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0+
 /*
  * s-Par keyboard and mouse (spec visor.md §4.5): while /dev/visorinput<N> is open and the
- * device is not paused, the visorbus timer polls queue 0 of the input channel; each report
+ * device is not paused, queue 0 of the input channel is emptied whenever the device's interrupt
+ * fires (when the firmware offered one, as for vhba/vnic), else the visorbus timer polls it as
+ * upstream does; each report
  * becomes Linux input events (key, button, absolute motion, wheel) followed by a SYN_REPORT,
  * which read() returns.
  *
@@ -10,6 +12,7 @@
  * behind, whole reports are dropped and counted.
  */
 #include <linux/fs.h>
+#include <linux/interrupt.h>
 #include <linux/kernel.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -46,6 +49,7 @@ struct visorinput_devdata {
     wait_queue_head_t readers;
     int users;
     bool paused, removed, polling;
+    int irq; /* the device's interrupt, or -1: the visorbus timer polls */
     u32 x_res, y_res, locks;
     u64 reports, dropped, violations;
     int refs; /* the device, plus one per open file */
@@ -233,15 +237,58 @@ static void visorinput_channel_interrupt(struct visor_device *dev)
 
 /* ---- the device file ------------------------------------------------------------------ */
 
+/* Tells the firmware whether to raise the line after inserting reports. */
+static void set_channel_ints(struct visorinput_devdata *d, bool on)
+{
+    u64 features;
+
+    if (visorbus_read_channel(d->dev, offsetof(struct channel_header, features), &features,
+                              sizeof(features)) < 0)
+        return;
+    if (on)
+        features = (features & ~(VISOR_CHANNEL_IS_POLLING | VISOR_DRIVER_DISABLES_INTS)) |
+                   VISOR_DRIVER_ENABLES_INTS;
+    else
+        features = (features & ~VISOR_DRIVER_ENABLES_INTS) | VISOR_CHANNEL_IS_POLLING;
+    visorbus_write_channel(d->dev, offsetof(struct channel_header, features), &features,
+                           sizeof(features));
+}
+
 static void update_polling(struct visorinput_devdata *d)
 {
     bool want = d->users > 0 && !d->paused && !d->removed;
 
-    if (want && !d->polling)
-        visorbus_enable_channel_interrupts(d->dev);
-    else if (!want && d->polling)
-        visorbus_disable_channel_interrupts(d->dev);
+    if (want == d->polling)
+        return;
     d->polling = want;
+    if (d->irq < 0) {
+        if (want)
+            visorbus_enable_channel_interrupts(d->dev);
+        else
+            visorbus_disable_channel_interrupts(d->dev);
+        return;
+    }
+    set_channel_ints(d, want);
+    /* reports inserted while the line was off raised nothing */
+    if (want)
+        visorinput_channel_interrupt(d->dev);
+}
+
+static irqreturn_t visorinput_interrupt(int irq, void *arg)
+{
+    struct visorinput_devdata *d = arg;
+
+    (void)irq;
+    if (d->polling)
+        visorinput_channel_interrupt(d->dev);
+    return IRQ_HANDLED;
+}
+
+static void release_irq(struct visorinput_devdata *d)
+{
+    if (d->irq >= 0)
+        free_irq(d->irq, d);
+    d->irq = -1;
 }
 
 static int visorinput_open(struct inode *inode, struct file *file)
@@ -364,6 +411,9 @@ static int visorinput_probe(struct visor_device *dev)
         kfree(d);
         return -EINVAL;
     }
+    d->irq = visorbus_device_irq(dev);
+    if (d->irq >= 0 && request_irq(d->irq, visorinput_interrupt, 0, "visorinput", d))
+        d->irq = -1;
     d->x_res = data.mouse.x_res ? data.mouse.x_res : DEFAULT_X_RES;
     d->y_res = data.mouse.y_res ? data.mouse.y_res : DEFAULT_Y_RES;
     mutex_lock(&visorinput_mutex);
@@ -371,6 +421,7 @@ static int visorinput_probe(struct visor_device *dev)
         ;
     if (d->index >= MAX_DEVICES) {
         mutex_unlock(&visorinput_mutex);
+        release_irq(d);
         kfree(d);
         return -ENOSPC;
     }
@@ -386,6 +437,7 @@ static int visorinput_probe(struct visor_device *dev)
     if (rc) {
         used_index[d->index] = false;
         dev_set_drvdata(&dev->device, NULL);
+        release_irq(d);
         kfree(d);
         return rc;
     }
@@ -402,7 +454,9 @@ static void visorinput_remove(struct visor_device *dev)
     mutex_lock(&visorinput_mutex);
     update_polling(d);
     d->removed = true;
+    update_polling(d);
     visorbus_disable_channel_interrupts(dev);
+    release_irq(d);
     d->polling = false;
     misc_deregister(&d->misc);
     used_index[d->index] = false;
