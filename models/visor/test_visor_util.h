@@ -1,5 +1,6 @@
-/* The guest end of a channel for tests: insert and remove as visorchannel.c does (spec visor.md
- * §2.3), trusting the header the firmware wrote, and a bench of memory, scheduler and tap. */
+/* The guest end of a channel for tests: insert and remove as the guest driver's channel.c does
+ * (spec visor.md §2.3), trusting the header the firmware wrote, and a bench of memory, scheduler
+ * and tap. */
 #ifndef TEST_VISOR_UTIL_H
 #define TEST_VISOR_UTIL_H
 

@@ -4,9 +4,9 @@
  *
  * 1. Channel model: SIGNALS (default 10 million; five rounds alternating with the plain ring,
  *    the best round of each counts) 128-byte signals inserted by the guest end
- *    (plain index arithmetic on the shared header, as visorchannel.c does it) and removed by the
- *    firmware's channel model (header validation, the tap without a trace), and the other way
- *    round; beside a plain C single-producer single-consumer ring of 128-byte slots with
+ *    (plain index arithmetic on the shared header, as the guest driver's channel.c does it) and
+ * removed by the firmware's channel model (header validation, the tap without a trace), and the
+ * other way round; beside a plain C single-producer single-consumer ring of 128-byte slots with
  *    pre-increment indices and one empty slot, in this run. Target: the model at least 25% of
  *    the plain ring's signals/s.
  * 2. vhba: READS (default 200000) 4 KiB SCSI READ(10) round trips through the IO partition
@@ -77,7 +77,7 @@ static double plain_ring(unsigned long n)
     return (double)n / dt;
 }
 
-/* ---- the guest end of a channel, as visorchannel.c does it ---- */
+/* ---- the guest end of a channel, as the guest driver's channel.c does it ---- */
 static uint8_t *qhdr(uint8_t *ch, unsigned q)
 {
     return ch + visor_le64(ch + VISOR_CH_SPACE_OFFSET) + (uint64_t)q * VISOR_QH_SIZE;

@@ -1,5 +1,5 @@
-/* Inside the visorbus module: channels (visorchannel.c), the bus and its devices
- * (visorbus_main.c) and controlvm processing (visorchipset.c). */
+/* Inside the visorbus module: channels (channel.c), the bus and its devices (bus.c) and
+ * controlvm processing (controlvm.c). */
 #ifndef VISORBUS_PRIVATE_H
 #define VISORBUS_PRIVATE_H
 
