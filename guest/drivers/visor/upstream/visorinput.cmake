@@ -1,6 +1,5 @@
 # Upstream visorinput function driver.
-chansim_kernel_driver(NAME upstream_visorinput SOURCES ${CHANSIM_VISOR_UNISYS}/visorinput/visorinput.c
-
+chansim_kernel_driver(NAME upstream_visorinput SOURCES ${CHANSIM_VISOR_UNISYS}/visorinput/visorinput.c)
 # upstream's Makefile adds -Idrivers/staging/unisys/include
 target_include_directories(kdrv_upstream_visorinput PRIVATE
                            ${CMAKE_BINARY_DIR}/kernel-src/${CHANSIM_VISOR_UNISYS}/include)
