@@ -9,7 +9,9 @@
  *   vnic  frames='N' peer='MAC'   enable, send N frames to peer, and read N frames, each
  *                     checked (sequence number and pattern)
  *   keyboard / mouse  events='N'  read input events from /dev/visorinput<i> until N reports
- *                     (each closed by EV_SYN) arrived
+ *                     (each closed by EV_SYN) arrived; with hold='open' the file then stays
+ *                     open, the process waiting for more input without a timeout, so that
+ *                     the run must go idle with the device open (interrupt, no timer)
  * A workload that cannot finish (device missing, error) records why. */
 #ifndef VISOR_WORKLOAD_H
 #define VISOR_WORKLOAD_H
@@ -40,10 +42,12 @@ struct visor_workload {
     unsigned depth;  /* vhba: processes issuing commands at once (io-depth, 0 or 1: one) */
     struct visor_worker workers[VISOR_WL_MAX_DEPTH];
     unsigned running; /* vhba processes not finished yet */
+    int hold;         /* input: keep the file open after the last report (hold='open') */
     /* results */
     uint64_t done, verified, received, errors;
     uint64_t busy; /* vhba: commands the driver refused with -EBUSY, sent again */
     int finished;
+    int holding; /* input: finished, the file still open, waiting for more */
     char error[160];
 };
 
