@@ -521,8 +521,11 @@ static int attach_device(struct vdom *d, struct vdev *v, const struct cs_device_
     visor_cvm_device_create(m, v->info.bus, v->info.dev, gpa, v->info.bytes, &guid, NULL);
     /* every device the guest waits on gets a line: IO devices for answers and frames, input
      * devices for reports (without one visorinput polls every 10 jiffies while open) */
-    if (v->info.type == VISOR_DEV_VHBA || v->info.type == VISOR_DEV_VNIC ||
-        v->info.type == VISOR_DEV_KEYBOARD || v->info.type == VISOR_DEV_MOUSE) {
+    const char *intr = cs_device_attr(dev, "interrupt");
+    if (intr && strcmp(intr, "line") && strcmp(intr, "none"))
+        return cs_error_set(err, "%s: interrupt='%s': expected line or none", dev->where, intr);
+    /* interrupt='none': no line offered, the guest polls as upstream (slow to drain) */
+    if (!(intr && !strcmp(intr, "none"))) {
         v->has_irq = 1;
         v->irq = cs_irq_alloc(&d->dom->irqs, v->name);
         visor_cvm_device_set_irq(m, VISOR_IRQ_HANDLE, v->irq);

@@ -91,9 +91,9 @@ static void vhba(struct ks_uproc *p, struct visor_workload *w, unsigned nr)
         } else if ((rc == 0 && (c->linuxstat >> 16) == 0x08) || rc == -EAGAIN || rc == -EBUSY) {
             /* DID_RESET (paused meanwhile) or busy (command queue full, as upstream's
              * SCSI_MLQUEUE_DEVICE_BUSY): redo the pair after a moment */
-            if (rc == -EBUSY)
+            if (rc == -EBUSY) /* nothing was sent: this command again */
                 w->busy++;
-            i -= w->read_only ? 1 : 1 + (i % 2);
+            i -= rc == -EBUSY || w->read_only ? 1 : 1 + (i % 2);
             ks_sys_sleep_ms(p, 1);
         } else if (rc == -ENODEV) {
             fail(w, "device gone: %ld", rc);

@@ -58,7 +58,8 @@
 struct rcvbuf {
     u8 *data;
     bool posted;
-    bool deferred; /* used, held back until the reader makes room in the rx queue */
+    bool deferred; /* not posted: held back until the reader makes room in the rx queue, or
+                    * queue 0 was full when it was to be posted */
     u32 gen;
 };
 
@@ -87,6 +88,9 @@ struct visornic_devdata {
     struct rcvbuf *rcv;
     struct xmitslot xmit[XMIT_SLOTS];
     u32 outstanding;
+    bool tx_stopped;   /* queue 0 was full: writers wait for room (netif_stop_queue) */
+    u32 room_gen;      /* counts the poll thread's looks while stopped (netif_wake_queue) */
+    bool post_waiting; /* receive buffers wait for room in queue 0 */
     struct list_head rx;
     u32 rx_count;
     wait_queue_head_t readers, tx_wq, ack_wq;
@@ -100,6 +104,7 @@ struct visornic_devdata {
     bool enabled, acked, link, paused, removed;
     u32 promisc;
     u64 tx_frames, tx_done, tx_errors, rx_frames, rx_dropped, violations;
+    u64 tx_queue_stopped; /* times a transmit found queue 0 full and the queue was stopped */
     int refs;
 };
 
@@ -169,6 +174,10 @@ static int post_rcvbuf(struct visornic_devdata *d, u32 i)
     if (rc == 0) {
         b->posted = true;
         b->deferred = false;
+    } else if (rc == -EAGAIN) {
+        /* queue 0 full: posted again once the IO partition made room */
+        b->deferred = true;
+        d->post_waiting = true;
     }
     kfree(cmd);
     return rc;
@@ -213,10 +222,17 @@ static int start_receive(struct visornic_devdata *d)
     d->acked = false;
     for (i = 0; i < d->num_rcv_bufs; i++) {
         rc = post_rcvbuf(d, i);
+        if (rc == -EAGAIN)
+            continue; /* deferred: the poll thread posts it when queue 0 has room */
         if (rc)
             return rc;
     }
-    return send_enbdis(d, 1);
+    /* the ENBDIS waits for room in queue 0 like a transmit (the poll thread reposts meanwhile) */
+    for (i = 0; (rc = send_enbdis(d, 1)) == -EAGAIN && i < ACK_TIMEOUT_MS; i++) {
+        wake_up(&d->poll_wq);
+        msleep(1);
+    }
+    return rc;
 }
 
 static int visornic_enable(struct visornic_devdata *d)
@@ -350,9 +366,10 @@ static void repost_deferred(struct visornic_devdata *d)
         if (post)
             d->rcv[i].deferred = false;
         spin_unlock_irqrestore(&d->lock, flags);
-        if (post)
-            post_rcvbuf(d, i);
+        if (post && post_rcvbuf(d, i) == -EAGAIN)
+            return; /* queue 0 full again: the rest keep their order */
     }
+    d->post_waiting = false;
 }
 
 static void handle_xmit_done(struct visornic_devdata *d, struct uiscmdrsp *rsp)
@@ -434,19 +451,32 @@ static int poll_thread(void *arg)
         WRITE_ONCE(d->irq_seen, false);
         while (visorchannel_signalremove(d->dev->visorchannel, IOCHAN_FROM_IOPART, d->rsp) == 0)
             handle_signal(d, d->rsp);
+        if (d->post_waiting)
+            repost_deferred(d);
+        if (d->tx_stopped) {
+            WRITE_ONCE(d->room_gen, d->room_gen + 1);
+            wake_up_interruptible(&d->tx_wq);
+        }
+        /* queue 0 was full: nothing announces room there, so poll until it drained */
+        if (d->post_waiting || d->tx_stopped) {
+            usleep_range(poll_us, poll_us);
+            continue;
+        }
         /* unlike upstream, no polling while receive is off and nothing is outstanding: an idle
          * guest lets the simulation go idle */
         if (!d->enabled && !d->outstanding && !d->ack_pending)
             wait_event_interruptible(d->poll_wq, d->enabled || d->outstanding || d->ack_pending ||
-                                                     kthread_should_stop());
+                                                     d->tx_stopped || kthread_should_stop());
         else if (d->irq >= 0 && !d->outstanding && !d->ack_pending)
             /* receive on, nothing owed: only the interrupt brings news, no timer runs */
             wait_event_interruptible(d->poll_wq, READ_ONCE(d->irq_seen) || d->outstanding ||
-                                                     d->ack_pending || kthread_should_stop());
+                                                     d->ack_pending || d->tx_stopped ||
+                                                     d->post_waiting || kthread_should_stop());
         else if (d->irq >= 0)
             /* something owed: the poll period stays as a fallback for a lost interrupt */
             wait_event_interruptible_timeout(d->poll_wq,
-                                             READ_ONCE(d->irq_seen) || kthread_should_stop(),
+                                             READ_ONCE(d->irq_seen) || d->tx_stopped ||
+                                                 d->post_waiting || kthread_should_stop(),
                                              msecs_to_jiffies(irq_fallback_ms));
         else
             usleep_range(poll_us, poll_us);
@@ -546,7 +576,23 @@ static ssize_t visornic_write(struct file *file, const char __user *ubuf, size_t
         goto err;
     }
     cmd->net.buf = MAKE_COOKIE(COOKIE_XMIT, d->xmit[slot].gen, slot);
-    rc = send_cmd(d, cmd);
+    while ((rc = send_cmd(d, cmd)) == -EAGAIN) {
+        /* queue 0 full: the queue stops, as a NIC whose ring is full (netif_stop_queue), and
+         * the writer waits until the poll thread saw the IO partition take signals */
+        u32 gen = READ_ONCE(d->room_gen);
+
+        if (!d->tx_stopped)
+            d->tx_queue_stopped++;
+        d->tx_stopped = true;
+        wake_up(&d->poll_wq);
+        if ((file->f_flags & O_NONBLOCK) ||
+            !wait_event_interruptible_timeout(
+                d->tx_wq, READ_ONCE(d->room_gen) != gen || d->removed || d->paused,
+                msecs_to_jiffies(TX_TIMEOUT_MS))) {
+            d->tx_stopped = false; /* nobody waits: the poll thread may sleep again */
+            break;
+        }
+    }
     if (rc) {
         spin_lock_irqsave(&d->lock, flags);
         d->xmit[slot].busy = false;
@@ -556,6 +602,7 @@ static ssize_t visornic_write(struct file *file, const char __user *ubuf, size_t
         goto err;
     }
     d->tx_frames++;
+    d->tx_stopped = false;
     kfree(cmd);
     return n;
 err:
