@@ -909,9 +909,12 @@ static void report(FILE *out)
                     (unsigned long long)(q0.overflows + q1.overflows), perq,
                     v->fault_msg[0] ? "; " : "", v->fault_msg);
             /* vhba: how often the command queue was full (the driver answered busy) */
-            char busy[32] = "";
+            char busy[64] = "";
             if (v->has_wl && v->wl.kind == VISOR_WL_VHBA)
                 snprintf(busy, sizeof(busy), ", %llu busy", (unsigned long long)v->wl.busy);
+            if (v->wl.violations) /* the guest refused what the back-end broke */
+                snprintf(busy + strlen(busy), sizeof(busy) - strlen(busy), ", %llu violations",
+                         (unsigned long long)v->wl.violations);
             if (v->has_wl)
                 fprintf(
                     out,

@@ -40,6 +40,15 @@ static void pattern(uint8_t *b, uint64_t n, uint32_t len)
     memcpy(b, &n, sizeof(n));
 }
 
+/* The guest driver's own count of protocol violations on the device (a hostile back-end). */
+static void note_violations(struct ks_uproc *p, int fd, struct visor_workload *w)
+{
+    struct visorhba_info *info = ks_umalloc(p, sizeof(*info));
+    if (info && ks_sys_ioctl(p, fd, VISORHBA_IOC_INFO, (unsigned long)info) == 0 &&
+        info->violations > w->violations)
+        w->violations = info->violations;
+}
+
 /* Worker nr of depth issues commands nr, nr + depth, ... of the workload's pairs (a WRITE and
  * the READ of it back) on 4 KiB slots nr, nr + depth, ... of the disk: no other worker writes
  * its blocks, so what it reads back is what it wrote. */
@@ -99,6 +108,8 @@ static void vhba(struct ks_uproc *p, struct visor_workload *w, unsigned nr)
             fail(w, "device gone: %ld", rc);
             break;
         } else {
+            if (rc == -EPROTO || rc == -ETIMEDOUT)
+                note_violations(p, fd, w);
             fail(w, rc ? "SCSI ioctl failed: %ld" : "SCSI status: linuxstat 0x%lx",
                  rc ? rc : c->linuxstat);
             if (w->errors > 10)

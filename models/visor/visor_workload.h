@@ -45,7 +45,8 @@ struct visor_workload {
     int hold;         /* input: keep the file open after the last report (hold='open') */
     /* results */
     uint64_t done, verified, received, errors;
-    uint64_t busy; /* vhba: commands the driver refused with -EBUSY, sent again */
+    uint64_t busy;       /* vhba: commands the driver refused with -EBUSY, sent again */
+    uint64_t violations; /* protocol violations the guest driver reported (its INFO ioctl) */
     int finished;
     int holding; /* input: finished, the file still open, waiting for more */
     char error[160];

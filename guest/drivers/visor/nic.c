@@ -686,7 +686,7 @@ static long visornic_ioctl(struct file *file, unsigned int cmd, unsigned long ar
         info.tx_errors = d->tx_errors;
         info.rx_frames = d->rx_frames;
         info.rx_dropped = d->rx_dropped;
-        info.violations = d->violations;
+        info.violations = d->violations + visorbus_device_violations(d->dev);
         return copy_to_user((void __user *)arg, &info, sizeof(info)) ? -EFAULT : 0;
     case VISORNIC_IOC_GET_MAC:
         return copy_to_user((void __user *)arg, d->mac, sizeof(d->mac)) ? -EFAULT : 0;
