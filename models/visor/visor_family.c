@@ -386,6 +386,10 @@ static int parse_workload(struct vdom *d, struct vdev *v, const struct cs_device
         w->index = d->nnic++;
         if (cs_device_attr_u64(dev, "frames", 0, 0, 100000000, &x, err) < 0)
             return -1;
+        uint64_t delay;
+        if (cs_device_attr_u64(dev, "rx-delay", 0, 0, 1000, &delay, err) < 0)
+            return -1;
+        w->rx_delay_ms = (unsigned)delay;
         const char *peer = cs_device_attr(dev, "peer");
         if (x && (!peer || parse_mac(peer, w->peer) < 0))
             return cs_error_set(err, "%s: frames='%llu' needs peer='MAC' (the vnic to send to)",
@@ -473,6 +477,10 @@ static int attach_device(struct vdom *d, struct vdev *v, const struct cs_device_
             visor_vnic_create(&d->dom->mem, gpa, &cfg, vswitch, &mach->tap, v->tap, v->name,
                               &v->info.vnic, err) < 0)
             return -1;
+        if (cs_device_attr_u64(dev, "port-buffer", VISOR_VNIC_PORT_FRAMES, 1,
+                               VISOR_VNIC_PORT_FRAMES, &x, err) < 0)
+            return -1;
+        visor_vnic_set_port_frames(v->info.vnic, (uint32_t)x);
         const char *in = cs_device_attr(dev, "pcap"), *out = cs_device_attr(dev, "pcap-out");
         if ((in || out) && visor_pcap_port_open(vswitch, in, out, &v->pcap, err) < 0) {
             cs_error_prefix(err, "%s", dev->where);
@@ -909,9 +917,24 @@ static void report(FILE *out)
                     (unsigned long long)(q0.overflows + q1.overflows), perq,
                     v->fault_msg[0] ? "; " : "", v->fault_msg);
             /* vhba: how often the command queue was full (the driver answered busy) */
-            char busy[64] = "";
+            char busy[96] = "";
             if (v->has_wl && v->wl.kind == VISOR_WL_VHBA)
                 snprintf(busy, sizeof(busy), ", %llu busy", (unsigned long long)v->wl.busy);
+            if (v->has_wl && v->wl.kind == VISOR_WL_VNIC && v->wl.rx_delay_ms) {
+                /* a slow reader: every frame it lost must be one the IO partition dropped */
+                struct visor_vnic_stats ns;
+                visor_vnic_stats(v->info.vnic, &ns);
+                if (v->wl.lost == ns.rx_dropped && v->wl.lost == v->wl.rx_dropped)
+                    snprintf(busy, sizeof(busy),
+                             ", %llu lost: dropped by the IO partition, counted by visornic",
+                             (unsigned long long)v->wl.lost);
+                else
+                    snprintf(busy, sizeof(busy),
+                             ", %llu lost, %llu dropped by the IO partition, %llu counted by "
+                             "visornic",
+                             (unsigned long long)v->wl.lost, (unsigned long long)ns.rx_dropped,
+                             (unsigned long long)v->wl.rx_dropped);
+            }
             if (v->wl.violations) /* the guest refused what the back-end broke */
                 snprintf(busy + strlen(busy), sizeof(busy) - strlen(busy), ", %llu violations",
                          (unsigned long long)v->wl.violations);

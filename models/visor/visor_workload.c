@@ -146,7 +146,8 @@ static void vnic(struct ks_uproc *p, struct visor_workload *w)
     memcpy(mac, info->mac, 6);
     /* the peer enables too: give it a moment before the first frame */
     ks_sys_sleep_ms(p, 5);
-    uint64_t sent = 0;
+    uint64_t sent = 0, next_seq = 0;
+    int lossy = w->rx_delay_ms > 0;
     while (sent < w->count || w->received < w->count) {
         int progressed = 0;
         if (sent < w->count) {
@@ -173,21 +174,37 @@ static void vnic(struct ks_uproc *p, struct visor_workload *w)
                 memcpy(&seq, in + 14, 8);
                 uint8_t want[1514];
                 pattern(want, seq, (uint32_t)n - 14);
-                if (seq == w->received && !memcmp(in + 14, want, (size_t)n - 14))
+                /* lossy: frames may be missing, never out of order or changed */
+                if ((lossy ? seq >= next_seq && seq < w->count : seq == next_seq) &&
+                    !memcmp(in + 14, want, (size_t)n - 14))
                     w->verified++;
                 else
                     fail(w, "received frame out of order or corrupted (sequence %ld)", (long)seq);
+                next_seq = seq + 1;
                 w->received++;
                 progressed = 1;
+                if (lossy)
+                    ks_sys_sleep_ms(p, w->rx_delay_ms);
+                if (lossy && next_seq >= w->count && sent >= w->count)
+                    break; /* the peer's last frame */
             }
         }
         if (!progressed) {
+            if (lossy && sent >= w->count) {
+                if (ks_sys_poll(p, fd, 1, 500) <= 0)
+                    break; /* quiet for 500 ms: what was lost is lost */
+                continue;
+            }
             if (ks_sys_poll(p, fd, 1, 20000) <= 0 && sent >= w->count) {
                 fail(w, "no frame for 20 s (%ld received)", (long)w->received);
                 break;
             }
         }
     }
+    if (lossy)
+        w->lost = w->count > w->received ? w->count - w->received : 0;
+    if (ks_sys_ioctl(p, fd, VISORNIC_IOC_INFO, (unsigned long)info) == 0)
+        w->rx_dropped = info->rx_dropped;
     ks_sys_close(p, fd);
 }
 
