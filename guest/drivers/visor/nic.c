@@ -11,6 +11,10 @@
  * receive-buffer cookies must name a buffer the guest handed over and has not had back, a
  * receive must describe a chain consistent with its length, and each message type must come
  * on its queue. Anything else is a protocol violation: logged, counted, the message dropped.
+ *
+ * A full queue 0 loses nothing: a transmit stops the queue and waits for room (as a NIC driver
+ * with a full ring), receive buffers wait and are posted in order as room comes. Frames the IO
+ * partition dropped arrive as rcvs_dropped_delta and count in rx_dropped.
  */
 #include <asm/page.h>
 #include <linux/delay.h>
@@ -104,7 +108,6 @@ struct visornic_devdata {
     bool enabled, acked, link, paused, removed;
     u32 promisc;
     u64 tx_frames, tx_done, tx_errors, rx_frames, rx_dropped, violations;
-    u64 tx_queue_stopped; /* times a transmit found queue 0 full and the queue was stopped */
     int refs;
 };
 
@@ -581,9 +584,7 @@ static ssize_t visornic_write(struct file *file, const char __user *ubuf, size_t
          * the writer waits until the poll thread saw the IO partition take signals */
         u32 gen = READ_ONCE(d->room_gen);
 
-        if (!d->tx_stopped)
-            d->tx_queue_stopped++;
-        d->tx_stopped = true;
+        d->tx_stopped = true; /* (the IO partition counts it: queue 0's num_overflows) */
         wake_up(&d->poll_wq);
         if ((file->f_flags & O_NONBLOCK) ||
             !wait_event_interruptible_timeout(
