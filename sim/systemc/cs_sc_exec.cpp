@@ -163,7 +163,7 @@ namespace
 int wait_for(cs_event *e, uint64_t timeout)
 {
     // 1 ms, in picoseconds like cycles(): SystemC's default resolution, which chansim keeps.
-    const sc_core::sc_time timeout_leg = sc_core::sc_time::from_value(1000000000u);
+    static const sc_core::sc_time timeout_leg = sc_core::sc_time::from_value(1000000000u);
     const sc_core::sc_time end = sc_core::sc_time_stamp() + cycles(timeout);
     for (;;) {
         const sc_core::sc_time start = sc_core::sc_time_stamp(), left = end - start;
