@@ -1,7 +1,7 @@
 # Upstream visorbus core: visorchannel.c, visorchipset.c, visorbus_main.c, module "visorbus" as
 # in Linux (drivers/visorbus/Makefile), so the visor family boots it where it would boot
 # chansim's own core.
-chansim_kernel_driver(NAME upstream_visorbus MODULE visorbus
+chansim_kernel_driver(NAME upstream_visorbus MODULE visorbus LINUX 4.16 5.18
                       SOURCES drivers/visorbus/visorbus_main.c drivers/visorbus/visorchannel.c
                               drivers/visorbus/visorchipset.c
                       LOCAL_HEADERS drivers/visorbus/controlvmchannel.h
