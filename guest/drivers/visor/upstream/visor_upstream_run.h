@@ -24,6 +24,19 @@ struct visor_upstream_result {
  * machine cannot be built or the simulation fails. */
 int visor_upstream_run(const char *platform, uint64_t until_ns, struct visor_upstream_result *r,
                        cs_error *err);
+/* The same, recording the run's trace (channel messages, the kernel log) in `trace_dir` (NULL:
+ * none), for `chansim trace` and `chansim check`. */
+int visor_upstream_run_traced(const char *platform, uint64_t until_ns, const char *trace_dir,
+                              struct visor_upstream_result *r, cs_error *err);
+/* All options: with keep_stderr the run writes on stderr as it goes and r->log stays NULL (for a
+ * run that may die, e.g. in a child whose stderr the test reads). */
+struct visor_upstream_opts {
+    uint64_t until_ns;
+    const char *trace_dir;
+    int keep_stderr;
+};
+int visor_upstream_run_opts(const char *platform, const struct visor_upstream_opts *o,
+                            struct visor_upstream_result *r, cs_error *err);
 void visor_upstream_result_free(struct visor_upstream_result *r);
 
 /* How many findings of rule `rule` (e.g. "V12") the run's log holds. */

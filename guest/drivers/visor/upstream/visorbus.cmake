@@ -23,5 +23,6 @@ chansim_check_test(NAME test_visor_upstream_visorbus
                    LIBS cs_visor_family cs_conformance cs_systemc LABELS "integration;visor")
 chansim_visor_upstream_core(test_visor_upstream_visorbus)
 target_compile_definitions(test_visor_upstream_visorbus PRIVATE
-                           TESTDATA_DIR="${CMAKE_SOURCE_DIR}/models/visor/testdata")
+                           TESTDATA_DIR="${CMAKE_SOURCE_DIR}/models/visor/testdata"
+                           UPSTREAM_TESTDATA_DIR="${CMAKE_CURRENT_SOURCE_DIR}/testdata")
 set_target_properties(test_visor_upstream_visorbus PROPERTIES LINKER_LANGUAGE CXX)
