@@ -126,7 +126,7 @@ static int hostile_run(void *arg)
 
 /* A hostile IO partition writes max_slots 0 into the vhba response queue while commands are
  * outstanding: upstream's signalremove computes (tail + 1) % max_slots from the header and dies
- * of the division by zero (SIGFPE; under UBSan its report). docs/findings.md, visor V-U1. */
+ * of the division by zero (SIGFPE; under UBSan its report). docs/findings.md. */
 START_TEST(hostile_max_slots_kills_upstream_signalremove)
 {
     int fds[2];
