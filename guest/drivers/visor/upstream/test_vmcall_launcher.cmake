@@ -11,6 +11,16 @@ int one(unsigned long t, unsigned long p) {
     return r;
 }
 ")
+# one asm statement, inlined into two callers: with -g the copies count once
+file(WRITE "${WORK}/inlined.c" "
+static inline __attribute__((always_inline)) int vm(unsigned long t) {
+    int r;
+    __asm__ __volatile__(\".byte 0x00f, 0x001, 0x0c1\" : \"=a\"(r) : \"a\"(t));
+    return r;
+}
+int first(void) { return vm(1); }
+int second(void) { return vm(2) + 1; }
+")
 file(WRITE "${WORK}/mnemonic.c" "
 int mnemonic(void) { int r; __asm__ __volatile__(\"vmcall\" : \"=a\"(r) : \"a\"(1)); return r; }
 ")
@@ -19,8 +29,8 @@ int spelling(void) { int r; __asm__ __volatile__(\".byte 0x0f,0x01,0xc1\" : \"=a
 ")
 
 function(launch name expect_rc)
-  cmake_parse_arguments(L "" "" "ARGS;EXPECT" ${ARGN})
-  execute_process(COMMAND /bin/sh "${LAUNCHER}" ${L_ARGS} -- "${CC}" -O2 -mno-red-zone
+  cmake_parse_arguments(L "" "" "ARGS;EXPECT;FLAGS" ${ARGN})
+  execute_process(COMMAND /bin/sh "${LAUNCHER}" ${L_ARGS} -- "${CC}" -O2 -mno-red-zone ${L_FLAGS}
                           -o "${WORK}/${name}.o" -c "${WORK}/${name}.c"
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(expect_rc EQUAL 0 AND NOT rc EQUAL 0)
@@ -50,8 +60,10 @@ if(left)
   message(FATAL_ERROR "the launcher left its assembly behind: ${left}")
 endif()
 
-launch(one 1 EXPECT "one.c: expected 0 VMCALL inline-assembly line(s)" "found 1")
+launch(one 1 EXPECT "one.c: expected 0 VMCALL inline-assembly statement(s)" "found 1")
 launch(one 1 ARGS --expect one.c=2 EXPECT "one.c: expected 2 VMCALL" "found 1")
+launch(inlined 0 ARGS --expect inlined.c=1 FLAGS -g)
+launch(inlined 1 ARGS --expect inlined.c=1 EXPECT "inlined.c: expected 1" "found 2")
 launch(mnemonic 1 EXPECT "mnemonic.c: 1 VMCALL instruction(s) in a form other than")
 launch(spelling 1 ARGS --expect spelling.c=1 EXPECT "spelling.c: 1 VMCALL instruction(s) in a form other than")
 message(STATUS "vmcall_launcher: rewrites the exact line, refuses every other case")
