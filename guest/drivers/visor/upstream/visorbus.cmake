@@ -17,10 +17,10 @@ chansim_vmcall_rewrite(kdrv_upstream_visorbus EXPECT visorchipset.c=1)
 # The test: the upstream core booted by the visor family against the command partition model,
 # chansim's function drivers probing on it (docs/visor-guest.md).
 chansim_check_test(NAME test_visor_upstream_visorbus
-                   SOURCES test_visor_upstream_visorbus.c visor_upstream_run.c
+                   SOURCES test_visor_upstream_visorbus.c
                            $<TARGET_OBJECTS:gdrv_visorhba> $<TARGET_OBJECTS:gdrv_visornic>
                            $<TARGET_OBJECTS:gdrv_visorinput>
-                   LIBS cs_visor_family cs_conformance cs_systemc LABELS "integration;visor")
+                   LIBS cs_visor_upstream_run LABELS "integration;visor")
 chansim_visor_upstream_core(test_visor_upstream_visorbus)
 target_compile_definitions(test_visor_upstream_visorbus PRIVATE
                            TESTDATA_DIR="${CMAKE_SOURCE_DIR}/models/visor/testdata"
