@@ -158,25 +158,24 @@ static void simulate(struct run *r)
     struct cs_run_summary sum;
     ck_assert_msg(cs_sc_run(m, &ro, &sum, &err) == 0, "%s", err.msg);
     cs_monitor_finish_live(m, hub);
-            (unsigned long long)sum.messages);
-            ck_assert_msg(sum.idle, "the run did not end idle");
-            ck_assert_msg(!r->failure[0], "%s", r->failure);
-            struct visor_device_info kb;
-            if (devices_of(VISOR_DEV_KEYBOARD, &kb) == 0) {
-                r->console_full = visor_console_full(kb.console);
-                r->console_sent = visor_console_sent(kb.console);
-            }
-            /* no driver bug (K1-K10, leaks at rmmod included) and no protocol violation */
-            size_t nf = 0;
-            const struct ks_finding_record *fr = ks_kernel_findings(k, &nf);
-            ck_assert_msg(nf == 0, "%zu kernel findings, first: %s at %s:%d: %s", nf,
-                          nf ? ks_finding_id(fr[0].kind) : "", nf ? fr[0].file : "",
-                          nf ? fr[0].line : 0, nf ? fr[0].msg : "");
-            ck_assert_uint_eq(m->protocol_findings, 0);
-            ck_assert_uint_eq(m->driver_findings, 0);
-            cs_machine_free(m);
-            cs_platform_free(pl);
-            cs_test_rmtree(dir);
+    ck_assert_msg(sum.idle, "the run did not end idle");
+    ck_assert_msg(!r->failure[0], "%s", r->failure);
+    struct visor_device_info kb;
+    if (devices_of(VISOR_DEV_KEYBOARD, &kb) == 0) {
+        r->console_full = visor_console_full(kb.console);
+        r->console_sent = visor_console_sent(kb.console);
+    }
+    /* no driver bug (K1-K10, leaks at rmmod included) and no protocol violation */
+    size_t nf = 0;
+    const struct ks_finding_record *fr = ks_kernel_findings(k, &nf);
+    ck_assert_msg(nf == 0, "%zu kernel findings, first: %s at %s:%d: %s", nf,
+                  nf ? ks_finding_id(fr[0].kind) : "", nf ? fr[0].file : "", nf ? fr[0].line : 0,
+                  nf ? fr[0].msg : "");
+    ck_assert_uint_eq(m->protocol_findings, 0);
+    ck_assert_uint_eq(m->driver_findings, 0);
+    cs_machine_free(m);
+    cs_platform_free(pl);
+    cs_test_rmtree(dir);
 }
 
 /* ---- what the streams must hold ---- */
