@@ -331,6 +331,177 @@ START_TEST(scripted_streams)
 }
 END_TEST
 
+/* ---- 2: a held key repeats (the core's software autorepeat: 250 ms, then every 33 ms) ---- */
+
+static long long usec(const struct input_event *e)
+{
+    return e->time.tv_sec * 1000000LL + e->time.tv_usec;
+}
+
+static void held_key(struct ks_uproc *p, struct run *r)
+{
+    int kfd = open_named(p, r, "visor Keyboard");
+    if (kfd < 0)
+        return;
+    r->nkbd = read_events(p, kfd, r->kbd, 0, 2, 1000);
+    /* hold A for 400 ms, then the console partition sends its release */
+    ks_sys_sleep_ms(p, 400);
+    struct visor_device_info kb;
+    if (devices_of(VISOR_DEV_KEYBOARD, &kb) < 0) {
+        failed(r, "no keyboard");
+        return;
+    }
+    visor_console_report(kb.console, VISOR_IN_KEY_UP, 0x1e, 0, 0);
+    visor_family_kick();
+    r->nkbd = read_events(p, kfd, r->kbd, r->nkbd, MAX_EVENTS, 300);
+    ks_sys_close(p, kfd);
+    r->rmmod = ks_module_unload(r->k, "visorinput");
+}
+
+START_TEST(held_key_repeats)
+{
+    static struct run r = {
+        .devices = "<chansim:spar-device type='keyboard' bus='2' dev='0' script='down:0x1e'/>",
+        .proc = held_key};
+    simulate(&r);
+    ck_assert_int_ge(r.nkbd, 8);
+    ck_assert(r.kbd[0].type == EV_KEY && r.kbd[0].code == KEY_A && r.kbd[0].value == 1);
+    ck_assert(r.kbd[1].type == EV_SYN && r.kbd[1].code == SYN_REPORT);
+    /* then repeats, each its own packet, until the release */
+    int repeats = 0;
+    long long last = usec(&r.kbd[0]);
+    int i = 2;
+    for (; i + 1 < r.nkbd && r.kbd[i].value == 2; i += 2) {
+        ck_assert(r.kbd[i].type == EV_KEY && r.kbd[i].code == KEY_A);
+        ck_assert(r.kbd[i + 1].type == EV_SYN && r.kbd[i + 1].code == SYN_REPORT);
+        long long gap = usec(&r.kbd[i]) - last;
+        /* in jiffies of 4 ms: the delay rounds up to 252 ms, the period to 36 ms */
+        if (repeats == 0)
+            ck_assert_msg(gap >= 250000 && gap <= 256000, "first repeat after %lld us", gap);
+        else
+            ck_assert_msg(gap >= 33000 && gap <= 40000, "repeat %d after %lld us", repeats, gap);
+        last = usec(&r.kbd[i]);
+        repeats++;
+    }
+    /* 400 ms held, released at the guest's next 40 ms poll: 4 to 6 repeats */
+    ck_assert_msg(repeats >= 4 && repeats <= 6, "%d repeats", repeats);
+    ck_assert_int_eq(r.nkbd, i + 2);
+    ck_assert(r.kbd[i].type == EV_KEY && r.kbd[i].code == KEY_A && r.kbd[i].value == 0);
+    ck_assert(r.kbd[i + 1].type == EV_SYN && r.kbd[i + 1].code == SYN_REPORT);
+    ck_assert_int_eq(r.rmmod, 0);
+}
+END_TEST
+
+/* ---- 3: the console partition faster than the reader ---- */
+
+#define LONG_TEXT                                                                                  \
+    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"               \
+    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"               \
+    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"               \
+    "abcdefghijklmnopqrstuvwxyz0123456789"
+
+static void slow_reader(struct ks_uproc *p, struct run *r)
+{
+    int kfd = open_named(p, r, "visor Keyboard");
+    if (kfd < 0)
+        return;
+    /* the driver empties the channel every 40 ms from now on; nobody reads for 3 s */
+    ks_sys_sleep_ms(p, 3000);
+    r->nkbd = read_events(p, kfd, r->kbd, 0, MAX_EVENTS, 500);
+    if (ks_sys_ioctl(p, kfd, EVIOCGKEY(KEY_CNT / 8), (unsigned long)ubuf_bits) <= 0)
+        failed(r, "EVIOCGKEY");
+    r->kbd_keys_down = 0;
+    for (int i = 0; i < KEY_CNT; i++)
+        r->kbd_keys_down += bit(ubuf_bits, i);
+    ks_sys_close(p, kfd);
+    r->rmmod = ks_module_unload(r->k, "visorinput");
+}
+
+START_TEST(queue_full_drops_for_the_slow_reader)
+{
+    static struct run r = {.devices = "<chansim:spar-device type='keyboard' bus='2' dev='0' "
+                                      "script='type:" LONG_TEXT "'/>",
+                           .proc = slow_reader};
+    simulate(&r);
+    /* the channel queue (50 reports) was full before the device was opened: the console
+     * partition held the rest back and delivered every report (nothing lost in the channel) */
+    ck_assert_uint_gt(r.console_full, 0);
+    ck_assert_uint_eq(r.console_sent, sizeof(LONG_TEXT) - 1);
+    /* the reader's queue (64 events) was not: it starts with SYN_DROPPED, then what was left
+     * up to the next SYN_REPORT, then whole packets up to the last key */
+    ck_assert_int_le(r.nkbd, 64);
+    ck_assert_msg(r.kbd[0].type == EV_SYN && r.kbd[0].code == SYN_DROPPED, "first %u/%u",
+                  r.kbd[0].type, r.kbd[0].code);
+    int i = 1;
+    while (i < r.nkbd && !(r.kbd[i].type == EV_SYN && r.kbd[i].code == SYN_REPORT))
+        i++;
+    i++;
+    ck_assert_int_ge(r.nkbd - i, 8);
+    ck_assert_int_eq((r.nkbd - i) % 4, 0);
+    /* the text's last keys, in order: ... 8 9 */
+    static const unsigned short tail[] = {KEY_8, KEY_9};
+    for (int j = 0; j < 2; j++) {
+        const struct input_event *e = &r.kbd[r.nkbd - 8 + 4 * j];
+        ck_assert(e[0].type == EV_KEY && e[0].code == tail[j] && e[0].value == 1);
+        ck_assert(e[1].type == EV_SYN && e[1].code == SYN_REPORT);
+        ck_assert(e[2].type == EV_KEY && e[2].code == tail[j] && e[2].value == 0);
+        ck_assert(e[3].type == EV_SYN && e[3].code == SYN_REPORT);
+    }
+    ck_assert_int_eq(r.kbd_keys_down, 0);
+    ck_assert_int_eq(r.rmmod, 0);
+}
+END_TEST
+
+/* ---- 4: the device destroyed while a process reads it ---- */
+
+static void reader_of_removed(struct ks_uproc *p, struct run *r)
+{
+    int kfd = open_named(p, r, "visor Keyboard");
+    if (kfd < 0)
+        return;
+    /* blocks in read() until DEVICE_DESTROY removes the keyboard */
+    r->nkbd = read_events(p, kfd, r->kbd, 0, MAX_EVENTS, 5000);
+    r->read_after_remove = ks_sys_read(p, kfd, ubuf_ev, sizeof(*ubuf_ev));
+    r->poll_after_remove = ks_sys_poll(p, kfd, POLLIN, 0);
+    ks_sys_close(p, kfd);
+    r->open_after_remove = ks_sys_open(p, "/dev/input/event0", O_RDONLY);
+    /* the mouse is still there and still reports */
+    int mfd = open_named(p, r, "visor Mouse");
+    if (mfd < 0)
+        return;
+    r->nmouse = read_events(p, mfd, r->mouse, 0, 3, 1000);
+    ks_sys_close(p, mfd);
+    r->rmmod = ks_module_unload(r->k, "visorinput");
+}
+
+START_TEST(remove_while_open)
+{
+    static struct run r = {
+        .devices = "<chansim:spar-device type='keyboard' bus='2' dev='0' script='down:0x2a' "
+                   "fault='destroy@600ms'/>"
+                   "<chansim:spar-device type='mouse' bus='2' dev='1' script='move:5/6'/>",
+        .proc = reader_of_removed};
+    simulate(&r);
+    /* Shift down, then its repeats until the device went. The core releases the key as the
+     * device goes, but the event device is gone by the time the reader runs: as in the kernel,
+     * read() then fails with -ENODEV and what was queued is not read any more */
+    ck_assert_int_ge(r.nkbd, 4);
+    ck_assert_int_eq(r.nkbd % 2, 0);
+    for (int i = 0; i < r.nkbd; i += 2) {
+        ck_assert(r.kbd[i].type == EV_KEY && r.kbd[i].code == KEY_LEFTSHIFT);
+        ck_assert_int_eq(r.kbd[i].value, i ? 2 : 1);
+        ck_assert(r.kbd[i + 1].type == EV_SYN && r.kbd[i + 1].code == SYN_REPORT);
+    }
+    ck_assert_int_eq(r.read_after_remove, -ENODEV);
+    ck_assert_int_eq(r.poll_after_remove & (POLLHUP | POLLERR), POLLHUP | POLLERR);
+    ck_assert_int_eq(r.open_after_remove, -ENOENT);
+    ck_assert_int_eq(r.nmouse, 3);
+    ck_assert(r.mouse[0].type == EV_ABS && r.mouse[0].code == ABS_X && r.mouse[0].value == 5);
+    ck_assert(r.mouse[1].type == EV_ABS && r.mouse[1].code == ABS_Y && r.mouse[1].value == 6);
+    ck_assert_int_eq(r.rmmod, 0);
+}
+END_TEST
+
 START_TEST(layout_is_the_host_abi)
 {
     /* the records the shim's evdev writes are read with the host's struct input_event */
@@ -347,6 +518,9 @@ Suite *upstream_visorinput_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, layout_is_the_host_abi);
     tcase_add_test(tc, scripted_streams);
+    tcase_add_test(tc, held_key_repeats);
+    tcase_add_test(tc, queue_full_drops_for_the_slow_reader);
+    tcase_add_test(tc, remove_while_open);
     suite_add_tcase(s, tc);
     return s;
 }
