@@ -2,7 +2,7 @@
  * bus types of struct input_id. They are part of the kernel's user ABI: the numbers are those
  * of the UAPI header <linux/input-event-codes.h> of Debian 12's linux-libc-dev, so that a
  * process reading /dev/input/event<N> with the host's headers understands every record.
- * test_input_codes checks each value against that header. */
+ * test_input_codes checks each value against those headers. */
 #ifndef _LINUX_INPUT_EVENT_CODES_H
 #define _LINUX_INPUT_EVENT_CODES_H
 
