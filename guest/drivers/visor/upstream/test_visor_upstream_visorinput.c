@@ -502,6 +502,46 @@ START_TEST(remove_while_open)
 }
 END_TEST
 
+/* ---- 5: LEDs set by a process ---- */
+
+/* Caps Lock's LED is switched on through the event device before the driver first empties the
+ * channel (10 jiffies after open): upstream compares the firmware's lock state with the
+ * device's LED, so "Caps Lock on" then changes nothing, "off" toggles the key */
+static void led_writer(struct ks_uproc *p, struct run *r)
+{
+    int kfd = open_named(p, r, "visor Keyboard");
+    if (kfd < 0)
+        return;
+    ubuf_ev[0] = (struct input_event){.type = EV_LED, .code = LED_CAPSL, .value = 1};
+    ubuf_ev[1] = (struct input_event){.type = EV_SYN, .code = SYN_REPORT, .value = 0};
+    if (ks_sys_write(p, kfd, ubuf_ev, 2 * sizeof(*ubuf_ev)) != 2 * sizeof(*ubuf_ev))
+        failed(r, "write of the LED state failed");
+    r->nkbd = read_events(p, kfd, r->kbd, 0, MAX_EVENTS, 500);
+    if (ks_sys_ioctl(p, kfd, EVIOCGLED(8), (unsigned long)ubuf_bits) <= 0)
+        failed(r, "EVIOCGLED");
+    r->kbd_leds = (int)ubuf_bits[0];
+    ks_sys_close(p, kfd);
+    r->rmmod = ks_module_unload(r->k, "visorinput");
+}
+
+START_TEST(leds_set_by_a_process)
+{
+    static struct run r = {.devices = "<chansim:spar-device type='keyboard' bus='2' dev='0' "
+                                      "script='lock:0x3a/on lock:0x3a/off lock:0x45/on'/>",
+                           .proc = led_writer};
+    static const struct ev want[] = {
+        {EV_LED, LED_CAPSL, 1},
+        SYN,               /* what the process wrote, as every reader sees it */
+        TAP(KEY_CAPSLOCK), /* off */
+        TAP(KEY_NUMLOCK),
+    };
+    simulate(&r);
+    expect_stream(r.kbd, r.nkbd, want, (int)ARRAY_SIZE(want), "keyboard");
+    ck_assert_int_eq(r.kbd_leds, 1 << LED_NUML);
+    ck_assert_int_eq(r.rmmod, 0);
+}
+END_TEST
+
 START_TEST(layout_is_the_host_abi)
 {
     /* the records the shim's evdev writes are read with the host's struct input_event */
@@ -521,6 +561,7 @@ Suite *upstream_visorinput_suite(void)
     tcase_add_test(tc, held_key_repeats);
     tcase_add_test(tc, queue_full_drops_for_the_slow_reader);
     tcase_add_test(tc, remove_while_open);
+    tcase_add_test(tc, leds_set_by_a_process);
     suite_add_tcase(s, tc);
     return s;
 }
