@@ -328,8 +328,8 @@ void ks_input_close_device(struct input_dev *dev)
 
 /* ---- registration ---- */
 
-/* Events per packet when the driver gave no hint: one per absolute and relative axis, room for
- * key and misc events, and the SYN_REPORT. */
+/* Events per packet the device may send at least, whatever the driver's hint says: one per
+ * absolute and relative axis, room for key and misc events, and the SYN_REPORT. */
 static unsigned int estimate_events_per_packet(struct input_dev *dev)
 {
     unsigned int n = 1;
@@ -369,8 +369,9 @@ int input_register_device(struct input_dev *dev)
     __set_bit(EV_SYN, dev->evbit);
     __clear_bit(KEY_RESERVED, dev->keybit);
     cleanse_bits(dev);
-    if (!dev->hint_events_per_packet)
-        dev->hint_events_per_packet = estimate_events_per_packet(dev);
+    unsigned int estimate = estimate_events_per_packet(dev);
+    if (dev->hint_events_per_packet < estimate)
+        dev->hint_events_per_packet = estimate;
     dev->max_vals = dev->hint_events_per_packet + 2;
     dev->vals = ks_input_alloc(dev, dev->max_vals * sizeof(*dev->vals), __FILE__, __LINE__);
     if (!dev->vals)

@@ -31,8 +31,8 @@ struct run {
     const char *devices; /* <chansim:spar-device .../> elements of the platform */
     void (*proc)(struct ks_uproc *p, struct run *r);
     char failure[512];
-    struct input_event kbd[MAX_EVENTS], mouse[MAX_EVENTS];
-    int nkbd, nmouse;
+    struct input_event kbd[MAX_EVENTS], mouse[MAX_EVENTS], kbd2[MAX_EVENTS];
+    int nkbd, nmouse, nkbd2;
     int kbd_leds, kbd_keys_down; /* LED and key state bits after the streams (EVIOCGLED/KEY) */
     long read_after_remove, poll_after_remove, open_after_remove, rmmod;
     unsigned long console_full, console_sent;
@@ -271,7 +271,9 @@ static int bit(const unsigned long *b, int n)
 static void streams(struct ks_uproc *p, struct run *r)
 {
     int kfd = open_named(p, r, "visor Keyboard"), mfd = open_named(p, r, "visor Mouse");
-    if (kfd < 0 || mfd < 0)
+    /* a second reader of the keyboard: its own queue, the same stream */
+    int kfd2 = open_named(p, r, "visor Keyboard");
+    if (kfd < 0 || mfd < 0 || kfd2 < 0)
         return;
     /* what the devices declare */
     if (ks_sys_ioctl(p, kfd, EVIOCGID, (unsigned long)ubuf_id) != 0 ||
@@ -298,6 +300,7 @@ static void streams(struct ks_uproc *p, struct run *r)
         failed(r, "mouse has no wheel");
     r->nkbd = read_events(p, kfd, r->kbd, 0, (int)ARRAY_SIZE(kbd_want) + 8, 500);
     r->nmouse = read_events(p, mfd, r->mouse, 0, (int)ARRAY_SIZE(mouse_want) + 8, 500);
+    r->nkbd2 = read_events(p, kfd2, r->kbd2, 0, (int)ARRAY_SIZE(kbd_want) + 8, 100);
     if (ks_sys_ioctl(p, kfd, EVIOCGLED(8), (unsigned long)ubuf_bits) <= 0)
         failed(r, "EVIOCGLED");
     r->kbd_leds = (int)ubuf_bits[0];
@@ -311,6 +314,7 @@ static void streams(struct ks_uproc *p, struct run *r)
         ubuf_abs->value != 767)
         failed(r, "mouse Y is %d after the last move, want 767", ubuf_abs->value);
     ks_sys_close(p, kfd);
+    ks_sys_close(p, kfd2);
     ks_sys_close(p, mfd);
     r->rmmod = ks_module_unload(r->k, "visorinput");
 }
@@ -325,6 +329,7 @@ START_TEST(scripted_streams)
     simulate(&r);
     expect_stream(r.kbd, r.nkbd, kbd_want, (int)ARRAY_SIZE(kbd_want), "keyboard");
     expect_stream(r.mouse, r.nmouse, mouse_want, (int)ARRAY_SIZE(mouse_want), "mouse");
+    expect_stream(r.kbd2, r.nkbd2, kbd_want, (int)ARRAY_SIZE(kbd_want), "second keyboard reader");
     ck_assert_int_eq(r.kbd_leds, 1 << LED_NUML); /* Caps Lock went off again */
     ck_assert_int_eq(r.kbd_keys_down, 0);
     ck_assert_int_eq(r.rmmod, 0);

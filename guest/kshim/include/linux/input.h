@@ -82,7 +82,7 @@ struct input_dev {
     unsigned long sndbit[BITS_TO_LONGS(SND_CNT)];
     unsigned long swbit[BITS_TO_LONGS(SW_CNT)];
 
-    /* events per packet the device may send; 0: the core estimates it at registration */
+    /* events per packet the device may send; the core raises it to its own estimate */
     unsigned int hint_events_per_packet;
 
     unsigned int keycodemax;
