@@ -209,12 +209,14 @@ static int disposition(struct input_dev *dev, unsigned int type, unsigned int co
             return TO_HANDLERS | FLUSH;
         if (code == SYN_MT_REPORT)
             return TO_HANDLERS;
-        return 0; /* SYN_CONFIG, SYN_DROPPED: not the driver's to send */
+        if (code == SYN_CONFIG)
+            return TO_HANDLERS | TO_DEVICE;
+        return 0; /* SYN_DROPPED: the event devices' to send */
     case EV_KEY:
         if (!supported(code, dev->keybit, KEY_MAX))
             return 0;
-        if (*value == 2) /* a repeat only of a key that is down */
-            return test_bit(code, dev->key) ? TO_HANDLERS : 0;
+        if (*value == 2) /* a repeat goes through without touching the state */
+            return TO_HANDLERS;
         if (!!test_bit(code, dev->key) == !!*value)
             return 0;
         __change_bit(code, dev->key);
