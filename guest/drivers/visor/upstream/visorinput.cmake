@@ -11,3 +11,13 @@ chansim_check_test(NAME test_visor_upstream_visorinput
                            $<TARGET_OBJECTS:gdrv_visorbus> $<TARGET_OBJECTS:kdrv_visorinput>
                    LIBS cs_visor_family cs_conformance cs_systemc LABELS integration)
 set_target_properties(test_visor_upstream_visorinput PROPERTIES LINKER_LANGUAGE CXX)
+
+# The same checks with every s-Par driver upstream's: the upstream visorbus core in place of
+# chansim's.
+chansim_check_test(NAME test_visor_upstream_visorinput_on_upstream_core
+                   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_visor_upstream_visorinput.c
+                           $<TARGET_OBJECTS:kdrv_visorinput>
+                   LIBS cs_visor_family cs_conformance cs_systemc LABELS integration)
+chansim_visor_upstream_core(test_visor_upstream_visorinput_on_upstream_core)
+set_target_properties(test_visor_upstream_visorinput_on_upstream_core PROPERTIES
+                      LINKER_LANGUAGE CXX)
