@@ -383,6 +383,7 @@ START_TEST(strays_fill_the_response_queue_and_lose_nothing)
     ck_assert_uint_eq(visor_channel_pending(ch, VISOR_CVM_Q_RESPONSE), 3);
     visor_chipset_stats(c, &s);
     ck_assert_uint_eq(s.stray_sent, 3);
+    ck_assert_uint_eq(s.stray_pending, 3);
     ck_assert_uint_eq(s.response_full, 1);
     ck_assert_uint_eq(visor_chipset_strays_waiting(c), 7);
     visor_channel_stats(ch, VISOR_CVM_Q_RESPONSE, &q1);
@@ -408,6 +409,8 @@ START_TEST(strays_fill_the_response_queue_and_lose_nothing)
     ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
     visor_chipset_stats(c, &s);
     ck_assert_uint_eq(s.stray_sent, 10);
+    ck_assert_uint_ge(s.stray_pending, 3);
+    ck_assert_uint_le(s.stray_pending, 10);
     ck_assert_uint_eq(discarded, 10);
     ck_assert_uint_eq(next_stray, 11);
     visor_channel_stats(ch, VISOR_CVM_Q_RESPONSE, &q1);

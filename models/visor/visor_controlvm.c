@@ -420,6 +420,7 @@ int visor_chipset_poll(struct visor_chipset *c, cs_error *err)
             c->st.max_in_flight = in_flight;
     }
     /* stray messages for q1, back to back until it is full: the guest discards them */
+    in_flight = c->st.stray_sent < c->cfg.stray ? visor_chipset_outstanding(c) : 0;
     while (c->st.stray_sent < c->cfg.stray) {
         uint8_t m[VISOR_CVM_MSG_SIZE];
         visor_cvm_stray(m, c->st.stray_sent + 1);
@@ -431,6 +432,7 @@ int visor_chipset_poll(struct visor_chipset *c, cs_error *err)
             break;
         }
         c->st.stray_sent++;
+        c->st.stray_pending += in_flight > 0;
         moved++;
     }
     return moved;

@@ -97,6 +97,7 @@ struct visor_chipset_stats {
     uint64_t event_full;      /* inserts into q2 that found it full (retried) */
     uint64_t stray_sent;      /* stray messages inserted into q1 (config.stray at most) */
     uint64_t response_full;   /* stray inserts that found q1 full (retried) */
+    uint64_t stray_pending;   /* strays inserted while a command awaited its ACK or response */
     uint64_t max_in_flight;   /* most commands sent and not yet done at one time */
     char first_error[256];
 };

@@ -880,11 +880,11 @@ static void report(FILE *out)
          * num_received), none lost or repeated */
         if (cs.stray_sent || visor_chipset_strays_waiting(d->cvm))
             fprintf(out,
-                    "visor %-20s %s: q1 stray responses: %llu/%llu inserted, %llu discarded by the "
-                    "guest\n",
+                    "visor %-20s %s: q1 stray responses: %llu/%llu inserted (%llu while commands "
+                    "were pending), %llu discarded by the guest\n",
                     "visor.controlvm", d->dom->desc->name, (unsigned long long)cs.stray_sent,
                     (unsigned long long)(cs.stray_sent + visor_chipset_strays_waiting(d->cvm)),
-                    (unsigned long long)q[1].received);
+                    (unsigned long long)cs.stray_pending, (unsigned long long)q[1].received);
         for (unsigned j = 0; j < d->ndevs; j++) {
             struct vdev *v = d->devs[j];
             char what[1024] = "";
