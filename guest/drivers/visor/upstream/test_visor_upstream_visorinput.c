@@ -37,6 +37,7 @@ struct run {
     long read_after_remove, poll_after_remove, open_after_remove, rmmod;
     unsigned long console_full, console_sent;
     struct ks_kernel *k;
+    int finished; /* the process got to its end */
 };
 
 static void failed(struct run *r, const char *fmt, ...)
@@ -112,6 +113,7 @@ static void proc_main(struct ks_uproc *p, void *arg)
         return;
     }
     r->proc(p, r);
+    r->finished = 1;
 }
 
 static int devices_of(enum visor_dev_type type, struct visor_device_info *out)
@@ -155,10 +157,18 @@ static void simulate(struct run *r)
     r->k = k;
     ck_assert_ptr_nonnull(ks_uproc_spawn(k, "evreader", proc_main, r));
     struct cs_run_opts ro = {0};
+#ifdef VISOR_UPSTREAM_CORE
+    /* upstream's visorchipset polls the controlvm channel for ever: no run ends idle */
+    ro.until_ns = 60ull * 1000000000ull;
+#endif
     struct cs_run_summary sum;
     ck_assert_msg(cs_sc_run(m, &ro, &sum, &err) == 0, "%s", err.msg);
     cs_monitor_finish_live(m, hub);
+#ifdef VISOR_UPSTREAM_CORE
+    ck_assert_msg(r->finished, "the reader did not finish within 60 s of simulated time");
+#else
     ck_assert_msg(sum.idle, "the run did not end idle");
+#endif
     ck_assert_msg(!r->failure[0], "%s", r->failure);
     struct visor_device_info kb;
     if (devices_of(VISOR_DEV_KEYBOARD, &kb) == 0) {

@@ -19,5 +19,7 @@ chansim_check_test(NAME test_visor_upstream_visorinput_on_upstream_core
                            $<TARGET_OBJECTS:kdrv_visorinput>
                    LIBS cs_visor_family cs_conformance cs_systemc LABELS integration)
 chansim_visor_upstream_core(test_visor_upstream_visorinput_on_upstream_core)
+target_compile_definitions(test_visor_upstream_visorinput_on_upstream_core PRIVATE
+                           VISOR_UPSTREAM_CORE=1)
 set_target_properties(test_visor_upstream_visorinput_on_upstream_core PROPERTIES
                       LINKER_LANGUAGE CXX)
