@@ -110,9 +110,9 @@ struct net_device *ks_alloc_netdev(int sizeof_priv, const char *name,
     spin_lock_init(&dev->addr_list_lock);
     INIT_LIST_HEAD(&dev->ks_files);
     timer_setup(&dev->ks_watchdog, watchdog_fire, 0);
-    /* present, carrier on (no NOCARRIER bit) and the queue stopped until the driver starts it
-     */
-    dev->state = (1UL << __LINK_STATE_PRESENT) | (1UL << __LINK_STATE_XOFF);
+    /* present, carrier on (no NOCARRIER bit), queue not stopped: as a zeroed kernel device;
+     * nothing reaches ndo_start_xmit before ndo_open all the same (not running) */
+    dev->state = 1UL << __LINK_STATE_PRESENT;
     if (setup)
         setup(dev);
     return dev;
@@ -196,8 +196,6 @@ int register_netdevice(struct net_device *dev)
     }
     list_add_tail(&dev->dev_list, &n->devs);
     dev->reg_state = NETREG_REGISTERED;
-    /* a device is registered with its queue stopped: the driver starts it in ndo_open */
-    dev->state |= 1UL << __LINK_STATE_XOFF;
     return 0;
 }
 
