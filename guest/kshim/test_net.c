@@ -13,6 +13,7 @@
 #include "cs_sc_run.h"
 #include "cs_test.h"
 #include "kshim/kernel.h"
+#include "kshim/ks.h"
 #include "kshim/net.h"
 #include "test_net.h"
 
@@ -320,6 +321,9 @@ START_TEST(skb_chain_linearised)
     ks_kernel_set_console_level(k, -1);
     int rc = tnet_skb_chain(out, &len);
     ks_kernel_stats(k, &ks);
+    struct ks_kernel_stats after;
+    tnet_skb_double_free();
+    ks_kernel_stats(k, &after);
     ks_kernel_destroy(k);
     cs_machine_free(m);
     cs_platform_free(p);
@@ -330,6 +334,10 @@ START_TEST(skb_chain_linearised)
         ck_assert_uint_eq(out[i], i);
     ck_assert_uint_eq(ks.live_allocations, 0);
     ck_assert_uint_eq(ks.total_findings, 0);
+    /* the second kfree_skb of one buffer is K7, once */
+    ck_assert_uint_eq(after.findings[KS_BAD_FREE], 1);
+    ck_assert_uint_eq(after.total_findings, 1);
+    ck_assert_uint_eq(after.live_allocations, 0);
 }
 END_TEST
 

@@ -4,4 +4,5 @@
 int tnet_saw_promisc(void);
 int tnet_timeouts(void);
 int tnet_skb_chain(unsigned char *out, unsigned *len);
+void tnet_skb_double_free(void);
 #endif

@@ -176,3 +176,11 @@ int tnet_skb_chain(unsigned char *out, unsigned *len)
     kfree_skb(head);
     return 0;
 }
+
+/* kfree_skb twice: the second is reported (K7), not followed into freed memory. */
+void tnet_skb_double_free(void)
+{
+    struct sk_buff *skb = alloc_skb(64, GFP_ATOMIC);
+    kfree_skb(skb);
+    kfree_skb(skb);
+}

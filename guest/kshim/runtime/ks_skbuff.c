@@ -38,6 +38,13 @@ struct sk_buff *ks_alloc_skb(unsigned int size, gfp_t gfp, const char *owner, co
 void ks_kfree_skb(struct sk_buff *skb, const char *file, int line)
 {
     while (skb) {
+        /* a pointer that is not a live sk_buff (freed already, or a cookie a back-end made up)
+         * is reported, never followed */
+        if (ks_ksize(skb) != sizeof(*skb)) {
+            ks_report(KS_BAD_FREE, file, line, "kfree_skb of %p, which is not a live sk_buff",
+                      (void *)skb);
+            return;
+        }
         if (--skb->users > 0)
             return;
         struct skb_shared_info *sh = skb_shinfo(skb);
