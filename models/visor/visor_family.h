@@ -34,7 +34,7 @@ struct visor_chipset *visor_family_chipset(void);
  * without traffic). */
 void visor_family_kick(void);
 /* Boot these guest modules, in order, instead of chansim's own ("visorbus", "visorhba",
- * "visornic", "visorinput"), e.g. {"visorbus", "upstream_visornic"}; those not linked into the
+ * "visornic", "visorinput"), e.g. {"visorbus", "visornic"}; those not linked into the
  * program are left out. Call before the machine is built; n = 0 restores the default. -1 when
  * more than VISOR_MAX_GUEST_MODULES. */
 #define VISOR_MAX_GUEST_MODULES 8

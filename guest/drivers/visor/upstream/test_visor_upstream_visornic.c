@@ -1,5 +1,6 @@
 /* The upstream visornic (drivers/staging/unisys/visornic, compiled unmodified from
- * CHANSIM_KERNEL_SRC) running on chansim's visorbus against the s-Par family's real IO
+ * CHANSIM_KERNEL_SRC) running on chansim's visorbus (or, built with UPSTREAM_CORE, on
+ * upstream's visorbus core: all upstream) against the s-Par family's real IO
  * partition: two vnics on the partition's virtual switch, with a pcap port recording what
  * crosses it, and the live protocol monitors on every channel. A guest process drives the two
  * net_devices through their user nodes /dev/net/eth<N> (kshim/net.h): probe with the MAC from
@@ -32,6 +33,9 @@
 #define IFF_PROMISC_ 0x100
 #define POLLIN_      0x1
 #define POLLERR_     0x8
+
+/* Defined by upstream's visorbus core only: which core this program runs. */
+extern char visorbus_create_instance[] __attribute__((weak));
 
 static const uint8_t mac_a[6] = {0x02, 0, 0, 0, 0x01, 0x01};
 static const uint8_t mac_b[6] = {0x02, 0, 0, 0, 0x01, 0x02};
@@ -270,7 +274,7 @@ static void app(struct ks_uproc *p, void *arg)
         }
     }
     ks_sys_close(p, io.fd[1]);
-    out.unload_rc = ks_module_unload(k, "upstream_visornic");
+    out.unload_rc = ks_module_unload(k, "visornic");
     out.read_after_unload = ks_sys_read(p, io.fd[0], io.in, 1600);
     ks_sys_close(p, io.fd[0]);
 done:
@@ -343,7 +347,12 @@ START_TEST(upstream_visornic_runs_on_the_io_partition)
     fputs(xml, f);
     fclose(f);
 
-    static const char *const mods[] = {"visorbus", "upstream_visornic"};
+#ifdef UPSTREAM_CORE
+    ck_assert_ptr_nonnull(visorbus_create_instance);
+#else
+    ck_assert_ptr_null(visorbus_create_instance);
+#endif
+    static const char *const mods[] = {"visorbus", "visornic"};
     ck_assert_int_eq(visor_family_set_guest_modules(mods, 2), 0);
     cs_error err = {0};
     struct cs_platform *p = NULL;
