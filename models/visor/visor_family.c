@@ -173,6 +173,22 @@ static void start(void *arg)
     arm(d, 0);
 }
 
+/* The guest modules to boot (visor_family_set_guest_modules); none chosen: chansim's own. */
+static struct {
+    const char *names[VISOR_MAX_GUEST_MODULES];
+    size_t n;
+} guest_modules;
+
+int visor_family_set_guest_modules(const char *const *names, size_t n)
+{
+    if (n > VISOR_MAX_GUEST_MODULES)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        guest_modules.names[i] = names[i];
+    guest_modules.n = n;
+    return 0;
+}
+
 #if VISOR_HAVE_GUEST
 static long vmcall(void *ctx, unsigned long nr, unsigned long rbx, unsigned long rcx,
                    unsigned long rdx, uint64_t *cost_ns)
@@ -186,13 +202,15 @@ static long vmcall(void *ctx, unsigned long nr, unsigned long rbx, unsigned long
 
 static int guest_hooks(struct vdom *d, cs_error *err)
 {
-    static const char *const wanted[] = {"visorbus", "visorhba", "visornic", "visorinput"};
-    const char *mods[4];
+    static const char *const dflt[] = {"visorbus", "visorhba", "visornic", "visorinput"};
+    const char *const *wanted = guest_modules.n ? guest_modules.names : dflt;
+    size_t nwanted = guest_modules.n ? guest_modules.n : 4;
+    const char *mods[VISOR_MAX_GUEST_MODULES];
     size_t n = 0;
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < nwanted; i++)
         if (ks_module_exists(wanted[i]))
             mods[n++] = wanted[i];
-    if (n == 0 || strcmp(mods[0], "visorbus") != 0) {
+    if (n == 0 || (!guest_modules.n && strcmp(mods[0], "visorbus") != 0)) {
         d->guest = "no guest visor drivers in this build";
         return 0;
     }

@@ -95,6 +95,8 @@ struct ks_kernel {
     int cpuid_vendor_set;
     uint32_t cpuid_leaf, cpuid_regs[3];
     struct bus_type *acpi_bus; /* created with the first ACPI device or driver */
+    /* network core (ks_net.c), created on first use */
+    struct ks_net *net;
 };
 
 /* The context running now. Never NULL: plain C callers (a family attaching, a test) get a
@@ -171,5 +173,16 @@ void ks_css_release(struct ks_kernel *k);
 void ks_vfio_release(struct ks_kernel *k);
 /* ACPI devices (ks_x86.c): released with the kernel. */
 void ks_x86_release(struct ks_kernel *k);
+
+/* Network core (ks_net.c) and the user nodes of network devices (ks_net_user.c). */
+struct net_device;
+struct sk_buff;
+void ks_net_release(struct ks_kernel *k);
+struct net_device *ks_dev_get_by_index(struct ks_kernel *k, int ifindex);
+int ks_net_xmit_one(struct net_device *dev, struct sk_buff *skb);
+extern const struct file_operations ks_net_user_fops;
+int ks_net_deliver(struct net_device *dev, struct sk_buff *skb);
+void ks_net_wake_files(struct net_device *dev);
+void ks_net_detach_files(struct net_device *dev);
 
 #endif

@@ -497,6 +497,7 @@ void ks_kernel_destroy(struct ks_kernel *k)
     ks_vfio_release(k);
     ks_css_release(k);
     ks_x86_release(k);
+    ks_net_release(k);
     /* device nodes of modules still loaded when the run ended */
     struct ks_misc_node *n, *t;
     list_for_each_entry_safe(n, t, &k->misc, node)
