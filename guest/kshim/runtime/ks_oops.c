@@ -10,6 +10,7 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -159,6 +160,9 @@ static void describe_context(const struct ks_ctx_state *s, char *buf, size_t len
 static const int oops_signals[] = {SIGFPE, SIGSEGV, SIGBUS, SIGILL};
 static struct sigaction prev_action[NSIG];
 static volatile sig_atomic_t reporting;
+/* The thread that runs the simulation (guest contexts are its coroutines); a fault in any other
+ * host thread is never a guest's. */
+static pthread_t sim_thread;
 
 static const char *exception_text(int sig, int code)
 {
@@ -196,7 +200,7 @@ static void pass_on(int sig, siginfo_t *si, void *uc)
 
 static void on_exception(int sig, siginfo_t *si, void *uc)
 {
-    struct ks_ctx_state *s = ks_guest_context();
+    struct ks_ctx_state *s = pthread_equal(pthread_self(), sim_thread) ? ks_guest_context() : NULL;
     if (!s || !s->k || reporting) {
         pass_on(sig, si, uc);
         return;
@@ -232,6 +236,7 @@ void ks_oops_install(void)
     if (installed)
         return;
     installed = 1;
+    sim_thread = pthread_self();
     /* After the sanitizers' own handlers (installed before main), which get what is not a
      * guest fault. No alternate stack: the handler runs on the faulting context's stack. */
     struct sigaction sa;
@@ -250,7 +255,7 @@ void ks_oops_install(void)
  * above it are not to be trusted, so the context never returns into them. */
 __attribute__((noreturn, no_stack_protector)) void __stack_chk_fail(void)
 {
-    struct ks_ctx_state *s = ks_guest_context();
+    struct ks_ctx_state *s = pthread_equal(pthread_self(), sim_thread) ? ks_guest_context() : NULL;
     if (!s || !s->k) {
         /* Host code: libc's report and abort. */
         void (*libc_fail)(void) = (void (*)(void))dlsym(RTLD_NEXT, "__stack_chk_fail");
