@@ -1,6 +1,6 @@
-/* test_oops: the two halves' interface (standard types only). */
-#ifndef TEST_OOPS_H
-#define TEST_OOPS_H
+/* test_kshim_oops: the two halves' interface (standard types only). */
+#ifndef TEST_KSHIM_OOPS_H
+#define TEST_KSHIM_OOPS_H
 
 enum toops_kind {
     TOOPS_DIVIDE,         /* DIV by zero: SIGFPE */

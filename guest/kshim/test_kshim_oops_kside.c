@@ -1,5 +1,5 @@
-/* Kernel side of test_oops: code that faults in a kthread or a timer, and heartbeats that show
- * which contexts still run afterwards. Compiled as a driver is (stack protector included). */
+/* Kernel side of test_kshim_oops: code that faults in a kthread or a timer, and heartbeats that
+ * show which contexts still run afterwards. Compiled as a driver is (stack protector included). */
 #include <linux/delay.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
@@ -8,7 +8,7 @@
 #include <linux/slab.h>
 #include <linux/timer.h>
 
-#include "test_oops.h"
+#include "test_kshim_oops.h"
 
 void *volatile toops_bus_addr;
 volatile int toops_after;

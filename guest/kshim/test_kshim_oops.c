@@ -15,7 +15,7 @@
 #include "cs_sc_run.h"
 #include "cs_test.h"
 #include "kshim/kernel.h"
-#include "test_oops.h"
+#include "test_kshim_oops.h"
 
 #define MS 1000000ull
 
@@ -54,7 +54,7 @@ static void run_ms(uint64_t ms)
 /* A page of a file mapping whose file is empty: touching it is a bus error. */
 static void *bus_error_page(void)
 {
-    char path[] = "/tmp/test_oops.XXXXXX";
+    char path[] = "/tmp/test_kshim_oops.XXXXXX";
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
     unlink(path);
@@ -111,7 +111,7 @@ START_TEST(exception_is_an_oops)
     cs_assert_contains(f->msg, exceptions[e].text);
     /* named from the program's symbol table, with the source file of a static function */
     cs_assert_contains(f->msg, exceptions[e].function);
-    cs_assert_contains(f->msg, "[test_oops_kside.c]");
+    cs_assert_contains(f->msg, "[test_kshim_oops_kside.c]");
     ck_assert_ptr_nonnull(strstr(f->file, exceptions[e].function));
     cs_assert_contains(f->msg, in_timer ? "softirq activation (" : "task toops (pid ");
     cs_assert_contains(f->msg, in_timer ? ") abandoned" : ") killed: parked for good");
