@@ -69,6 +69,7 @@ struct ks_kernel {
     size_t nfindings, capfindings;
     u64 counts[KS_FINDING_KINDS];
     u64 log_lines;
+    int panicked; /* after a panic (K12) none of the kernel's contexts runs again */
     /* devices and modules */
     struct list_head misc;
     struct list_head dma_maps;
@@ -135,6 +136,18 @@ struct ks_kernel *ks_kernel_for_addr(const void *p);
 void ks_kernel_register(struct ks_kernel *k);
 void ks_kernel_unregister(struct ks_kernel *k);
 int ks_dma_report_leaks(struct ks_kernel *k, const char *module);
+
+/* Oops and panic (ks_oops.c). The guest kernel context running now (a kernel task or an
+ * activation), NULL in plain C and in contexts that are not a kernel's. */
+struct ks_ctx_state *ks_guest_context(void);
+/* Kill the running context as an oops does: a task is parked for good, an activation is
+ * abandoned; returns only outside any context. */
+void ks_context_die(void);
+/* Catch CPU exceptions in guest context from now on (once per process). */
+void ks_oops_install(void);
+/* Run fn(arg) on the interrupt stack when `switch_stack` (the outermost activation), else on
+ * the current one. */
+void ks_call_on_irq_stack(void (*fn)(void *), void *arg, int switch_stack);
 
 /* Is a message of this printk level kept by the current kernel? */
 int ks_log_enabled(int level);
