@@ -10,7 +10,7 @@
 
 struct result {
     int status;
-    char out[1 << 23]; /* the default run's trace listed by babeltrace2 */
+    char out[1 << 25]; /* the default run's trace listed by babeltrace2 */
     char err[8192];
 };
 
@@ -153,7 +153,7 @@ START_TEST(trace_is_listed_by_babeltrace2_and_converts_to_jsonl)
     snprintf(jsonl, sizeof(jsonl), "%s", cli_tmp_path("trace.jsonl"));
     CHANSIM("convert", trace, "--to", "jsonl", "-o", jsonl);
     ck_assert_msg(r.status == 0, "convert: %s", r.err);
-    static char buf[1 << 23];
+    static char buf[1 << 25];
     cli_read_all(jsonl, buf, sizeof(buf));
     ck_assert_int_eq(cli_count_lines(buf, "{"), listed);
     cs_assert_contains(buf, "\"channel\":\"sim\"");
