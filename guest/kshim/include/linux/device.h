@@ -107,4 +107,13 @@ void ks_dev_printk(int level, const struct device *dev, const char *fmt, ...)
 #define dev_info_ratelimited      dev_info
 #define dev_dbg_ratelimited       dev_dbg
 #define dev_WARN(dev, fmt, ...)   dev_warn(dev, fmt, ##__VA_ARGS__)
+/* once per call site, as printk_once */
+#define dev_err_once(dev, fmt, ...)                                                                \
+    do {                                                                                           \
+        static bool __ks_once;                                                                     \
+        if (!__ks_once) {                                                                          \
+            __ks_once = true;                                                                      \
+            dev_err(dev, fmt, ##__VA_ARGS__);                                                      \
+        }                                                                                          \
+    } while (0)
 #endif
