@@ -1,13 +1,19 @@
 # ChansimKernelSource.cmake: upstream Linux driver sources, compiled unmodified against the
 # kernel-API shim (guest/kshim). See docs/kernel-sources.md.
 #
-#   chansim_kernel_sources(<out_dir_var> FILES <kernel-relative paths>... [IMMEDIATE])
+#   chansim_kernel_sources(<out_dir_var> FILES <kernel-relative paths>... [LINUX <min> <max>]
+#                          [IMMEDIATE])
 #   chansim_kernel_driver(NAME <n> SOURCES <kernel .c paths>... [LOCAL_HEADERS <kernel .h paths>...]
-#                         [REPLACED <kernel dirs>...] [DEFINES <defs>...] [REQUIRED])
+#                         [REPLACED <kernel dirs>...] [DEFINES <defs>...] [MODULE <name>]
+#                         [LINUX <min> <max>] [REQUIRED])
+#   chansim_kernel_origin(<out_var> [LINUX <min> <max>] [REASON <var>])
 #
-# Requests are collected while CMake reads the project; one deferred step at the end of the
-# top-level CMakeLists.txt extracts every requested file in a single tar run (or copies it from
-# CHANSIM_KERNEL_SRC), runs the missing-symbol report and creates the build-time checks.
+# Each request names the kernel versions it wants (LINUX, default the shim's 6.1): its files
+# come from CHANSIM_KERNEL_SRC when that tree's version is in the range, else from the tarball
+# when its version is; a driver with neither is skipped. Requests are collected while CMake
+# reads the project; one deferred step at the end of the top-level CMakeLists.txt copies the
+# tree's files and extracts the tarball's in a single tar run, runs the missing-symbol report
+# and creates the build-time checks.
 # Extracted files are cached under CMakeFiles/chansim-kernel, keyed by the tarball's path,
 # mtime and size, so a reconfigure that asks for nothing new does not touch the tarball.
 include_guard(GLOBAL)
@@ -15,7 +21,11 @@ include_guard(GLOBAL)
 set(CHANSIM_KERNEL_SRC "" CACHE PATH
     "Top of a Linux source tree to take driver sources from (empty: extract them from CHANSIM_KERNEL_TARBALL)")
 set(CHANSIM_KERNEL_TARBALL "/usr/src/linux-source-6.1.tar.xz" CACHE FILEPATH
-    "Kernel source tarball (Debian package linux-source-6.1) used when CHANSIM_KERNEL_SRC is empty")
+    "Kernel source tarball (Debian package linux-source-6.1): the files of every driver whose LINUX range CHANSIM_KERNEL_SRC's version is not in")
+set(CHANSIM_KERNEL_TARBALL_VERSION "6.1" CACHE STRING
+    "Linux <version>.<patchlevel> of CHANSIM_KERNEL_TARBALL (checked against its Makefile once extracted)")
+# The kernel versions the shim is written for: a driver without LINUX <min> <max> wants these.
+set_property(GLOBAL PROPERTY _CHANSIM_K_SHIM_LINUX 6.1 6.1)
 option(CHANSIM_KERNEL_HOST_HEADERS
        "Let driver code fall back to the host's kernel UAPI headers (/usr/include/linux, asm ...) for headers the shim lacks"
        OFF)
@@ -155,75 +165,178 @@ endfunction()
 # ---------------------------------------------------------------------------------------------
 # Where the sources come from
 
-# Validates CHANSIM_KERNEL_SRC or the tarball once per configure; records the origin.
-function(_chansim_k_check_origin)
-  get_property(checked GLOBAL PROPERTY _CHANSIM_K_ORIGIN_KIND)
-  if(checked)
-    return()
-  endif()
-  if(NOT CHANSIM_KERNEL_SRC STREQUAL "")
-    set(tree "${CHANSIM_KERNEL_SRC}")
-    if(NOT IS_DIRECTORY "${tree}")
-      message(FATAL_ERROR
-        "chansim: CHANSIM_KERNEL_SRC='${tree}' is not a directory.\n"
-        "Give the top of a Linux source tree (the directory with the kernel's top-level Makefile), "
-        "e.g. -DCHANSIM_KERNEL_SRC=$HOME/src/linux-5.18, or clear it (-DCHANSIM_KERNEL_SRC=) to "
-        "extract the sources from ${CHANSIM_KERNEL_TARBALL}.")
+# The kernel version of a tree: "VERSION.PATCHLEVEL.SUBLEVEL" from its top-level Makefile, empty
+# when the Makefile has no VERSION line.
+function(_chansim_k_makefile_version out makefile)
+  file(STRINGS "${makefile}" mk LIMIT_COUNT 40 REGEX "^(VERSION|PATCHLEVEL|SUBLEVEL) *=")
+  set(version "")
+  foreach(l IN LISTS mk)
+    if(l MATCHES "^VERSION *= *([0-9]+)")
+      set(v "${CMAKE_MATCH_1}")
+    elseif(l MATCHES "^PATCHLEVEL *= *([0-9]+)")
+      set(p "${CMAKE_MATCH_1}")
+    elseif(l MATCHES "^SUBLEVEL *= *([0-9]+)")
+      set(s "${CMAKE_MATCH_1}")
     endif()
-    if(NOT EXISTS "${tree}/Makefile")
-      message(FATAL_ERROR
-        "chansim: CHANSIM_KERNEL_SRC='${tree}' has no Makefile, so it is not the top of a Linux "
-        "source tree.\nPoint it at the directory that holds the kernel's top-level Makefile "
-        "(the one with 'VERSION =' and 'PATCHLEVEL =' lines), or clear it to use "
-        "${CHANSIM_KERNEL_TARBALL}.")
-    endif()
-    file(STRINGS "${tree}/Makefile" mk LIMIT_COUNT 40 REGEX "^(VERSION|PATCHLEVEL|SUBLEVEL) *=")
-    set(version "")
-    foreach(l IN LISTS mk)
-      if(l MATCHES "^VERSION *= *([0-9]+)")
-        set(v "${CMAKE_MATCH_1}")
-      elseif(l MATCHES "^PATCHLEVEL *= *([0-9]+)")
-        set(p "${CMAKE_MATCH_1}")
-      elseif(l MATCHES "^SUBLEVEL *= *([0-9]+)")
-        set(s "${CMAKE_MATCH_1}")
-      endif()
-    endforeach()
-    if(NOT DEFINED v)
-      message(FATAL_ERROR
-        "chansim: CHANSIM_KERNEL_SRC='${tree}': ${tree}/Makefile has no 'VERSION = <n>' line, so "
-        "it is not the kernel's top-level Makefile.\nPoint CHANSIM_KERNEL_SRC at the top of the "
-        "Linux tree, or clear it to use ${CHANSIM_KERNEL_TARBALL}.")
-    endif()
+  endforeach()
+  if(DEFINED v)
     set(version "${v}")
     foreach(part p s)
       if(DEFINED ${part})
         string(APPEND version ".${${part}}")
       endif()
     endforeach()
-    get_filename_component(tree "${tree}" ABSOLUTE)
-    set_property(GLOBAL PROPERTY _CHANSIM_K_ORIGIN_KIND tree)
-    set_property(GLOBAL PROPERTY _CHANSIM_K_ORIGIN "${tree}")
-    set_property(GLOBAL PROPERTY _CHANSIM_K_VERSION "${version}")
-    set_property(DIRECTORY "${CMAKE_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${tree}/Makefile")
+  endif()
+  set(${out} "${version}" PARENT_SCOPE)
+endfunction()
+
+# Validates CHANSIM_KERNEL_SRC once per configure; records the tree and its version.
+function(_chansim_k_check_tree)
+  get_property(checked GLOBAL PROPERTY _CHANSIM_K_TREE_CHECKED)
+  if(checked OR CHANSIM_KERNEL_SRC STREQUAL "")
+    return()
+  endif()
+  set(tree "${CHANSIM_KERNEL_SRC}")
+  if(NOT IS_DIRECTORY "${tree}")
+    message(FATAL_ERROR
+      "chansim: CHANSIM_KERNEL_SRC='${tree}' is not a directory.\n"
+      "Give the top of a Linux source tree (the directory with the kernel's top-level Makefile), "
+      "e.g. -DCHANSIM_KERNEL_SRC=$HOME/src/linux-5.18, or clear it (-DCHANSIM_KERNEL_SRC=) to "
+      "extract the sources from ${CHANSIM_KERNEL_TARBALL}.")
+  endif()
+  if(NOT EXISTS "${tree}/Makefile")
+    message(FATAL_ERROR
+      "chansim: CHANSIM_KERNEL_SRC='${tree}' has no Makefile, so it is not the top of a Linux "
+      "source tree.\nPoint it at the directory that holds the kernel's top-level Makefile "
+      "(the one with 'VERSION =' and 'PATCHLEVEL =' lines), or clear it to use "
+      "${CHANSIM_KERNEL_TARBALL}.")
+  endif()
+  _chansim_k_makefile_version(version "${tree}/Makefile")
+  if("${version}" STREQUAL "")
+    message(FATAL_ERROR
+      "chansim: CHANSIM_KERNEL_SRC='${tree}': ${tree}/Makefile has no 'VERSION = <n>' line, so "
+      "it is not the kernel's top-level Makefile.\nPoint CHANSIM_KERNEL_SRC at the top of the "
+      "Linux tree, or clear it to use ${CHANSIM_KERNEL_TARBALL}.")
+  endif()
+  get_filename_component(tree "${tree}" ABSOLUTE)
+  set_property(GLOBAL PROPERTY _CHANSIM_K_TREE_CHECKED TRUE)
+  set_property(GLOBAL PROPERTY _CHANSIM_K_TREE "${tree}")
+  set_property(GLOBAL PROPERTY _CHANSIM_K_TREE_VERSION "${version}")
+  set_property(DIRECTORY "${CMAKE_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${tree}/Makefile")
+endfunction()
+
+# Validates the tarball once per configure (only when some file is to come from it).
+function(_chansim_k_check_tarball)
+  get_property(checked GLOBAL PROPERTY _CHANSIM_K_TARBALL)
+  if(checked)
+    return()
+  endif()
+  set(tb "${CHANSIM_KERNEL_TARBALL}")
+  if(NOT EXISTS "${tb}" OR IS_DIRECTORY "${tb}")
+    message(FATAL_ERROR
+      "chansim: the kernel source tarball ${tb} is missing.\n"
+      "chansim compiles real Linux drivers and extracts them from the Debian kernel source "
+      "package. Either install it:\n"
+      "   apt-get install linux-source-6.1      (provides /usr/src/linux-source-6.1.tar.xz)\n"
+      "or point chansim at an unpacked kernel tree:\n"
+      "   cmake -DCHANSIM_KERNEL_SRC=/path/to/linux ...\n"
+      "(-DCHANSIM_KERNEL_TARBALL=<file> selects another tarball.)")
+  endif()
+  if(NOT CHANSIM_TAR_EXECUTABLE)
+    message(FATAL_ERROR "chansim: program 'tar' not found. Install the Debian package: tar")
+  endif()
+  get_filename_component(tb "${tb}" ABSOLUTE)
+  set_property(GLOBAL PROPERTY _CHANSIM_K_TARBALL "${tb}")
+  set_property(DIRECTORY "${CMAKE_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${tb}")
+endfunction()
+
+# Is <version> (a.b[.c]) within [min, max] by VERSION.PATCHLEVEL (max includes its sublevels)?
+function(_chansim_k_in_range out version min max)
+  string(REGEX MATCH "^[0-9]+\\.[0-9]+" vp "${version}")
+  if(vp STREQUAL "")
+    set(vp "${version}")
+  endif()
+  if(vp VERSION_GREATER_EQUAL min AND vp VERSION_LESS_EQUAL max)
+    set(${out} TRUE PARENT_SCOPE)
   else()
-    set(tb "${CHANSIM_KERNEL_TARBALL}")
-    if(NOT EXISTS "${tb}" OR IS_DIRECTORY "${tb}")
-      message(FATAL_ERROR
-        "chansim: the kernel source tarball ${tb} is missing.\n"
-        "chansim compiles real Linux drivers and extracts them from the Debian kernel source "
-        "package. Either install it:\n"
-        "   apt-get install linux-source-6.1      (provides /usr/src/linux-source-6.1.tar.xz)\n"
-        "or point chansim at an unpacked kernel tree:\n"
-        "   cmake -DCHANSIM_KERNEL_SRC=/path/to/linux ...\n"
-        "(-DCHANSIM_KERNEL_TARBALL=<file> selects another tarball.)")
+    set(${out} FALSE PARENT_SCOPE)
+  endif()
+endfunction()
+
+# Parses a LINUX <min> <max> argument (empty: CHANSIM_KERNEL_LINUX when the calling scope sets
+# it, else the range the shim is written for) into
+# <prefix>_min and <prefix>_max, failing on anything else.
+function(_chansim_k_range prefix who)
+  set(r ${ARGN})
+  if(NOT r AND DEFINED CHANSIM_KERNEL_LINUX)
+    # a directory's default (the upstream visor drivers' CMakeLists.txt sets 4.16 5.18)
+    set(r ${CHANSIM_KERNEL_LINUX})
+  elseif(NOT r)
+    get_property(r GLOBAL PROPERTY _CHANSIM_K_SHIM_LINUX)
+  endif()
+  list(LENGTH r n)
+  if(n EQUAL 1)
+    list(APPEND r ${r})
+  elseif(NOT n EQUAL 2)
+    message(FATAL_ERROR "${who}: LINUX takes <min> <max> versions (e.g. LINUX 4.16 5.18), got '${ARGN}'")
+  endif()
+  list(GET r 0 min)
+  list(GET r 1 max)
+  foreach(v IN ITEMS "${min}" "${max}")
+    if(NOT v MATCHES "^[0-9]+\\.[0-9]+$")
+      message(FATAL_ERROR "${who}: LINUX versions are <version>.<patchlevel> (e.g. 4.16), not '${v}'")
     endif()
-    if(NOT CHANSIM_TAR_EXECUTABLE)
-      message(FATAL_ERROR "chansim: program 'tar' not found. Install the Debian package: tar")
+  endforeach()
+  if(min VERSION_GREATER max)
+    message(FATAL_ERROR "${who}: LINUX ${min} ${max}: the first version is above the second")
+  endif()
+  set(${prefix}_min "${min}" PARENT_SCOPE)
+  set(${prefix}_max "${max}" PARENT_SCOPE)
+endfunction()
+
+# chansim_kernel_origin(<out_var> [LINUX <min> <max>] [REASON <var>]): where files for that range
+# of kernel versions come from: "tree" (CHANSIM_KERNEL_SRC, when its version is in the range),
+# else "tarball" (when CHANSIM_KERNEL_TARBALL_VERSION is), else "" (nothing: the files cannot be
+# had). REASON receives a sentence that says which and why, for messages and skipped tests.
+function(chansim_kernel_origin out_var)
+  cmake_parse_arguments(PARSE_ARGV 1 O "" "REASON" "LINUX")
+  if(O_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "chansim_kernel_origin: unexpected arguments: ${O_UNPARSED_ARGUMENTS}")
+  endif()
+  _chansim_k_range(rg "chansim_kernel_origin" ${O_LINUX})
+  set(range "Linux ${rg_min}-${rg_max}")
+  if(rg_min STREQUAL rg_max)
+    set(range "Linux ${rg_min}")
+  endif()
+  _chansim_k_check_tree()
+  get_property(tree GLOBAL PROPERTY _CHANSIM_K_TREE)
+  get_property(tv GLOBAL PROPERTY _CHANSIM_K_TREE_VERSION)
+  set(kind "")
+  if(NOT "${tree}" STREQUAL "")
+    _chansim_k_in_range(in "${tv}" "${rg_min}" "${rg_max}")
+    if(in)
+      set(kind tree)
+      set(why "${range} wanted: from CHANSIM_KERNEL_SRC=${tree} (Linux ${tv})")
+    else()
+      set(not_tree "CHANSIM_KERNEL_SRC=${tree} is Linux ${tv}")
     endif()
-    get_filename_component(tb "${tb}" ABSOLUTE)
-    set_property(GLOBAL PROPERTY _CHANSIM_K_ORIGIN_KIND tarball)
-    set_property(GLOBAL PROPERTY _CHANSIM_K_ORIGIN "${tb}")
-    set_property(DIRECTORY "${CMAKE_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${tb}")
+  else()
+    set(not_tree "CHANSIM_KERNEL_SRC is not set")
+  endif()
+  if("${kind}" STREQUAL "")
+    _chansim_k_in_range(in "${CHANSIM_KERNEL_TARBALL_VERSION}" "${rg_min}" "${rg_max}")
+    if(in)
+      set(kind tarball)
+      set(why "${range} wanted: from ${CHANSIM_KERNEL_TARBALL} (Linux ${CHANSIM_KERNEL_TARBALL_VERSION}), as ${not_tree}")
+    else()
+      string(CONCAT why "${range} wanted: no source (${not_tree}, and ${CHANSIM_KERNEL_TARBALL} is "
+                    "Linux ${CHANSIM_KERNEL_TARBALL_VERSION}); give a ${range} tree as "
+                    "-DCHANSIM_KERNEL_SRC=<dir>")
+    endif()
+  endif()
+  set(${out_var} "${kind}" PARENT_SCOPE)
+  if(O_REASON)
+    set(${O_REASON} "${why}" PARENT_SCOPE)
   endif()
 endfunction()
 
@@ -306,37 +419,60 @@ function(_chansim_k_missing_error origin_desc missing)
     "call named above, or point -DCHANSIM_KERNEL_SRC=<dir> at a kernel tree that has the files.")
 endfunction()
 
-# Makes every file requested so far available under ${CMAKE_BINARY_DIR}/kernel-src. FINAL: also
-# remove files no longer requested, so that a header the shim now replaces cannot shadow the
-# replacement via the quoted-include rule.
+# Makes every file requested so far available under ${CMAKE_BINARY_DIR}/kernel-src, each from
+# the origin its range chose (a tree is copied; the tarball is extracted, through the cache).
+# FINAL: also remove files no longer requested, so that a header the shim now replaces cannot
+# shadow the replacement via the quoted-include rule.
 function(_chansim_k_flush final)
-  _chansim_k_check_origin()
-  get_property(files GLOBAL PROPERTY _CHANSIM_K_FILES)
-  list(REMOVE_DUPLICATES files)
+  get_property(tree_files GLOBAL PROPERTY _CHANSIM_K_FILES_tree)
+  get_property(tb_files GLOBAL PROPERTY _CHANSIM_K_FILES_tarball)
+  list(REMOVE_DUPLICATES tree_files)
+  list(REMOVE_DUPLICATES tb_files)
+  list(SORT tree_files)
+  list(SORT tb_files)
+  set(both "")
+  foreach(f IN LISTS tree_files)
+    if(f IN_LIST tb_files)
+      list(APPEND both "${f}")
+    endif()
+  endforeach()
+  if(both)
+    list(JOIN both ", " both)
+    message(FATAL_ERROR "chansim: ${both} requested both for CHANSIM_KERNEL_SRC's version and for "
+                        "the tarball's (by drivers with different LINUX ranges); one build has one "
+                        "copy of each kernel file. Give the drivers ranges that agree.")
+  endif()
+  set(files ${tree_files} ${tb_files})
   list(SORT files)
-  get_property(kind GLOBAL PROPERTY _CHANSIM_K_ORIGIN_KIND)
-  get_property(origin GLOBAL PROPERTY _CHANSIM_K_ORIGIN)
   _chansim_k_state_dir(state)
   set(dest "${CMAKE_BINARY_DIR}/kernel-src")
   set(extracted 0)
   _chansim_k_now_us(t0)
+  set(from "")
 
-  if(kind STREQUAL "tree")
+  if(tree_files)
+    get_property(tree GLOBAL PROPERTY _CHANSIM_K_TREE)
+    get_property(tv GLOBAL PROPERTY _CHANSIM_K_TREE_VERSION)
     set(missing "")
-    foreach(f IN LISTS files)
-      if(NOT EXISTS "${origin}/${f}" OR IS_DIRECTORY "${origin}/${f}")
+    foreach(f IN LISTS tree_files)
+      if(NOT EXISTS "${tree}/${f}" OR IS_DIRECTORY "${tree}/${f}")
         list(APPEND missing "${f}")
       endif()
     endforeach()
     if(missing)
-      _chansim_k_missing_error("the kernel tree CHANSIM_KERNEL_SRC=${origin}" "${missing}")
+      _chansim_k_missing_error("the kernel tree CHANSIM_KERNEL_SRC=${tree} (Linux ${tv})" "${missing}")
     endif()
-    set(src_root "${origin}")
-    foreach(f IN LISTS files)
-      set_property(DIRECTORY "${CMAKE_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${origin}/${f}")
+    foreach(f IN LISTS tree_files)
+      set(src_${f} "${tree}/${f}")
+      set_property(DIRECTORY "${CMAKE_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${tree}/${f}")
     endforeach()
-    get_property(version GLOBAL PROPERTY _CHANSIM_K_VERSION)
-  else()
+    list(LENGTH tree_files n)
+    list(APPEND from "Linux ${tv} from ${tree}: ${n} file(s) (copied)")
+  endif()
+
+  if(tb_files)
+    _chansim_k_check_tarball()
+    get_property(origin GLOBAL PROPERTY _CHANSIM_K_TARBALL)
     file(TIMESTAMP "${origin}" mtime "%s" UTC)
     file(SIZE "${origin}" size)
     set(key "${origin}|${mtime}|${size}")
@@ -352,7 +488,7 @@ function(_chansim_k_flush final)
       file(WRITE "${stamp}" "${key}")
     endif()
     set(need "")
-    foreach(f IN LISTS files ITEMS Makefile)
+    foreach(f IN LISTS tb_files ITEMS Makefile)
       if(NOT EXISTS "${cache}/${f}")
         list(APPEND need "${f}")
       endif()
@@ -365,21 +501,34 @@ function(_chansim_k_flush final)
         _chansim_k_missing_error("${origin}" "${missing}")
       endif()
     endif()
-    set(src_root "${cache}")
-    file(STRINGS "${cache}/Makefile" mk LIMIT_COUNT 40 REGEX "^(VERSION|PATCHLEVEL|SUBLEVEL) *=")
-    set(version "")
-    foreach(l IN LISTS mk)
-      if(l MATCHES "^[A-Z]+ *= *([0-9]+)")
-        list(APPEND version "${CMAKE_MATCH_1}")
-      endif()
+    # The tarball's files were chosen by CHANSIM_KERNEL_TARBALL_VERSION: it must be true.
+    _chansim_k_makefile_version(version "${cache}/Makefile")
+    _chansim_k_in_range(in "${version}" "${CHANSIM_KERNEL_TARBALL_VERSION}"
+                        "${CHANSIM_KERNEL_TARBALL_VERSION}")
+    if(NOT in)
+      message(FATAL_ERROR "chansim: ${origin} holds Linux ${version}, but "
+                          "CHANSIM_KERNEL_TARBALL_VERSION says ${CHANSIM_KERNEL_TARBALL_VERSION}; "
+                          "set -DCHANSIM_KERNEL_TARBALL_VERSION=<its version.patchlevel> so that "
+                          "each driver's files come from a kernel in its range.")
+    endif()
+    foreach(f IN LISTS tb_files)
+      set(src_${f} "${cache}/${f}")
     endforeach()
-    list(JOIN version "." version)
+    list(LENGTH tb_files n)
+    if(extracted GREATER 0)
+      _chansim_k_seconds(took "${t0}")
+      set(how "${extracted} extracted in ${took}")
+    else()
+      set(how "from the extraction cache")
+    endif()
+    list(APPEND from "Linux ${version} from ${origin}: ${n} file(s) (${how})")
+    set_property(GLOBAL PROPERTY _CHANSIM_K_TARBALL_FOUND_VERSION "${version}")
   endif()
 
   foreach(f IN LISTS files)
     get_filename_component(d "${dest}/${f}" DIRECTORY)
     file(MAKE_DIRECTORY "${d}")
-    file(COPY_FILE "${src_root}/${f}" "${dest}/${f}" ONLY_IF_DIFFERENT)
+    file(COPY_FILE "${src_${f}}" "${dest}/${f}" ONLY_IF_DIFFERENT)
     # A deleted or edited copy makes the build re-run CMake, which restores the pristine file.
     set_property(DIRECTORY "${CMAKE_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${dest}/${f}")
   endforeach()
@@ -391,45 +540,46 @@ function(_chansim_k_flush final)
         file(REMOVE "${dest}/${p}")
       endif()
     endforeach()
-    list(LENGTH files n)
-    if(extracted GREATER 0)
-      _chansim_k_seconds(took "${t0}")
-      set(how "${extracted} extracted in ${took}")
-    elseif(kind STREQUAL "tree")
-      set(how "copied")
-    else()
-      set(how "from the extraction cache")
-    endif()
-    message(STATUS "chansim: Linux ${version} sources from ${origin}: ${n} file(s) in ${dest} (${how})")
-    set_property(GLOBAL PROPERTY _CHANSIM_K_VERSION "${version}")
+    foreach(l IN LISTS from)
+      message(STATUS "chansim: ${l}, in ${dest}")
+    endforeach()
+    list(JOIN from "; " from)
+    set_property(GLOBAL PROPERTY _CHANSIM_K_SOURCES_DESC "${from}")
   endif()
 endfunction()
 
 # ---------------------------------------------------------------------------------------------
-# chansim_kernel_sources(<out_dir_var> FILES <kernel-relative paths>... [IMMEDIATE])
+# chansim_kernel_sources(<out_dir_var> FILES <kernel-relative paths>... [LINUX <min> <max>]
+#                        [IMMEDIATE])
 #
 # Requests kernel files and sets <out_dir_var> to the directory they appear in
-# (${CMAKE_BINARY_DIR}/kernel-src, mirroring the kernel tree). The files are there by the end of
-# configuration, in time for generation; IMMEDIATE makes them (and everything requested so far)
-# available before the call returns, at the price of a tar run of its own when they are not
-# cached yet.
+# (${CMAKE_BINARY_DIR}/kernel-src, mirroring the kernel tree). LINUX: the kernel versions the
+# files are wanted from (default: the range the shim is written for, 6.1); they come from
+# CHANSIM_KERNEL_SRC when its version is in the range, else from the tarball when its version
+# is, else the configure fails (chansim_kernel_origin tells beforehand). The files are there by
+# the end of configuration, in time for generation; IMMEDIATE makes them (and everything
+# requested so far) available before the call returns, at the price of a tar run of its own when
+# they are not cached yet.
 function(chansim_kernel_sources out_var)
-  cmake_parse_arguments(PARSE_ARGV 1 S "IMMEDIATE" "" "FILES")
+  cmake_parse_arguments(PARSE_ARGV 1 S "IMMEDIATE" "" "FILES;LINUX")
   if(S_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "chansim_kernel_sources: unexpected arguments: ${S_UNPARSED_ARGUMENTS}")
   endif()
   if(NOT S_FILES)
     message(FATAL_ERROR "chansim_kernel_sources: FILES <kernel-relative paths> is required")
   endif()
-  _chansim_k_check_origin()
+  chansim_kernel_origin(kind LINUX ${S_LINUX} REASON why)
   file(RELATIVE_PATH where "${CMAKE_SOURCE_DIR}" "${CMAKE_CURRENT_LIST_FILE}")
+  if("${kind}" STREQUAL "")
+    message(FATAL_ERROR "chansim_kernel_sources (${where}): ${why}")
+  endif()
   foreach(f IN LISTS S_FILES)
     if(IS_ABSOLUTE "${f}" OR f MATCHES "(^|/)\\.\\.?(/|$)" OR f MATCHES "/$")
       message(FATAL_ERROR
         "chansim_kernel_sources: '${f}' is not a file path relative to the top of the kernel "
         "tree (write e.g. drivers/misc/ibmvmc.c).")
     endif()
-    set_property(GLOBAL APPEND PROPERTY _CHANSIM_K_FILES "${f}")
+    set_property(GLOBAL APPEND PROPERTY _CHANSIM_K_FILES_${kind} "${f}")
     set_property(GLOBAL APPEND PROPERTY _CHANSIM_K_REQUESTERS "${f}|${where}")
   endforeach()
   _chansim_k_ensure_deferred()
@@ -441,15 +591,19 @@ endfunction()
 
 # ---------------------------------------------------------------------------------------------
 # chansim_kernel_driver(NAME <n> SOURCES <kernel .c paths>... [LOCAL_HEADERS <kernel .h paths>...]
-#                       [REPLACED <kernel dirs>...] [DEFINES <defs>...] [REQUIRED])
+#                       [REPLACED <kernel dirs>...] [DEFINES <defs>...] [MODULE <name>]
+#                       [LINUX <min> <max>] [REQUIRED])
 #
-# OBJECT library kdrv_<n> from the extracted sources. Link it (target_link_libraries) rather
+# OBJECT library kdrv_<n> from the extracted sources. MODULE: KBUILD_MODNAME (default <n>).
+# LINUX: the kernel versions the driver is written for (default the shim's, 6.1); when no source
+# is in that range the driver is skipped: no target, and CHANSIM_KERNEL_DRIVER_SKIPPED is set in
+# the caller to the reason (empty when the driver is built). Link it (target_link_libraries) rather
 # than using $<TARGET_OBJECTS:kdrv_<n>>: linking brings the shim runtime along and orders the
 # build-time symbol check before the link.
 function(chansim_kernel_driver)
   _chansim_k_constants()
   _cks_constants()
-  cmake_parse_arguments(PARSE_ARGV 0 D "REQUIRED" "NAME" "SOURCES;LOCAL_HEADERS;REPLACED;DEFINES")
+  cmake_parse_arguments(PARSE_ARGV 0 D "REQUIRED" "NAME;MODULE" "SOURCES;LOCAL_HEADERS;REPLACED;DEFINES;LINUX")
   if(D_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "chansim_kernel_driver: unexpected arguments: ${D_UNPARSED_ARGUMENTS}")
   endif()
@@ -460,6 +614,12 @@ function(chansim_kernel_driver)
   if(NOT D_SOURCES)
     message(FATAL_ERROR "chansim_kernel_driver(${D_NAME}): SOURCES <kernel .c paths> is required")
   endif()
+  if(NOT D_MODULE)
+    set(D_MODULE "${D_NAME}")
+  elseif(NOT D_MODULE MATCHES "^[A-Za-z0-9_]+$")
+    message(FATAL_ERROR "chansim_kernel_driver(${D_NAME}): MODULE '${D_MODULE}' must be a module "
+                        "name (letters, digits, _), e.g. MODULE visorbus")
+  endif()
   foreach(s IN LISTS D_SOURCES)
     if(NOT s MATCHES "\\.c$")
       message(FATAL_ERROR "chansim_kernel_driver(${D_NAME}): SOURCES takes .c files; '${s}' is not "
@@ -468,6 +628,20 @@ function(chansim_kernel_driver)
   endforeach()
   get_property(shim GLOBAL PROPERTY _CHANSIM_K_SHIM_DIR)
   set(tgt "kdrv_${D_NAME}")
+
+  # Where the files come from: CHANSIM_KERNEL_SRC when its version is in the driver's range,
+  # else the tarball when its version is; with neither the driver is skipped (REQUIRED: fatal).
+  chansim_kernel_origin(kind LINUX ${D_LINUX} REASON why)
+  if("${kind}" STREQUAL "")
+    if(D_REQUIRED)
+      message(FATAL_ERROR "chansim: ${tgt} (REQUIRED): ${why}")
+    endif()
+    message(STATUS "chansim: ${tgt} skipped: ${why}")
+    set(CHANSIM_KERNEL_DRIVER_SKIPPED "${why}" PARENT_SCOPE)
+    return()
+  endif()
+  message(STATUS "chansim: ${tgt}: ${why}")
+  set(CHANSIM_KERNEL_DRIVER_SKIPPED "" PARENT_SCOPE)
 
   # Local headers the shim replaces are not extracted: `#include "orb.h"` looks next to the
   # including file first, so an extracted original would shadow the replacement.
@@ -492,7 +666,7 @@ function(chansim_kernel_driver)
     endif()
   endforeach()
 
-  chansim_kernel_sources(ksrc FILES ${D_SOURCES} ${headers})
+  chansim_kernel_sources(ksrc FILES ${D_SOURCES} ${headers} LINUX ${D_LINUX})
 
   set(abs_sources "")
   set(abs_headers "")
@@ -525,7 +699,7 @@ function(chansim_kernel_driver)
     _chansim_k_state_dir(state)
     target_include_directories(${tgt} PRIVATE "${state}/host-header-fence")
   endif()
-  set(defs __KERNEL__ "KBUILD_MODNAME=\"${D_NAME}\"" "__KBUILD_MODNAME=kmod_${D_NAME}" ${D_DEFINES})
+  set(defs __KERNEL__ "KBUILD_MODNAME=\"${D_MODULE}\"" "__KBUILD_MODNAME=kmod_${D_MODULE}" ${D_DEFINES})
   target_compile_definitions(${tgt} PRIVATE ${defs})
   target_compile_options(${tgt} PRIVATE ${_CHANSIM_K_SEMANTIC_FLAGS} ${_CHANSIM_K_RELAXED_WARNINGS})
   if(EXISTS "${kconfig}")
@@ -1631,10 +1805,9 @@ function(_chansim_k_finalize)
     message(STATUS "chansim kernel shim: ${n}")
   endforeach()
 
-  get_property(version GLOBAL PROPERTY _CHANSIM_K_VERSION)
-  get_property(origin GLOBAL PROPERTY _CHANSIM_K_ORIGIN)
+  get_property(from GLOBAL PROPERTY _CHANSIM_K_SOURCES_DESC)
   string(CONCAT report "chansim kernel shim report (written at configure time; `cmake .` refreshes it)\n"
-                "kernel sources: Linux ${version} from ${origin}\nshim: ${shim}\n\n")
+                "kernel sources: ${from}\nshim: ${shim}\n\n")
   set(fatal "")
   set(all_cached TRUE)
   set(fence_leaks "")

@@ -2,7 +2,9 @@
  * visorchipset poll of spec visor.md §3.4 (drain q1, take a command from q2, ACK into q3,
  * respond into q0): the command script goes out one command at a time, ACKs and responses are
  * matched by handle, and every guest misbehaviour (unknown handle, second response, wrong id,
- * response before ACK, a dropped command) is counted and described. */
+ * response before ACK, a dropped command) is counted and described. A command partition with
+ * small queues, bursts and a slow drain (visor_chipset_config) keeps the dependencies between
+ * commands and reads no response before the ACKs ahead of it. */
 #include "cs_test.h"
 #include "test_visor_util.h"
 #include "visor_controlvm.h"
@@ -218,6 +220,133 @@ START_TEST(vmcall_returns_the_channel)
 }
 END_TEST
 
+/* Replace the default chipset with one configured as cfg. */
+static void reconfigure(uint32_t slots, uint32_t burst, uint32_t drain)
+{
+    cs_error err = {0};
+    visor_chipset_free(c);
+    struct visor_chipset_config cfg = {slots, burst, drain};
+    ck_assert_msg(visor_chipset_create_cfg(&b.mem, CVM, &cfg, &b.tap,
+                                           vt_bench_channel(&b, "visor.controlvm.cfg"), &c,
+                                           &err) == 0,
+                  "%s", err.msg);
+    visor_chipset_on_done(c, on_done, NULL);
+}
+
+START_TEST(burst_keeps_dependencies_and_order)
+{
+    cs_error err = {0};
+    uint8_t m[128];
+    static const visor_guid vhba = VISOR_GUID_VHBA;
+    reconfigure(4, 8, 0);
+    ck_assert_uint_eq(
+        visor_le32(vt_queue_field(&b.mem, CVM, VISOR_CVM_Q_EVENT, VISOR_QH_MAX_SLOTS)), 4);
+    visor_cvm_chipset_init(m, 1, 0, 0);
+    visor_chipset_submit(c, m, &err);
+    visor_cvm_device_create(m, 1, 0, 0x310000, 0x27000, &vhba, NULL);
+    visor_chipset_submit(c, m, &err);
+    visor_cvm_device_changestate(m, 1, 0, VISOR_SEGSTATE_STANDBY);
+    visor_chipset_submit(c, m, &err);
+    for (uint32_t d = 1; d < 5; d++) {
+        visor_cvm_device_create(m, 1, d, 0x310000, 0x27000, &vhba, NULL);
+        visor_chipset_submit(c, m, &err);
+    }
+    visor_cvm_simple(m, VISOR_CVM_CHIPSET_READY);
+    visor_chipset_submit(c, m, &err);
+    struct visor_channel *ch = visor_chipset_channel(c);
+    /* CHIPSET_INIT alone: everything waits for it */
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    ck_assert_uint_eq(visor_channel_pending(ch, VISOR_CVM_Q_EVENT), 1);
+    ck_assert_uint_eq(guest_poll(GOOD), VISOR_CVM_CHIPSET_INIT);
+    /* DEVICE_CREATE 1.0; its CHANGESTATE waits for it, and what follows keeps its place */
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    ck_assert_uint_eq(visor_channel_pending(ch, VISOR_CVM_Q_EVENT), 1);
+    ck_assert_uint_eq(guest_poll(GOOD), VISOR_CVM_DEVICE_CREATE);
+    /* CHANGESTATE 1.0 and DEVICE_CREATE 1.1, 1.2 back to back: three fill four slots */
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    ck_assert_uint_eq(visor_channel_pending(ch, VISOR_CVM_Q_EVENT), 3);
+    struct visor_chipset_stats s;
+    visor_chipset_stats(c, &s);
+    ck_assert_uint_eq(s.event_full, 1);
+    ck_assert_uint_eq(guest_poll(GOOD), VISOR_CVM_DEVICE_CHANGESTATE);
+    ck_assert_uint_eq(guest_poll(GOOD), VISOR_CVM_DEVICE_CREATE);
+    ck_assert_uint_eq(guest_poll(GOOD), VISOR_CVM_DEVICE_CREATE);
+    /* 1.3 and 1.4; CHIPSET_READY waits until they are answered */
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    ck_assert_uint_eq(visor_channel_pending(ch, VISOR_CVM_Q_EVENT), 2);
+    ck_assert_uint_eq(guest_poll(GOOD), VISOR_CVM_DEVICE_CREATE);
+    ck_assert_uint_eq(guest_poll(GOOD), VISOR_CVM_DEVICE_CREATE);
+    ck_assert_uint_eq(guest_poll(GOOD), 0);
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    ck_assert_uint_eq(guest_poll(GOOD), VISOR_CVM_CHIPSET_READY);
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    visor_chipset_stats(c, &s);
+    ck_assert_uint_eq(s.sent, 8);
+    ck_assert_uint_eq(s.responded, 8);
+    ck_assert_uint_eq(s.protocol_errors, 0);
+    ck_assert_uint_eq(s.max_in_flight, 3);
+    ck_assert_uint_eq(visor_chipset_outstanding(c), 0);
+    /* answered in the order sent */
+    ck_assert_int_eq(ndone, 8);
+    ck_assert_uint_eq(done_ids[2], VISOR_CVM_DEVICE_CHANGESTATE);
+}
+END_TEST
+
+START_TEST(slow_drain_takes_one_message_per_pass)
+{
+    cs_error err = {0};
+    uint8_t m[128];
+    reconfigure(4, 4, 1);
+    visor_cvm_chipset_init(m, 1, 0, 0);
+    visor_chipset_submit(c, m, &err);
+    for (uint32_t bus = 1; bus < 4; bus++) {
+        visor_cvm_bus_create(m, bus, 4, 0x300000, 4096, NULL);
+        visor_chipset_submit(c, m, &err);
+    }
+    struct visor_chipset_stats s;
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0); /* INIT sent; the ACK queue's turn next */
+    ck_assert_uint_eq(guest_poll(GOOD), VISOR_CVM_CHIPSET_INIT);
+    /* this pass starts with the response queue: the ACK ahead of the response is read first,
+     * not taken for a response before its ACK */
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    visor_chipset_stats(c, &s);
+    ck_assert_uint_eq(s.acked, 1);
+    ck_assert_uint_eq(s.responded, 1);
+    ck_assert_uint_eq(s.protocol_errors, 0);
+    /* the three BUS_CREATEs went out; the guest answers them all */
+    for (int i = 0; i < 3; i++)
+        ck_assert_uint_eq(guest_poll(GOOD), VISOR_CVM_BUS_CREATE);
+    struct visor_channel *ch = visor_chipset_channel(c);
+    ck_assert_uint_eq(visor_channel_pending(ch, VISOR_CVM_Q_ACK), 3);
+    ck_assert_uint_eq(visor_channel_pending(ch, VISOR_CVM_Q_REQUEST), 3);
+    /* one message per pass, the queues in turn */
+    ck_assert_int_eq(visor_chipset_poll(c, &err), 1);
+    ck_assert_uint_eq(visor_channel_pending(ch, VISOR_CVM_Q_ACK), 2);
+    ck_assert_uint_eq(visor_channel_pending(ch, VISOR_CVM_Q_REQUEST), 3);
+    ck_assert_int_eq(visor_chipset_poll(c, &err), 1);
+    ck_assert_uint_eq(visor_channel_pending(ch, VISOR_CVM_Q_REQUEST), 2);
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(visor_chipset_poll(c, &err), 1);
+    ck_assert_int_eq(visor_chipset_poll(c, &err), 0);
+    visor_chipset_stats(c, &s);
+    ck_assert_uint_eq(s.acked, 4);
+    ck_assert_uint_eq(s.responded, 4);
+    ck_assert_uint_eq(s.protocol_errors, 0);
+}
+END_TEST
+
+START_TEST(queue_slots_outside_range_refused)
+{
+    cs_error err = {0};
+    struct visor_chipset *x = NULL;
+    struct visor_chipset_config one = {1, 0, 0}, many = {65, 0, 0};
+    ck_assert_int_eq(visor_chipset_create_cfg(&b.mem, 0x200000, &one, NULL, 0, &x, &err), -1);
+    cs_assert_contains(err.msg, "1 slots per queue (2 to 64)");
+    ck_assert_int_eq(visor_chipset_create_cfg(&b.mem, 0x200000, &many, NULL, 0, &x, &err), -1);
+    cs_assert_contains(err.msg, "65 slots");
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("visor_controlvm");
@@ -228,6 +357,9 @@ static Suite *suite(void)
     tcase_add_test(t, guest_misbehaviour_counted);
     tcase_add_test(t, failed_response_and_dropped_command);
     tcase_add_test(t, vmcall_returns_the_channel);
+    tcase_add_test(t, burst_keeps_dependencies_and_order);
+    tcase_add_test(t, slow_drain_takes_one_message_per_pass);
+    tcase_add_test(t, queue_slots_outside_range_refused);
     suite_add_tcase(s, t);
     return s;
 }

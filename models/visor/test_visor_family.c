@@ -168,6 +168,18 @@ static const struct bad bad[] = {
     /* 64 blocks: 8 slots of 4 KiB, one per process at most */
     {"x86_64", "<chansim:spar-device type='vhba' bus='1' dev='0' blocks='64' io='8' io-depth='9'/>",
      "io-depth='9' needs 72 blocks, the disk has 64"},
+    {"x86_64", "<chansim:spar-device type='vhba' bus='1' dev='0' controlvm-slots='1'/>",
+     "controlvm-slots='1' is not a number in [2, 64]"},
+    {"x86_64", "<chansim:spar-device type='vhba' bus='1' dev='0' controlvm-burst='many'/>",
+     "controlvm-burst='many'"},
+    {"x86_64",
+     "<chansim:spar-device type='vhba' bus='1' dev='0'/>"
+     "<chansim:spar-device type='mouse' bus='2' dev='0' controlvm-drain='1'/>",
+     "controlvm-drain belongs on the domain's first spar-device"},
+    {"x86_64", "<chansim:spar-device type='vnic' bus='1' dev='0' interrupt='msi'/>",
+     "interrupt='msi': expected line or none"},
+    {"x86_64", "<chansim:spar-device type='mouse' bus='1' dev='0' events='3' hold='closed'/>",
+     "hold='closed': expected open"},
 };
 
 START_TEST(bad_attributes_are_clear_errors)

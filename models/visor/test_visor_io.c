@@ -481,6 +481,58 @@ START_TEST(vnic_holds_frames_until_buffers_are_posted)
 }
 END_TEST
 
+/* A full port buffer drops what comes next, as a NIC without a free descriptor; the drops are
+ * counted and told to the guest in the next NET_RCV (rcvs_dropped_delta). A frame for another
+ * station is filtered, not dropped, even before receive is enabled. */
+START_TEST(vnic_full_port_buffer_drops_and_tells_the_guest)
+{
+    cs_error err = {0};
+    struct visor_switch *sw = visor_switch_new();
+    struct visor_vnic_config c1 = {{2, 0, 0, 0, 0, 1}, SLOTS, 16, 1500, 1};
+    struct visor_vnic *n;
+    ck_assert_int_eq(visor_vnic_create(&b.mem, CH, &c1, sw, NULL, 0, "visor.1.1", &n, &err), 0);
+    visor_vnic_set_port_frames(n, 2);
+    struct sink src = {0};
+    struct visor_switch_port *port = visor_switch_attach(sw, sink_rx, &src);
+    uint8_t f[100] = {2, 0, 0, 0, 0, 7, 2, 0, 0, 0, 0, 9, 0x08, 0};
+    visor_switch_send(sw, port, f, sizeof(f)); /* not for it */
+    f[5] = 1;
+    visor_switch_send(sw, port, f, sizeof(f)); /* for it, receive off: dropped */
+    struct visor_vnic_stats s;
+    visor_vnic_stats(n, &s);
+    ck_assert_uint_eq(s.rx_filtered, 1);
+    ck_assert_uint_eq(s.rx_dropped, 1);
+    post_and_enable(CH, n, DATA, 1);
+    /* five frames, one buffer, a port of two: one delivered, two held, two dropped */
+    for (int i = 0; i < 5; i++) {
+        f[20] = (uint8_t)i;
+        visor_switch_send(sw, port, f, sizeof(f));
+    }
+    uint8_t rsp[VISOR_IO_CMDRSP_SIZE], req[VISOR_IO_CMDRSP_SIZE];
+    ck_assert_uint_eq(next_type(CH, rsp), VISOR_NET_RCV);
+    ck_assert_uint_eq(visor_le32(rsp + VISOR_U + VISOR_NET_RCV_DROPPED), 1); /* the first drop */
+    visor_vnic_stats(n, &s);
+    ck_assert_uint_eq(s.rx_dropped, 3);
+    static const uint32_t delta[] = {2, 0};
+    for (int i = 1; i < 3; i++) {
+        net_req(req, VISOR_NET_RCV_POST);
+        visor_put64(req + VISOR_U + VISOR_NET_RCVPOST_PFN, DATA / 4096);
+        visor_put16(req + VISOR_U + VISOR_NET_RCVPOST_LEN, VISOR_NET_RCVPOST_BUF);
+        visor_put64(req + VISOR_U + VISOR_NET_BUF, 0xD000 + (uint64_t)i);
+        ck_assert_int_eq(vt_guest_insert(&b.mem, CH, 0, req), 0);
+        vnic_poll(n);
+        ck_assert_uint_eq(next_type(CH, rsp), VISOR_NET_RCV);
+        ck_assert_uint_eq(cs_gmem_ptr(&b.mem, DATA, 100)[20], i); /* held in order */
+        ck_assert_uint_eq(visor_le32(rsp + VISOR_U + VISOR_NET_RCV_DROPPED), delta[i - 1]);
+    }
+    visor_vnic_stats(n, &s);
+    ck_assert_uint_eq(s.rx_frames, 3);
+    ck_assert_uint_eq(s.rx_dropped, 3);
+    visor_vnic_free(n);
+    visor_switch_free(sw);
+}
+END_TEST
+
 START_TEST(console_reports_from_script)
 {
     cs_error err = {0};
@@ -550,6 +602,7 @@ static Suite *suite(void)
     tcase_add_test(t, vhba_crash_recovery);
     tcase_add_test(t, vnic_switch_two_guests_and_pcap);
     tcase_add_test(t, vnic_holds_frames_until_buffers_are_posted);
+    tcase_add_test(t, vnic_full_port_buffer_drops_and_tells_the_guest);
     tcase_add_test(t, console_reports_from_script);
     suite_add_tcase(s, t);
     return s;

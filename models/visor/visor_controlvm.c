@@ -17,6 +17,8 @@ struct visor_chipset {
     struct visor_channel *ch;
     struct cmd *cmds;
     size_t ncmds, cap, next_send;
+    struct visor_chipset_config cfg;
+    int turn; /* drain: which queue goes first in this pass */
     visor_cvm_done_fn done;
     void *done_ctx;
     struct visor_chipset_stats st;
@@ -38,19 +40,34 @@ static const struct visor_channel_desc cvm_desc = {
 int visor_chipset_create(struct cs_gmem *mem, uint64_t gpa, struct cs_tap *tap, uint16_t tap_ch,
                          struct visor_chipset **out, cs_error *err)
 {
+    static const struct visor_chipset_config defaults = {0, 0, 0};
+    return visor_chipset_create_cfg(mem, gpa, &defaults, tap, tap_ch, out, err);
+}
+
+int visor_chipset_create_cfg(struct cs_gmem *mem, uint64_t gpa,
+                             const struct visor_chipset_config *cfg, struct cs_tap *tap,
+                             uint16_t tap_ch, struct visor_chipset **out, cs_error *err)
+{
+    if (cfg->slots == 1 || cfg->slots > VISOR_CVM_MSG_COUNT)
+        return cs_error_set(err, "controlvm: %u slots per queue (2 to %d)", cfg->slots,
+                            VISOR_CVM_MSG_COUNT);
+    struct visor_channel_desc desc = cvm_desc;
+    uint32_t slots = cfg->slots ? cfg->slots : VISOR_CVM_MSG_COUNT;
+    for (unsigned q = 0; q < 4; q++)
+        desc.q[q].max_slots = slots;
     struct visor_chipset *c = calloc(1, sizeof(*c));
     if (!c)
         abort();
     c->mem = mem;
-    if (visor_channel_create(mem, gpa, &cvm_desc, tap, tap_ch, "visor.controlvm", &c->ch, err) <
-        0) {
+    c->cfg = *cfg;
+    if (visor_channel_create(mem, gpa, &desc, tap, tap_ch, "visor.controlvm", &c->ch, err) < 0) {
         free(c);
         return -1;
     }
     uint8_t *b = visor_channel_base(c->ch);
     /* the controlvm-specific fields a guest reads (spec §3.2) */
     visor_put32(b + VISOR_CVM_MESSAGE_BYTES_OFF, VISOR_CVM_MSG_SIZE);
-    visor_put32(b + VISOR_CVM_MESSAGE_COUNT_OFF, VISOR_CVM_MSG_COUNT);
+    visor_put32(b + VISOR_CVM_MESSAGE_COUNT_OFF, slots);
     visor_put16(b + VISOR_CVM_SAVED_CRASH_CNT, 2);
     visor_put32(b + VISOR_CVM_SAVED_CRASH_OFF, VISOR_CVM_SAVED_CRASH_MSGS);
     *out = c;
@@ -245,58 +262,140 @@ static void finish(struct visor_chipset *c, struct cmd *k, const uint8_t *resp)
     c->done(c->done_ctx, &r);
 }
 
+/* Take one ACK from q3: 1 taken, 0 empty, -1 header fault. */
+static int take_ack(struct visor_chipset *c, cs_error *err)
+{
+    uint8_t m[VISOR_CVM_MSG_SIZE];
+    int rc = visor_channel_remove(c->ch, VISOR_CVM_Q_ACK, m, err);
+    if (rc != VISOR_OK)
+        return rc < 0 ? -1 : 0;
+    struct cmd *k = lookup(c, m, "ACK");
+    if (!k)
+        return 1;
+    if (k->acked++) {
+        protocol_error(c, "second ACK for handle %llu",
+                       (unsigned long long)visor_le64(m + VISOR_MSG_HANDLE));
+        return 1;
+    }
+    c->st.acked++;
+    if (k->state == CMD_SENT)
+        k->state = CMD_ACKED;
+    if (!expects_response(k))
+        finish(c, k, NULL);
+    return 1;
+}
+
+/* Take one response from q0: 1 taken, 0 empty, -1 header fault. `moved` counts the ACKs read
+ * ahead of it. */
+static int take_response(struct visor_chipset *c, int *moved, cs_error *err)
+{
+    uint8_t m[VISOR_CVM_MSG_SIZE];
+    int rc = visor_channel_remove(c->ch, VISOR_CVM_Q_REQUEST, m, err);
+    if (rc != VISOR_OK)
+        return rc < 0 ? -1 : 0;
+    struct cmd *k = lookup(c, m, "response");
+    if (!k)
+        return 1;
+    /* the guest inserts the ACK before the response: a partition draining slowly reads the
+     * ACKs still waiting before it judges the order */
+    while (!k->acked && (rc = take_ack(c, err)) > 0)
+        (*moved)++;
+    if (rc < 0)
+        return -1;
+    if (k->responded++) {
+        protocol_error(c, "second response for handle %llu (id 0x%x)",
+                       (unsigned long long)visor_le64(m + VISOR_MSG_HANDLE),
+                       visor_le32(m + VISOR_MSG_ID));
+        return 1;
+    }
+    if (!k->acked)
+        protocol_error(c, "response for handle %llu before its ACK",
+                       (unsigned long long)visor_le64(m + VISOR_MSG_HANDLE));
+    c->st.responded++;
+    if (visor_le32(m + VISOR_MSG_FLAGS) & VISOR_MSGF_FAILED)
+        c->st.failed++;
+    finish(c, k, m);
+    return 1;
+}
+
+static int is_chipset_cmd(uint32_t id)
+{
+    return id == VISOR_CVM_CHIPSET_INIT || id == VISOR_CVM_CHIPSET_READY ||
+           id == VISOR_CVM_CHIPSET_SELFTEST || id == VISOR_CVM_CHIPSET_STOP;
+}
+
+static int is_bus_cmd(uint32_t id)
+{
+    return id == VISOR_CVM_BUS_CREATE || id == VISOR_CVM_BUS_DESTROY ||
+           id == VISOR_CVM_BUS_CONFIGURE || id == VISOR_CVM_BUS_CHANGESTATE;
+}
+
+/* Must `k` wait for the earlier command `e`, still in flight? (visor_controlvm.h, burst) */
+static int depends(const struct cmd *k, const struct cmd *e)
+{
+    uint32_t kid = visor_le32(k->msg + VISOR_MSG_ID), eid = visor_le32(e->msg + VISOR_MSG_ID);
+    if (is_chipset_cmd(kid) || eid == VISOR_CVM_CHIPSET_INIT || eid == VISOR_CVM_CHIPSET_READY)
+        return 1;
+    if (is_chipset_cmd(eid))
+        return 0;
+    uint32_t kbus = visor_le32(k->msg + VISOR_MSG_PACKET),
+             ebus = visor_le32(e->msg + VISOR_MSG_PACKET);
+    if (kbus != ebus)
+        return 0;
+    if (is_bus_cmd(kid))
+        return is_bus_cmd(eid) || kid == VISOR_CVM_BUS_DESTROY;
+    if (eid == VISOR_CVM_BUS_DESTROY)
+        return 1;
+    return !is_bus_cmd(eid) &&
+           visor_le32(k->msg + VISOR_MSG_PACKET + 4) == visor_le32(e->msg + VISOR_MSG_PACKET + 4);
+}
+
+/* May the next command go out now? */
+static int may_send(const struct visor_chipset *c)
+{
+    const struct cmd *k = &c->cmds[c->next_send];
+    size_t in_flight = 0;
+    for (size_t i = 0; i < c->next_send; i++) {
+        const struct cmd *e = &c->cmds[i];
+        if (e->state == CMD_DONE)
+            continue;
+        in_flight++;
+        if (depends(k, e))
+            return 0;
+    }
+    return in_flight < (c->cfg.burst > 1 ? c->cfg.burst : 1);
+}
+
 int visor_chipset_poll(struct visor_chipset *c, cs_error *err)
 {
-    int moved = 0;
-    uint8_t m[VISOR_CVM_MSG_SIZE];
-    int rc;
-    /* ACKs first: the guest inserts the ACK before it executes the command */
-    while ((rc = visor_channel_remove(c->ch, VISOR_CVM_Q_ACK, m, err)) == VISOR_OK) {
-        moved++;
-        struct cmd *k = lookup(c, m, "ACK");
-        if (!k)
-            continue;
-        if (k->acked++) {
-            protocol_error(c, "second ACK for handle %llu",
-                           (unsigned long long)visor_le64(m + VISOR_MSG_HANDLE));
-            continue;
+    int moved = 0, rc;
+    if (!c->cfg.drain) {
+        /* ACKs first: the guest inserts the ACK before it executes the command */
+        while ((rc = take_ack(c, err)) > 0)
+            moved++;
+        if (rc < 0)
+            return -1;
+        while ((rc = take_response(c, &moved, err)) > 0)
+            moved++;
+        if (rc < 0)
+            return -1;
+    } else {
+        /* slow to drain: `drain` messages per pass, the two queues in turn */
+        uint32_t budget = c->cfg.drain;
+        int first = c->turn ^= 1, idle = 0;
+        for (int q = first; budget && idle < 2; q ^= 1) {
+            rc = q ? take_ack(c, err) : take_response(c, &moved, err);
+            if (rc < 0)
+                return -1;
+            idle = rc ? 0 : idle + 1;
+            if (rc) {
+                moved++;
+                budget--;
+            }
         }
-        c->st.acked++;
-        if (k->state == CMD_SENT)
-            k->state = CMD_ACKED;
-        if (!expects_response(k))
-            finish(c, k, NULL);
     }
-    if (rc < 0)
-        return -1;
-    while ((rc = visor_channel_remove(c->ch, VISOR_CVM_Q_REQUEST, m, err)) == VISOR_OK) {
-        moved++;
-        struct cmd *k = lookup(c, m, "response");
-        if (!k)
-            continue;
-        if (k->responded++) {
-            protocol_error(c, "second response for handle %llu (id 0x%x)",
-                           (unsigned long long)visor_le64(m + VISOR_MSG_HANDLE),
-                           visor_le32(m + VISOR_MSG_ID));
-            continue;
-        }
-        if (!k->acked)
-            protocol_error(c, "response for handle %llu before its ACK",
-                           (unsigned long long)visor_le64(m + VISOR_MSG_HANDLE));
-        c->st.responded++;
-        if (visor_le32(m + VISOR_MSG_FLAGS) & VISOR_MSGF_FAILED)
-            c->st.failed++;
-        finish(c, k, m);
-    }
-    if (rc < 0)
-        return -1;
-    /* one command in flight: the next waits for the previous one's answer */
-    while (c->next_send < c->ncmds) {
-        if (c->next_send > 0) {
-            struct cmd *prev = &c->cmds[c->next_send - 1];
-            if (prev->state != CMD_DONE)
-                break;
-        }
+    uint64_t in_flight = visor_chipset_outstanding(c);
+    while (c->next_send < c->ncmds && may_send(c)) {
         struct cmd *k = &c->cmds[c->next_send];
         rc = visor_channel_insert(c->ch, VISOR_CVM_Q_EVENT, k->msg, err);
         if (rc < 0)
@@ -309,6 +408,8 @@ int visor_chipset_poll(struct visor_chipset *c, cs_error *err)
         c->next_send++;
         c->st.sent++;
         moved++;
+        if (++in_flight > c->st.max_in_flight)
+            c->st.max_in_flight = in_flight;
     }
     return moved;
 }

@@ -32,6 +32,24 @@ typedef void (*visor_cvm_done_fn)(void *ctx, const struct visor_cvm_result *r);
 
 int visor_chipset_create(struct cs_gmem *mem, uint64_t gpa, struct cs_tap *tap, uint16_t tap_ch,
                          struct visor_chipset **out, cs_error *err);
+
+/* How the command partition behaves (all 0: the defaults above).
+ *   slots  slots of each controlvm queue (2..64; 0: 64, spec §3.2): a small queue fills
+ *   burst  commands in flight at once (0 or 1: one at a time). With more, commands go into the
+ *          EVENT queue back to back, as firmware may send them, but a command still waits for
+ *          an earlier one in flight that it depends on: the same bus (bus commands), the same
+ *          device (device commands), a BUS_DESTROY of its bus, and CHIPSET_INIT / CHIPSET_READY
+ *          (which also wait for everything before them), so the ordering rules (U12, U13) hold
+ *   drain  messages the command partition takes from the ACK and response queues per pass
+ *          (0: all), ACK and response queue in turn: a command partition slow to drain, so
+ *          that the guest meets them full. A response is never taken before the ACKs the guest
+ *          inserted ahead of it. */
+struct visor_chipset_config {
+    uint32_t slots, burst, drain;
+};
+int visor_chipset_create_cfg(struct cs_gmem *mem, uint64_t gpa,
+                             const struct visor_chipset_config *cfg, struct cs_tap *tap,
+                             uint16_t tap_ch, struct visor_chipset **out, cs_error *err);
 void visor_chipset_free(struct visor_chipset *c);
 struct visor_channel *visor_chipset_channel(struct visor_chipset *c);
 void visor_chipset_on_done(struct visor_chipset *c, visor_cvm_done_fn fn, void *ctx);
@@ -65,6 +83,7 @@ struct visor_chipset_stats {
     uint64_t submitted, sent, acked, responded, failed;
     uint64_t protocol_errors; /* ACK/response for an unknown handle, twice, wrong id */
     uint64_t event_full;      /* inserts into q2 that found it full (retried) */
+    uint64_t max_in_flight;   /* most commands sent and not yet done at one time */
     char first_error[256];
 };
 void visor_chipset_stats(const struct visor_chipset *c, struct visor_chipset_stats *s);

@@ -210,12 +210,26 @@ static int guest_hooks(struct vdom *d, cs_error *err)
 }
 #endif
 
-static struct vdom *domain_of(struct cs_domain *dom, cs_error *err)
+/* The command partition's attributes (visor_controlvm.h): on the domain's first s-Par device,
+ * which creates the controlvm channel. */
+static const char *const cvm_attrs[] = {"controlvm-slots", "controlvm-burst", "controlvm-drain"};
+
+static struct vdom *domain_of(struct cs_domain *dom, const struct cs_device_desc *dev,
+                              cs_error *err)
 {
     struct vdom *free_slot = NULL;
     for (unsigned i = 0; i < MAX_DOMAINS; i++) {
-        if (domains[i].dom == dom)
+        if (domains[i].dom == dom) {
+            for (unsigned a = 0; a < 3; a++)
+                if (cs_device_attr(dev, cvm_attrs[a])) {
+                    cs_error_set(err,
+                                 "%s: %s belongs on the domain's first spar-device (the "
+                                 "controlvm channel exists already)",
+                                 dev->where, cvm_attrs[a]);
+                    return NULL;
+                }
             return &domains[i];
+        }
         if (!domains[i].dom && !free_slot)
             free_slot = &domains[i];
     }
@@ -224,6 +238,21 @@ static struct vdom *domain_of(struct cs_domain *dom, cs_error *err)
                      MAX_DOMAINS);
         return NULL;
     }
+    struct visor_chipset_config cc;
+    uint64_t x[3];
+    for (unsigned a = 0; a < 3; a++)
+        if (cs_device_attr_u64(dev, cvm_attrs[a],
+                               a == 0   ? VISOR_CVM_MSG_COUNT
+                               : a == 1 ? 1
+                                        : 0,
+                               a == 0   ? 2
+                               : a == 1 ? 1
+                                        : 0,
+                               a == 0 ? VISOR_CVM_MSG_COUNT : 1024, &x[a], err) < 0)
+            return NULL;
+    cc.slots = (uint32_t)x[0];
+    cc.burst = (uint32_t)x[1];
+    cc.drain = (uint32_t)x[2];
     struct vdom *d = free_slot;
     memset(d, 0, sizeof(*d));
     if (visor_costs_load(&d->costs, dom, err) < 0)
@@ -237,7 +266,7 @@ static struct vdom *domain_of(struct cs_domain *dom, cs_error *err)
     uint64_t gpa = 0;
     if (cs_tap_add_channel(&dom->machine->tap, "visor.controlvm", "visor", &tap, err) < 0 ||
         fw_alloc(d, VISOR_CVM_CHANNEL_BYTES, "the controlvm channel", &gpa, err) < 0 ||
-        visor_chipset_create(&dom->mem, gpa, &dom->machine->tap, tap, &d->cvm, err) < 0) {
+        visor_chipset_create_cfg(&dom->mem, gpa, &cc, &dom->machine->tap, tap, &d->cvm, err) < 0) {
         cs_error_prefix(err, "domain '%s'", dom->desc->name);
         return NULL;
     }
@@ -357,6 +386,10 @@ static int parse_workload(struct vdom *d, struct vdev *v, const struct cs_device
         w->index = d->nnic++;
         if (cs_device_attr_u64(dev, "frames", 0, 0, 100000000, &x, err) < 0)
             return -1;
+        uint64_t delay;
+        if (cs_device_attr_u64(dev, "rx-delay", 0, 0, 1000, &delay, err) < 0)
+            return -1;
+        w->rx_delay_ms = (unsigned)delay;
         const char *peer = cs_device_attr(dev, "peer");
         if (x && (!peer || parse_mac(peer, w->peer) < 0))
             return cs_error_set(err, "%s: frames='%llu' needs peer='MAC' (the vnic to send to)",
@@ -368,6 +401,10 @@ static int parse_workload(struct vdom *d, struct vdev *v, const struct cs_device
         w->index = d->ninput++;
         if (cs_device_attr_u64(dev, "events", 0, 0, 100000000, &x, err) < 0)
             return -1;
+        const char *hold = cs_device_attr(dev, "hold");
+        if (hold && strcmp(hold, "open"))
+            return cs_error_set(err, "%s: hold='%s': expected open", dev->where, hold);
+        w->hold = hold != NULL;
         break;
     }
     w->count = x;
@@ -440,6 +477,10 @@ static int attach_device(struct vdom *d, struct vdev *v, const struct cs_device_
             visor_vnic_create(&d->dom->mem, gpa, &cfg, vswitch, &mach->tap, v->tap, v->name,
                               &v->info.vnic, err) < 0)
             return -1;
+        if (cs_device_attr_u64(dev, "port-buffer", VISOR_VNIC_PORT_FRAMES, 1,
+                               VISOR_VNIC_PORT_FRAMES, &x, err) < 0)
+            return -1;
+        visor_vnic_set_port_frames(v->info.vnic, (uint32_t)x);
         const char *in = cs_device_attr(dev, "pcap"), *out = cs_device_attr(dev, "pcap-out");
         if ((in || out) && visor_pcap_port_open(vswitch, in, out, &v->pcap, err) < 0) {
             cs_error_prefix(err, "%s", dev->where);
@@ -488,8 +529,11 @@ static int attach_device(struct vdom *d, struct vdev *v, const struct cs_device_
     visor_cvm_device_create(m, v->info.bus, v->info.dev, gpa, v->info.bytes, &guid, NULL);
     /* every device the guest waits on gets a line: IO devices for answers and frames, input
      * devices for reports (without one visorinput polls every 10 jiffies while open) */
-    if (v->info.type == VISOR_DEV_VHBA || v->info.type == VISOR_DEV_VNIC ||
-        v->info.type == VISOR_DEV_KEYBOARD || v->info.type == VISOR_DEV_MOUSE) {
+    const char *intr = cs_device_attr(dev, "interrupt");
+    if (intr && strcmp(intr, "line") && strcmp(intr, "none"))
+        return cs_error_set(err, "%s: interrupt='%s': expected line or none", dev->where, intr);
+    /* interrupt='none': no line offered, the guest polls as upstream (slow to drain) */
+    if (!(intr && !strcmp(intr, "none"))) {
         v->has_irq = 1;
         v->irq = cs_irq_alloc(&d->dom->irqs, v->name);
         visor_cvm_device_set_irq(m, VISOR_IRQ_HANDLE, v->irq);
@@ -504,7 +548,7 @@ static int attach(struct cs_domain *dom, const struct cs_device_desc *dev, cs_er
     if (strcmp(dom->desc->arch, "x86_64") != 0)
         return cs_error_set(err, "%s: s-Par is an x86_64 platform; domain '%s' is %s", dev->where,
                             dom->desc->name, dom->desc->arch);
-    struct vdom *d = domain_of(dom, err);
+    struct vdom *d = domain_of(dom, dev, err);
     if (!d)
         return -1;
     if (d->ndevs == MAX_DEVICES)
@@ -821,6 +865,17 @@ static void report(FILE *out)
                 cs.protocol_errors ? cs.first_error : "", cs.protocol_errors ? ")" : "");
         fprintf(out, "visor %-20s %s: %s%s%s\n", "visor.controlvm", d->dom->desc->name, d->guest,
                 d->cvm_error[0] ? "; " : "", d->cvm_error);
+        /* how often each queue was found full (num_overflows: the guest counts its own
+         * inserts, the chipset its own) and the largest burst of commands in flight */
+        struct visor_queue_stats q[4];
+        for (unsigned k = 0; k < 4; k++)
+            visor_channel_stats(visor_chipset_channel(d->cvm), k, &q[k]);
+        fprintf(out,
+                "visor %-20s %s: queues full: q0 responses %llu, q1 %llu, q2 commands %llu, q3 "
+                "ACKs %llu; at most %llu commands in flight\n",
+                "visor.controlvm", d->dom->desc->name, (unsigned long long)q[0].overflows,
+                (unsigned long long)q[1].overflows, (unsigned long long)q[2].overflows,
+                (unsigned long long)q[3].overflows, (unsigned long long)cs.max_in_flight);
         for (unsigned j = 0; j < d->ndevs; j++) {
             struct vdev *v = d->devs[j];
             char what[1024] = "";
@@ -853,24 +908,47 @@ static void report(FILE *out)
             struct visor_queue_stats q0, q1;
             visor_channel_stats(ch, 0, &q0);
             visor_channel_stats(ch, 1, &q1);
-            fprintf(out, "visor %-20s %s%s; overflows %llu%s%s\n", v->name, what,
+            char perq[64] = "";
+            if (!v->info.console) /* IO channels: to the IO partition, from it */
+                snprintf(perq, sizeof(perq), " (q0 %llu, q1 %llu)",
+                         (unsigned long long)q0.overflows, (unsigned long long)q1.overflows);
+            fprintf(out, "visor %-20s %s%s; overflows %llu%s%s%s\n", v->name, what,
                     v->info.destroyed ? "; destroyed" : "",
-                    (unsigned long long)(q0.overflows + q1.overflows), v->fault_msg[0] ? "; " : "",
-                    v->fault_msg);
+                    (unsigned long long)(q0.overflows + q1.overflows), perq,
+                    v->fault_msg[0] ? "; " : "", v->fault_msg);
             /* vhba: how often the command queue was full (the driver answered busy) */
-            char busy[32] = "";
+            char busy[96] = "";
             if (v->has_wl && v->wl.kind == VISOR_WL_VHBA)
                 snprintf(busy, sizeof(busy), ", %llu busy", (unsigned long long)v->wl.busy);
+            if (v->has_wl && v->wl.kind == VISOR_WL_VNIC && v->wl.rx_delay_ms) {
+                /* a slow reader: every frame it lost must be one the IO partition dropped */
+                struct visor_vnic_stats ns;
+                visor_vnic_stats(v->info.vnic, &ns);
+                if (v->wl.lost == ns.rx_dropped && v->wl.lost == v->wl.rx_dropped)
+                    snprintf(busy, sizeof(busy),
+                             ", %llu lost: dropped by the IO partition, counted by visornic",
+                             (unsigned long long)v->wl.lost);
+                else
+                    snprintf(busy, sizeof(busy),
+                             ", %llu lost, %llu dropped by the IO partition, %llu counted by "
+                             "visornic",
+                             (unsigned long long)v->wl.lost, (unsigned long long)ns.rx_dropped,
+                             (unsigned long long)v->wl.rx_dropped);
+            }
+            if (v->wl.violations) /* the guest refused what the back-end broke */
+                snprintf(busy + strlen(busy), sizeof(busy) - strlen(busy), ", %llu violations",
+                         (unsigned long long)v->wl.violations);
             if (v->has_wl)
-                fprintf(out,
-                        "visor %-20s workload: %llu/%llu %s, %llu verified, %llu errors%s%s%s%s\n",
-                        v->name, (unsigned long long)v->wl.done, (unsigned long long)v->wl.count,
-                        v->wl.kind == VISOR_WL_VHBA   ? "commands done"
-                        : v->wl.kind == VISOR_WL_VNIC ? "frames sent"
-                                                      : "input events read",
-                        (unsigned long long)v->wl.verified, (unsigned long long)v->wl.errors, busy,
-                        v->wl.finished ? "" : ", not finished", v->wl.error[0] ? ": " : "",
-                        v->wl.error);
+                fprintf(
+                    out,
+                    "visor %-20s workload: %llu/%llu %s, %llu verified, %llu errors%s%s%s%s%s\n",
+                    v->name, (unsigned long long)v->wl.done, (unsigned long long)v->wl.count,
+                    v->wl.kind == VISOR_WL_VHBA   ? "commands done"
+                    : v->wl.kind == VISOR_WL_VNIC ? "frames sent"
+                                                  : "input events read",
+                    (unsigned long long)v->wl.verified, (unsigned long long)v->wl.errors, busy,
+                    v->wl.holding ? ", still open" : "", v->wl.finished ? "" : ", not finished",
+                    v->wl.error[0] ? ": " : "", v->wl.error);
         }
     }
 }

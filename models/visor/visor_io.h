@@ -99,5 +99,9 @@ void visor_vnic_set_up(struct visor_vnic *n, int up);
 int visor_vnic_enabled(const struct visor_vnic *n);
 uint32_t visor_vnic_posted(const struct visor_vnic *n);
 void visor_vnic_stats(const struct visor_vnic *n, struct visor_vnic_stats *s);
+/* Frames the switch port holds while the guest has no receive buffer posted, 1..4096
+ * (VISOR_VNIC_PORT_FRAMES, the default); beyond them frames are dropped and counted. */
+#define VISOR_VNIC_PORT_FRAMES 4096
+void visor_vnic_set_port_frames(struct visor_vnic *n, uint32_t frames);
 
 #endif

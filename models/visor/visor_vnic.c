@@ -33,11 +33,26 @@ struct visor_vnic {
     /* frames the switch delivered while no receive buffer was posted: the port's buffer */
     uint8_t **held;
     uint32_t *held_len;
-    uint32_t nheld, firstheld;
+    uint32_t nheld, firstheld, held_max;
     struct visor_vnic_stats st;
+    uint64_t drops_unreported; /* dropped since the last NET_RCV told the guest */
 };
 
-#define HELD_MAX 4096
+#define HELD_MAX VISOR_VNIC_PORT_FRAMES
+
+void visor_vnic_set_port_frames(struct visor_vnic *n, uint32_t frames)
+{
+    n->held_max = frames < 1 ? 1 : frames > HELD_MAX ? HELD_MAX : frames;
+}
+
+/* A frame for this vnic dropped: counted, and told to the guest in the next NET_RCV's
+ * rcvs_dropped_delta (spec §4.4), which visornic adds to its rx_dropped as a NIC driver adds
+ * the drops its device reports. */
+static void drop(struct visor_vnic *n)
+{
+    n->st.rx_dropped++;
+    n->drops_unreported++;
+}
 
 static void queue_answer(struct visor_vnic *n, const uint8_t *rsp)
 {
@@ -81,19 +96,25 @@ static int deliver(struct visor_vnic *n, const uint8_t *frame, uint32_t len);
 static void rx(void *ctx, const uint8_t *frame, uint32_t len)
 {
     struct visor_vnic *n = ctx;
-    if (!n->up || !n->enabled || !n->link_up || len < 14) {
-        n->st.rx_dropped++;
+    if (len < 14) {
+        drop(n);
         return;
     }
+    /* a frame for another station is no drop of this one, enabled or not */
     if (!wanted(n, frame)) {
         n->st.rx_filtered++;
         return;
     }
+    if (!n->up || !n->enabled || !n->link_up) {
+        drop(n);
+        return;
+    }
     if (!n->nheld && deliver(n, frame, len))
         return;
-    /* no buffer now: keep it in the port's buffer, in order, until the guest posts one */
-    if (n->nheld == HELD_MAX) {
-        n->st.rx_dropped++;
+    /* no buffer now: keep it in the port's buffer, in order, until the guest posts one; a full
+     * port buffer drops it, as a NIC without a free descriptor */
+    if (n->nheld == n->held_max) {
+        drop(n);
         return;
     }
     uint32_t at = (n->firstheld + n->nheld++) % HELD_MAX;
@@ -109,7 +130,7 @@ static int deliver(struct visor_vnic *n, const uint8_t *frame, uint32_t len)
 {
     uint32_t need = (len + VISOR_NET_RCVPOST_BUF - 1) / VISOR_NET_RCVPOST_BUF;
     if (need > VISOR_NET_MAX_RCV_CHAIN) {
-        n->st.rx_dropped++;
+        drop(n);
         return 1;
     }
     if (need > n->nbufs)
@@ -133,6 +154,9 @@ static int deliver(struct visor_vnic *n, const uint8_t *frame, uint32_t len)
     }
     visor_put32(u + VISOR_NET_RCV_LEN, len);
     u[VISOR_NET_RCV_NUM] = (uint8_t)need;
+    uint32_t delta = n->drops_unreported > UINT32_MAX ? UINT32_MAX : (uint32_t)n->drops_unreported;
+    visor_put32(u + VISOR_NET_RCV_DROPPED, delta);
+    n->drops_unreported -= delta;
     n->st.rx_frames++;
     n->st.rx_bytes += len;
     queue_answer(n, rsp);
@@ -145,7 +169,7 @@ static void drop_held(struct visor_vnic *n)
         free(n->held[n->firstheld]);
         n->firstheld = (n->firstheld + 1) % HELD_MAX;
         n->nheld--;
-        n->st.rx_dropped++;
+        drop(n);
     }
 }
 
@@ -158,6 +182,7 @@ int visor_vnic_create(struct cs_gmem *mem, uint64_t gpa, const struct visor_vnic
                             cfg->slots);
     if (cfg->num_rcv_bufs < 1 || cfg->num_rcv_bufs > 4096)
         return cs_error_set(err, "%s: num_rcv_bufs %u not in [1, 4096]", name, cfg->num_rcv_bufs);
+
     struct visor_vnic *n = calloc(1, sizeof(*n));
     if (!n)
         abort();
@@ -189,6 +214,7 @@ int visor_vnic_create(struct cs_gmem *mem, uint64_t gpa, const struct visor_vnic
     memcpy(n->mac, cfg->mac, 6);
     n->link_up = cfg->link_up;
     n->up = 1;
+    n->held_max = HELD_MAX;
     /* the guest may post more buffers than it announces; room for a full queue of posts */
     n->capbufs = cfg->slots + cfg->num_rcv_bufs;
     n->bufs = calloc(n->capbufs, sizeof(*n->bufs));

@@ -312,6 +312,7 @@ enum visor_cvm_id {
 #define VISOR_NET_RCV_NUM        (VISOR_NET_U + 4)
 #define VISOR_NET_RCV_BUFS       (VISOR_NET_U + 5) /* 5 x u64 cookie */
 #define VISOR_NET_RCV_UNIQUE     (VISOR_NET_U + 45)
+#define VISOR_NET_RCV_DROPPED    (VISOR_NET_U + 53) /* rcvs_dropped_delta */
 #define VISOR_NET_ENBDIS_CTX     (VISOR_NET_U + 0)
 #define VISOR_NET_ENBDIS_ENABLE  (VISOR_NET_U + 8)
 #define VISOR_NET_MAX_RCV_CHAIN  5

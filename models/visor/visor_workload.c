@@ -40,6 +40,15 @@ static void pattern(uint8_t *b, uint64_t n, uint32_t len)
     memcpy(b, &n, sizeof(n));
 }
 
+/* The guest driver's own count of protocol violations on the device (a hostile back-end). */
+static void note_violations(struct ks_uproc *p, int fd, struct visor_workload *w)
+{
+    struct visorhba_info *info = ks_umalloc(p, sizeof(*info));
+    if (info && ks_sys_ioctl(p, fd, VISORHBA_IOC_INFO, (unsigned long)info) == 0 &&
+        info->violations > w->violations)
+        w->violations = info->violations;
+}
+
 /* Worker nr of depth issues commands nr, nr + depth, ... of the workload's pairs (a WRITE and
  * the READ of it back) on 4 KiB slots nr, nr + depth, ... of the disk: no other worker writes
  * its blocks, so what it reads back is what it wrote. */
@@ -74,11 +83,14 @@ static void vhba(struct ks_uproc *p, struct visor_workload *w, unsigned nr)
         c->data_dir = write ? VISORHBA_DIR_TO_DEVICE : VISORHBA_DIR_FROM_DEVICE;
         c->data_len = IO_BYTES;
         c->data = (uint64_t)(uintptr_t)buf;
-        pattern(want, pair * depth + nr, IO_BYTES);
-        if (write)
-            memcpy(buf, want, IO_BYTES);
-        else
-            memset(buf, 0, IO_BYTES);
+        /* read-only (the benchmark's mode) compares nothing: no expected data to make */
+        if (!w->read_only) {
+            pattern(want, pair * depth + nr, IO_BYTES);
+            if (write)
+                memcpy(buf, want, IO_BYTES);
+            else
+                memset(buf, 0, IO_BYTES);
+        }
         long rc = ks_sys_ioctl(p, fd, VISORHBA_IOC_SCSI, (unsigned long)c);
         if (rc == 0 && c->linuxstat == 0) {
             w->done++;
@@ -91,14 +103,16 @@ static void vhba(struct ks_uproc *p, struct visor_workload *w, unsigned nr)
         } else if ((rc == 0 && (c->linuxstat >> 16) == 0x08) || rc == -EAGAIN || rc == -EBUSY) {
             /* DID_RESET (paused meanwhile) or busy (command queue full, as upstream's
              * SCSI_MLQUEUE_DEVICE_BUSY): redo the pair after a moment */
-            if (rc == -EBUSY)
+            if (rc == -EBUSY) /* nothing was sent: this command again */
                 w->busy++;
-            i -= w->read_only ? 1 : 1 + (i % 2);
+            i -= rc == -EBUSY || w->read_only ? 1 : 1 + (i % 2);
             ks_sys_sleep_ms(p, 1);
         } else if (rc == -ENODEV) {
             fail(w, "device gone: %ld", rc);
             break;
         } else {
+            if (rc == -EPROTO || rc == -ETIMEDOUT)
+                note_violations(p, fd, w);
             fail(w, rc ? "SCSI ioctl failed: %ld" : "SCSI status: linuxstat 0x%lx",
                  rc ? rc : c->linuxstat);
             if (w->errors > 10)
@@ -135,7 +149,8 @@ static void vnic(struct ks_uproc *p, struct visor_workload *w)
     memcpy(mac, info->mac, 6);
     /* the peer enables too: give it a moment before the first frame */
     ks_sys_sleep_ms(p, 5);
-    uint64_t sent = 0;
+    uint64_t sent = 0, next_seq = 0;
+    int lossy = w->rx_delay_ms > 0;
     while (sent < w->count || w->received < w->count) {
         int progressed = 0;
         if (sent < w->count) {
@@ -162,21 +177,37 @@ static void vnic(struct ks_uproc *p, struct visor_workload *w)
                 memcpy(&seq, in + 14, 8);
                 uint8_t want[1514];
                 pattern(want, seq, (uint32_t)n - 14);
-                if (seq == w->received && !memcmp(in + 14, want, (size_t)n - 14))
+                /* lossy: frames may be missing, never out of order or changed */
+                if ((lossy ? seq >= next_seq && seq < w->count : seq == next_seq) &&
+                    !memcmp(in + 14, want, (size_t)n - 14))
                     w->verified++;
                 else
                     fail(w, "received frame out of order or corrupted (sequence %ld)", (long)seq);
+                next_seq = seq + 1;
                 w->received++;
                 progressed = 1;
+                if (lossy)
+                    ks_sys_sleep_ms(p, w->rx_delay_ms);
+                if (lossy && next_seq >= w->count && sent >= w->count)
+                    break; /* the peer's last frame */
             }
         }
         if (!progressed) {
+            if (lossy && sent >= w->count) {
+                if (ks_sys_poll(p, fd, 1, 500) <= 0)
+                    break; /* quiet for 500 ms: what was lost is lost */
+                continue;
+            }
             if (ks_sys_poll(p, fd, 1, 20000) <= 0 && sent >= w->count) {
                 fail(w, "no frame for 20 s (%ld received)", (long)w->received);
                 break;
             }
         }
     }
+    if (lossy)
+        w->lost = w->count > w->received ? w->count - w->received : 0;
+    if (ks_sys_ioctl(p, fd, VISORNIC_IOC_INFO, (unsigned long)info) == 0)
+        w->rx_dropped = info->rx_dropped;
     ks_sys_close(p, fd);
 }
 
@@ -207,6 +238,19 @@ static void input(struct ks_uproc *p, struct visor_workload *w)
         }
     }
     w->verified = w->received;
+    if (w->hold && !w->errors) {
+        /* done, but the file stays open: the driver keeps the interrupt on and no timer, so
+         * the run still goes idle; reports that come later are read and counted */
+        w->finished = 1;
+        w->holding = 1;
+        while (ks_sys_poll(p, fd, 1, -1) > 0) {
+            ssize_t n = ks_sys_read(p, fd, ev, sizeof(*ev) * 16);
+            if (n < 0)
+                break;
+            w->done += (uint64_t)n / sizeof(*ev);
+        }
+        w->holding = 0;
+    }
     ks_sys_close(p, fd);
 }
 

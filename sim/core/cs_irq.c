@@ -4,6 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The activation carries (set, number) in a small heap object of the line's, made with it and
+ * shared by all its deliveries: lines can move when the table grows, so a raw line pointer
+ * would not be stable. */
+struct cs_irq_delivery {
+    struct cs_irq_set *set;
+    unsigned number;
+};
+
 void cs_irq_set_init(struct cs_irq_set *s, struct cs_sched *sched)
 {
     memset(s, 0, sizeof(*s));
@@ -12,6 +20,8 @@ void cs_irq_set_init(struct cs_irq_set *s, struct cs_sched *sched)
 
 void cs_irq_set_release(struct cs_irq_set *s)
 {
+    for (unsigned i = 0; i < s->count; i++)
+        free(s->lines[i].delivery);
     free(s->lines);
     memset(s, 0, sizeof(*s));
 }
@@ -26,6 +36,10 @@ unsigned cs_irq_alloc(struct cs_irq_set *s, const char *name)
     snprintf(l->name, sizeof(l->name), "%s", name);
     l->number = s->count;
     l->sched = s->sched;
+    l->delivery = malloc(sizeof(*l->delivery));
+    if (!l->delivery)
+        abort();
+    *l->delivery = (struct cs_irq_delivery){s, l->number};
     return s->count++;
 }
 
@@ -34,17 +48,9 @@ struct cs_irq_line *cs_irq_line_get(struct cs_irq_set *s, unsigned number)
     return number < s->count ? &s->lines[number] : NULL;
 }
 
-/* The activation carries (set, number) packed in a small heap object: lines can move when
- * the table grows, so a raw line pointer would not be stable. */
-struct delivery {
-    struct cs_irq_set *set;
-    unsigned number;
-};
-
 static void deliver(void *arg)
 {
-    struct delivery d = *(struct delivery *)arg;
-    free(arg);
+    struct cs_irq_delivery d = *(struct cs_irq_delivery *)arg;
     struct cs_irq_line *l = cs_irq_line_get(d.set, d.number);
     if (!l || !l->level || l->masked || !l->handler)
         return;
@@ -56,11 +62,7 @@ static void maybe_deliver(struct cs_irq_set *s, struct cs_irq_line *l)
 {
     if (!l->level || l->masked || !l->handler)
         return;
-    struct delivery *d = malloc(sizeof(*d));
-    if (!d)
-        abort();
-    *d = (struct delivery){s, l->number};
-    cs_sched_after(s->sched, 0, deliver, d);
+    cs_sched_after(s->sched, 0, deliver, l->delivery);
 }
 
 void cs_irq_set_level(struct cs_irq_set *s, unsigned number, int level)

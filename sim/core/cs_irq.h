@@ -10,6 +10,8 @@
 
 typedef void (*cs_irq_handler)(void *arg, unsigned line);
 
+struct cs_irq_delivery;
+
 struct cs_irq_line {
     char name[48];
     unsigned number;
@@ -20,6 +22,7 @@ struct cs_irq_line {
     cs_irq_handler handler;
     void *handler_arg;
     struct cs_sched *sched;
+    struct cs_irq_delivery *delivery; /* what its deliveries carry (cs_irq.c) */
 };
 
 struct cs_irq_set {

@@ -2,7 +2,6 @@
 // events are sc_events, simulated time comes from the machine's cycle clock.
 #include <algorithm>
 #include <memory>
-#include <set>
 #include <string>
 
 #define SC_INCLUDE_DYNAMIC_PROCESSES
@@ -34,10 +33,16 @@ namespace
 
 uint64_t clock_hz = 1000000000;
 struct cs_sched *bound_sched = nullptr;
-// When the threads other than clocks in a timed wait (cs_thread_sleep, cs_thread_wait with a
-// timeout) are due: SystemC cannot tell a clock's pending wake-up from anyone else's, so the
-// others are kept here (see cs_thread_wait_clock).
-std::multiset<sc_core::sc_time> deadlines;
+// Picoseconds per cycle when the clock divides 10^12 (1 GHz: 1000), else 0: cycles() then
+// multiplies instead of dividing in 128 bits.
+uint64_t ps_per_cycle = 1000;
+struct timed_wait;
+// The threads other than clocks in a timed wait (cs_thread_sleep, cs_thread_wait with a
+// timeout), each with when it is due: SystemC cannot tell a clock's pending wake-up from anyone
+// else's, so the others are kept here (see cs_thread_wait_clock). A list of the waits
+// themselves, on their threads' stacks: a wait costs no allocation, and only a clock looks for
+// the earliest.
+timed_wait *deadlines = nullptr;
 // Notified when new work appears for the clocks waiting for some (created on first use:
 // an sc_event needs the simulation context).
 sc_core::sc_event *activity = nullptr;
@@ -51,6 +56,8 @@ void set_running(cs_thread *t)
 
 sc_core::sc_time cycles(uint64_t n)
 {
+    if (ps_per_cycle && n <= UINT64_MAX / ps_per_cycle)
+        return sc_core::sc_time::from_value((sc_dt::uint64)(n * ps_per_cycle));
     unsigned __int128 ps = ((unsigned __int128)n * 1000000000000u + clock_hz - 1) / clock_hz;
     return sc_core::sc_time::from_value((sc_dt::uint64)ps);
 }
@@ -70,17 +77,23 @@ struct resume_guard {
 };
 
 struct timed_wait {
-    std::multiset<sc_core::sc_time>::iterator at;
-    explicit timed_wait(const sc_core::sc_time &d)
+    sc_core::sc_time at;
+    timed_wait *prev = nullptr, *next;
+    explicit timed_wait(const sc_core::sc_time &d) : at(sc_core::sc_time_stamp() + d)
     {
-        at = deadlines.insert(sc_core::sc_time_stamp() + d);
+        next = deadlines;
+        if (next)
+            next->prev = this;
+        deadlines = this;
         if (activity)
             activity->notify(sc_core::SC_ZERO_TIME);
     }
     ~timed_wait()
     {
         // Left early (notified) or not, a deadline the clocks may have counted on is gone.
-        deadlines.erase(at);
+        (prev ? prev->next : deadlines) = next;
+        if (next)
+            next->prev = prev;
         if (activity)
             activity->notify(sc_core::SC_ZERO_TIME);
     }
@@ -101,6 +114,7 @@ extern "C" void cs_exec_bind(struct cs_sched *sched, uint64_t hz)
 {
     bound_sched = sched;
     clock_hz = hz ? hz : 1;
+    ps_per_cycle = 1000000000000u % clock_hz ? 0 : 1000000000000u / clock_hz;
 }
 
 extern "C" cs_thread *cs_thread_spawn(const char *name, void (*fn)(void *), void *arg)
@@ -141,12 +155,27 @@ extern "C" void cs_thread_set_data(cs_thread *t, void *data)
 namespace
 {
 
+// A timed wait that ends by notification leaves its timeout in SystemC's queue of timed
+// events, cancelled but only dropped when its time comes: the guest's 30 s command timeouts,
+// one per command, made that queue tens of thousands deep and every timed notification pay for
+// it. A long timeout is therefore waited in legs of at most this much; one ending early leaves
+// a single short-lived entry. The legs wake the thread in between, with no other effect.
 int wait_for(cs_event *e, uint64_t timeout)
 {
-    sc_core::sc_time start = sc_core::sc_time_stamp();
-    sc_core::wait(cycles(timeout), e->ev);
-    // Both at once counts as notified: the waker's work is visible.
-    return sc_core::sc_time_stamp() - start < cycles(timeout) || e->ev.triggered();
+    // 1 ms, in picoseconds like cycles(): SystemC's default resolution, which chansim keeps.
+    static const sc_core::sc_time timeout_leg = sc_core::sc_time::from_value(1000000000u);
+    const sc_core::sc_time end = sc_core::sc_time_stamp() + cycles(timeout);
+    for (;;) {
+        const sc_core::sc_time start = sc_core::sc_time_stamp(), left = end - start;
+        const bool last = left <= timeout_leg;
+        const sc_core::sc_time leg = last ? left : timeout_leg;
+        sc_core::wait(leg, e->ev);
+        // Both at once counts as notified: the waker's work is visible.
+        if (sc_core::sc_time_stamp() - start < leg || e->ev.triggered())
+            return 1;
+        if (last)
+            return 0;
+    }
 }
 
 } // namespace
@@ -175,9 +204,9 @@ extern "C" int cs_thread_wait_clock(cs_event *e, uint64_t timeout)
         if (now >= end)
             return 0;
         bool work = false;
-        if (!deadlines.empty()) {
+        for (const timed_wait *w = deadlines; w; w = w->next) {
             work = true;
-            due = std::min(due, *deadlines.begin());
+            due = std::min(due, w->at);
         }
         uint64_t next;
         if (bound_sched && cs_sched_next(bound_sched, &next)) {

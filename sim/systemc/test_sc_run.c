@@ -205,6 +205,61 @@ START_TEST(clock_follows_a_deadline_cut_short)
 }
 END_TEST
 
+/* Timed waits much longer than the legs a long timeout is waited in (cs_sc_exec.cpp): each
+ * ends at its timeout to the cycle with 0, or when notified with 1 (at a leg's end too), and
+ * the run ends idle at the last of them. */
+struct timed {
+    struct cs_machine *m;
+    cs_event *ev;
+    uint64_t timeout, at;
+    int notified;
+};
+
+static void timed_waiter(void *arg)
+{
+    struct timed *t = arg;
+    t->notified = cs_thread_wait(t->ev, t->timeout);
+    t->at = cs_sched_now(t->m->sched);
+}
+
+static void wake_timed(void *arg)
+{
+    cs_event_notify(((struct timed *)arg)->ev);
+}
+
+START_TEST(long_timed_waits_end_on_time)
+{
+    struct cs_platform *p = NULL;
+    struct cs_machine *m = NULL;
+    cs_error err = {0};
+    ck_assert_msg(cs_platform_load(DATA("echo.xml"), NULL, &p, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_machine_build(p, fams, 1, NULL, &m, &err) == 0, "%s", err.msg);
+    /* timeout, and when notified (0: never) */
+    static const uint64_t plan[][2] = {
+        {5500000, 0}, {3000000, 0}, {30000000, 2345678}, {4000000, 1000000}, {2500, 0},
+    };
+    static struct timed t[5];
+    for (int i = 0; i < 5; i++) {
+        t[i] = (struct timed){m, cs_event_new(), plan[i][0], 0, -1};
+        cs_thread_spawn("timed", timed_waiter, &t[i]);
+        if (plan[i][1])
+            cs_sched_after(m->sched, plan[i][1], wake_timed, &t[i]);
+    }
+    struct cs_run_opts o = {0};
+    struct cs_run_summary s;
+    ck_assert_msg(cs_sc_run(m, &o, &s, &err) == 0, "%s", err.msg);
+    for (int i = 0; i < 5; i++) {
+        ck_assert_int_eq(t[i].notified, plan[i][1] != 0);
+        ck_assert_uint_eq(t[i].at, plan[i][1] ? plan[i][1] : plan[i][0]);
+        cs_event_free(t[i].ev);
+    }
+    ck_assert(s.idle);
+    ck_assert_uint_eq(s.sim_cycles, 5500000);
+    cs_machine_free(m);
+    cs_platform_free(p);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("sc-run");
@@ -214,6 +269,7 @@ static Suite *suite(void)
     tcase_add_test(tc, same_platform_same_trace);
     tcase_add_test(tc, clocks_keep_no_run_alive);
     tcase_add_test(tc, clock_follows_a_deadline_cut_short);
+    tcase_add_test(tc, long_timed_waits_end_on_time);
     suite_add_tcase(s, tc);
     return s;
 }

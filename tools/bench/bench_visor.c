@@ -14,7 +14,10 @@
  *    guest end removes the answer), per second of wall time: the model's share.
  * 3. vhba end to end: DRIVER_READS (default 20000) 4 KiB READ(10)s by a user process through
  *    the guest's visorhba driver to the IO partition and back, the platform simulated under
- *    SystemC with the live monitors, per second of wall time. Target: 200,000/s. */
+ *    SystemC with the live monitors, per second of wall time. Target: 200,000/s. The rate is
+ *    taken over the READs themselves, from the first command signal on the vhba channel to the
+ *    last response signal (wall clock read by a tap observer); the whole run's rate, platform
+ *    load and guest boot included, is printed beside it. */
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -33,6 +36,7 @@
 #include "visor_channel.h"
 #include "visor_family.h"
 #include "visor_io.h"
+#include "visor_wire.h"
 
 #define SLOT   128
 #define NSLOTS 64
@@ -211,6 +215,27 @@ static double vhba_reads(unsigned long n)
     return r;
 }
 
+/* Wall time and cycle of the first command and of the last response on the vhba channel. */
+struct read_span {
+    uint16_t channel;
+    double first, last;
+    uint64_t first_cycle, last_cycle;
+};
+
+static void span_on_msg(void *ctx, const struct cs_tap_msg *m)
+{
+    struct read_span *s = ctx;
+    if (m->channel != s->channel || m->kind != VISOR_K_SIGNAL)
+        return;
+    if (m->dir == CS_TAP_TO_FW && s->first == 0) {
+        s->first = now_s();
+        s->first_cycle = m->cycle;
+    } else if (m->dir == CS_TAP_TO_GUEST) {
+        s->last = now_s();
+        s->last_cycle = m->cycle;
+    }
+}
+
 static int end_to_end(unsigned long reads)
 {
     cs_error err = {0};
@@ -242,6 +267,14 @@ static int end_to_end(unsigned long reads)
         fprintf(stderr, "%s\n", err.msg);
         goto out;
     }
+    struct read_span span = {0};
+    for (uint16_t i = 0; i < m->tap.nchannels; i++)
+        if (strcmp(m->tap.channels[i].name, "visor.1.0") == 0)
+            span.channel = i;
+    if (cs_tap_observe(&m->tap, (struct cs_tap_observer){span_on_msg, &span}, &err) < 0) {
+        fprintf(stderr, "%s\n", err.msg);
+        goto out;
+    }
     struct cs_run_opts ro = {0};
     if (cs_sc_run(m, &ro, &sum, &err) < 0) {
         fprintf(stderr, "%s\n", err.msg);
@@ -252,11 +285,15 @@ static int end_to_end(unsigned long reads)
     visor_devices(&d, 1);
     struct visor_vhba_stats st;
     visor_vhba_stats(d.vhba, &st);
+    double rate = span.last > span.first ? (double)st.reads / (span.last - span.first) : 0;
     printf("vhba 4 KiB READ(10) round trips through the guest visorhba driver (live monitors):\n"
-           "  %llu reads in %.3f s wall: %.0f round trips/s (simulated %.3f ms), target "
-           "200,000/s: %s\n",
-           (unsigned long long)st.reads, wall, (double)st.reads / wall, (double)sum.sim_ns / 1e6,
-           (double)st.reads / wall >= 200000 ? "met" : "NOT met");
+           "  %llu reads in %.3f s wall: %.0f round trips/s, target 200,000/s: %s\n"
+           "  (%.0f cycles simulated each; the whole run with platform load and guest boot: "
+           "%.3f s wall, %.0f/s, %.3f ms simulated)\n",
+           (unsigned long long)st.reads, span.last - span.first, rate,
+           rate >= 200000 ? "met" : "NOT met",
+           st.reads ? (double)(span.last_cycle - span.first_cycle) / (double)st.reads : 0, wall,
+           (double)st.reads / wall, (double)sum.sim_ns / 1e6);
     rc = st.reads == reads ? 0 : -1;
 out:
     cs_machine_free(m);

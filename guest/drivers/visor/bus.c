@@ -154,6 +154,12 @@ void visorbus_unregister_visor_driver(struct visor_driver *drv)
 }
 EXPORT_SYMBOL_GPL(visorbus_unregister_visor_driver);
 
+u64 visorbus_device_violations(struct visor_device *dev)
+{
+    return dev && dev->visorchannel ? visorchannel_violations(dev->visorchannel) : 0;
+}
+EXPORT_SYMBOL_GPL(visorbus_device_violations);
+
 int visorbus_read_channel(struct visor_device *dev, unsigned long offset, void *dest,
                           unsigned long nbytes)
 {

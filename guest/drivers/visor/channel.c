@@ -29,6 +29,10 @@ struct visorchannel {
     spinlock_t remove_lock; /* one consumer per queue */
     u32 signal_size;
     u64 violations;
+    /* queues found broken and not sound since: a queue a busy driver polls is reported once
+     * per episode, each refused operation counted */
+    u64 broken;
+    u64 refused;
 };
 
 static u64 all_violations;
@@ -51,6 +55,12 @@ static void violation(struct visorchannel *ch, u32 queue, const char *fmt, ...)
     char what[160];
     va_list ap;
 
+    ch->refused++;
+    if (queue < 64) {
+        if (ch->broken & (1ull << queue))
+            return; /* the same episode: reported when it began */
+        ch->broken |= 1ull << queue;
+    }
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
@@ -171,6 +181,11 @@ u64 visorchannel_violations(struct visorchannel *channel)
     return channel->violations;
 }
 
+u64 visorchannel_refused(struct visorchannel *channel)
+{
+    return channel->refused;
+}
+
 static bool in_channel(struct visorchannel *ch, u64 offset, u64 nbytes)
 {
     return offset <= ch->nbytes && nbytes <= ch->nbytes - offset;
@@ -247,6 +262,8 @@ static int snapshot(struct visorchannel *ch, u32 queue, struct signal_queue_head
                   sig_hdr->max_slots);
         return -EPROTO;
     }
+    if (queue < 64)
+        ch->broken &= ~(1ull << queue); /* sound again: a later fault is a new episode */
     return 0;
 }
 

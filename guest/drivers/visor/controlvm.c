@@ -7,15 +7,20 @@
  *
  * Unlike upstream, a payload outside the controlvm channel, a device number that cannot be a
  * device, or a saved-crash-message slot outside the channel is a reported protocol violation,
- * never an access outside the channel.
+ * never an access outside the channel. And nothing is lost to a full queue: a command whose ACK
+ * finds queue 3 full is parked, not ACKed, and handled again at the next poll; a response that
+ * finds queue 0 full waits, in order with the ones after it, and goes out at a later poll
+ * (upstream logs both and drops the command or the response).
  */
 #include <asm/processor.h>
 #include <linux/acpi.h>
 #include <linux/io.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/list.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
 #include "kshim/x86.h"
@@ -43,6 +48,17 @@ struct visorchipset_device {
 static struct visorchipset_device *chipset_dev;
 static bool chipset_inited; /* CHIPSET_INIT is accepted once per boot */
 
+/* Responses that found queue 0 full, oldest first: sent before any later one. */
+struct held_response {
+    struct list_head node;
+    struct controlvm_message msg;
+};
+static LIST_HEAD(held_responses);
+static DEFINE_SPINLOCK(held_lock);
+/* queue 3 or queue 0 found full: logged once per episode (the firmware counts each time in the
+ * queue's num_overflows) */
+static bool ack_full, response_full;
+
 static void protocol_violation(const struct controlvm_message_header *hdr, const char *what)
 {
     visorbus_note_violation();
@@ -66,16 +82,87 @@ static void init_response(struct controlvm_message *msg, const struct controlvm_
     }
 }
 
+/* Sends the held responses, oldest first, until queue 0 is full again. Called with held_lock. */
+static void flush_held_locked(void)
+{
+    while (!list_empty(&held_responses)) {
+        struct held_response *h = list_first_entry(&held_responses, struct held_response, node);
+        int rc = visorchannel_signalinsert(chipset_dev->controlvm_channel, CONTROLVM_QUEUE_REQUEST,
+                                           &h->msg);
+
+        if (rc == -EIO) /* still full */
+            return;
+        if (rc)
+            pr_err("visorchipset: response to %#x not sent (%d)\n", h->msg.hdr.id, rc);
+        list_del(&h->node);
+        kfree(h);
+    }
+    response_full = false;
+}
+
 static void send_response(struct controlvm_message *msg)
 {
-    int rc;
+    struct held_response *h;
+    unsigned long flags;
+    bool wake = false;
+    int rc = -EIO;
 
     if (!chipset_dev || (msg->hdr.flags & CONTROLVM_FLAG_TEST_MESSAGE))
         return;
-    /* a full queue 0 loses the response, as on the real firmware interface */
-    rc = visorchannel_signalinsert(chipset_dev->controlvm_channel, CONTROLVM_QUEUE_REQUEST, msg);
-    if (rc)
+    spin_lock_irqsave(&held_lock, flags);
+    flush_held_locked();
+    if (list_empty(&held_responses))
+        rc =
+            visorchannel_signalinsert(chipset_dev->controlvm_channel, CONTROLVM_QUEUE_REQUEST, msg);
+    if (rc == -EIO) {
+        /* queue 0 full (or responses waiting before this one): keep it for a later poll */
+        h = kmalloc(sizeof(*h), GFP_ATOMIC);
+        if (h) {
+            h->msg = *msg;
+            list_add_tail(&h->node, &held_responses);
+            if (!response_full)
+                pr_info("visorchipset: response queue full: responses wait\n");
+            response_full = true;
+            wake = true;
+        } else {
+            pr_err("visorchipset: response to %#x not sent (no memory)\n", msg->hdr.id);
+        }
+    } else if (rc) {
+        /* a broken queue 0 (reported by the channel): nothing more goes there */
         pr_err("visorchipset: response to %#x not sent (%d)\n", msg->hdr.id, rc);
+    }
+    spin_unlock_irqrestore(&held_lock, flags);
+    /* the poll that sends it must come even when polling had stopped for idleness */
+    if (wake && chipset_dev->polling_stopped) {
+        chipset_dev->polling_stopped = false;
+        schedule_delayed_work(&chipset_dev->periodic_controlvm_work, POLLJIFFIES_CONTROLVM_FAST);
+    }
+}
+
+static bool responses_waiting(void)
+{
+    unsigned long flags;
+    bool any;
+
+    spin_lock_irqsave(&held_lock, flags);
+    flush_held_locked();
+    any = !list_empty(&held_responses);
+    spin_unlock_irqrestore(&held_lock, flags);
+    return any;
+}
+
+static void free_held_responses(void)
+{
+    struct held_response *h, *t;
+    unsigned long flags;
+
+    spin_lock_irqsave(&held_lock, flags);
+    list_for_each_entry_safe(h, t, &held_responses, node)
+    {
+        list_del(&h->node);
+        kfree(h);
+    }
+    spin_unlock_irqrestore(&held_lock, flags);
 }
 
 static void controlvm_respond(const struct controlvm_message_header *hdr, int response)
@@ -489,17 +576,27 @@ static int handle_command(struct controlvm_message *inmsg)
 {
     struct controlvm_message ack;
     u8 *payload;
-    int rc = copy_payload(inmsg, &payload);
+    int rc = copy_payload(inmsg, &payload), arc;
 
     if (rc == -EAGAIN)
         return rc;
-    /* ACK first: a command that cannot be ACKed is dropped, as upstream */
+    /* ACK first. A full queue 3: the command is parked and handled again at the next poll
+     * (upstream drops it) */
     memset(&ack, 0, sizeof(ack));
     ack.hdr = inmsg->hdr;
     ack.hdr.payload_vm_offset = 0;
     ack.hdr.payload_max_bytes = 0;
     ack.hdr.payload_bytes = 0;
-    if (visorchannel_signalinsert(chipset_dev->controlvm_channel, CONTROLVM_QUEUE_ACK, &ack)) {
+    arc = visorchannel_signalinsert(chipset_dev->controlvm_channel, CONTROLVM_QUEUE_ACK, &ack);
+    if (arc == -EIO) {
+        if (!ack_full)
+            pr_info("visorchipset: ACK queue full: command %#x waits\n", inmsg->hdr.id);
+        ack_full = true;
+        release_payload(inmsg, payload);
+        return -EAGAIN;
+    }
+    ack_full = false;
+    if (arc) { /* a broken queue 3 (reported by the channel) */
         pr_err("visorchipset: ACK of %#x not sent: command dropped\n", inmsg->hdr.id);
         release_payload(inmsg, payload);
         return 0;
@@ -557,6 +654,9 @@ static void controlvm_periodic_work(struct work_struct *work)
     } while (rc == 0 && ++count < CONTROLVM_MESSAGE_MAX);
     if (rc != -EAGAIN)
         goto schedule_out;
+    /* responses that found queue 0 full go first */
+    if (responses_waiting())
+        got = true;
     for (;;) {
         if (chipset_dev->pending_msg_valid) {
             inmsg = chipset_dev->pending_msg;
@@ -580,7 +680,7 @@ schedule_out:
         chipset_dev->most_recent_message_jiffies = jiffies;
     if (time_after(jiffies, chipset_dev->most_recent_message_jiffies + HZ * MIN_IDLE_SECONDS)) {
         /* with a doorbell the next command announces itself: a simulation can go idle */
-        if (chipset_dev->doorbell) {
+        if (chipset_dev->doorbell && !chipset_dev->pending_msg_valid && !responses_waiting()) {
             chipset_dev->polling_stopped = true;
             return;
         }
@@ -668,6 +768,7 @@ static int visorchipset_exit(struct acpi_device *acpi_device)
     if (!chipset_dev)
         return 0;
     cancel_delayed_work_sync(&chipset_dev->periodic_controlvm_work);
+    free_held_responses();
     visorchannel_destroy(chipset_dev->controlvm_channel);
     kfree(chipset_dev);
     chipset_dev = NULL;

@@ -272,15 +272,24 @@ static irqreturn_t visorhba_interrupt(int irq, void *arg)
 static int process_incoming(void *arg)
 {
     struct visorhba_devdata *d = arg;
+    int rc;
 
     while (!kthread_should_stop()) {
         /* cleared before the queue is emptied: an interrupt for a later response is kept */
         WRITE_ONCE(d->irq_seen, false);
-        while (visorchannel_signalremove(d->dev->visorchannel, IOCHAN_FROM_IOPART, d->rsp) == 0)
+        for (;;) {
+            rc = visorchannel_signalremove(d->dev->visorchannel, IOCHAN_FROM_IOPART, d->rsp);
+            if (rc)
+                break;
             complete_signal(d, d->rsp);
+        }
+        /* a response queue whose header the back-end broke (refused, reported by visorbus):
+         * no polling it any more; an interrupt, a sign of life, brings another look */
+        if (rc == -EPROTO)
+            wait_event_interruptible(d->poll_wq, READ_ONCE(d->irq_seen) || kthread_should_stop());
         /* unlike upstream, no polling while nothing is outstanding: the IO partition has
          * nothing to answer, and an idle guest lets the simulation go idle */
-        if (!d->outstanding)
+        else if (!d->outstanding)
             wait_event_interruptible(d->poll_wq, d->outstanding || kthread_should_stop());
         else if (d->irq >= 0)
             /* the poll period stays as a fallback for an interrupt that never comes */
@@ -328,14 +337,16 @@ static int send_and_wait(struct visorhba_devdata *d, int slot, struct uiscmdrsp 
     struct scsipending *p = &d->pending[slot];
     unsigned long flags;
     long left;
+    int rc;
 
     if (d->paused || d->removed) {
         release_slot(d, slot);
         return d->removed ? -ENODEV : -EAGAIN;
     }
-    if (visorchannel_signalinsert(d->dev->visorchannel, IOCHAN_TO_IOPART, cmdrsp)) {
+    rc = visorchannel_signalinsert(d->dev->visorchannel, IOCHAN_TO_IOPART, cmdrsp);
+    if (rc) {
         release_slot(d, slot);
-        return -EBUSY;
+        return rc == -EIO ? -EBUSY : rc; /* full: busy; a broken header: -EPROTO */
     }
     wake_up(&d->poll_wq);
     left = wait_event_interruptible_timeout(d->complete_wq, p->done, msecs_to_jiffies(timeout_ms));
@@ -508,7 +519,7 @@ static long visorhba_ioctl(struct file *file, unsigned int cmd, unsigned long ar
         info.max_io_size = d->max.max_io_size;
         info.outstanding = d->outstanding;
         info.completed = d->completed;
-        info.violations = d->violations;
+        info.violations = d->violations + visorbus_device_violations(d->dev);
         return copy_to_user((void __user *)arg, &info, sizeof(info)) ? -EFAULT : 0;
     default:
         return -ENOTTY;

@@ -375,7 +375,7 @@ static long visorinput_ioctl(struct file *file, unsigned int cmd, unsigned long 
     info.locks = d->locks;
     info.reports = d->reports;
     info.dropped = d->dropped;
-    info.violations = d->violations;
+    info.violations = d->violations + visorbus_device_violations(d->dev);
     return copy_to_user((void __user *)arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 

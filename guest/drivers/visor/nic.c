@@ -11,6 +11,10 @@
  * receive-buffer cookies must name a buffer the guest handed over and has not had back, a
  * receive must describe a chain consistent with its length, and each message type must come
  * on its queue. Anything else is a protocol violation: logged, counted, the message dropped.
+ *
+ * A full queue 0 loses nothing: a transmit stops the queue and waits for room (as a NIC driver
+ * with a full ring), receive buffers wait and are posted in order as room comes. Frames the IO
+ * partition dropped arrive as rcvs_dropped_delta and count in rx_dropped.
  */
 #include <asm/page.h>
 #include <linux/delay.h>
@@ -58,7 +62,8 @@
 struct rcvbuf {
     u8 *data;
     bool posted;
-    bool deferred; /* used, held back until the reader makes room in the rx queue */
+    bool deferred; /* not posted: held back until the reader makes room in the rx queue, or
+                    * queue 0 was full when it was to be posted */
     u32 gen;
 };
 
@@ -87,6 +92,9 @@ struct visornic_devdata {
     struct rcvbuf *rcv;
     struct xmitslot xmit[XMIT_SLOTS];
     u32 outstanding;
+    bool tx_stopped;   /* queue 0 was full: writers wait for room (netif_stop_queue) */
+    u32 room_gen;      /* counts the poll thread's looks while stopped (netif_wake_queue) */
+    bool post_waiting; /* receive buffers wait for room in queue 0 */
     struct list_head rx;
     u32 rx_count;
     wait_queue_head_t readers, tx_wq, ack_wq;
@@ -169,6 +177,10 @@ static int post_rcvbuf(struct visornic_devdata *d, u32 i)
     if (rc == 0) {
         b->posted = true;
         b->deferred = false;
+    } else if (rc == -EAGAIN) {
+        /* queue 0 full: posted again once the IO partition made room */
+        b->deferred = true;
+        d->post_waiting = true;
     }
     kfree(cmd);
     return rc;
@@ -213,10 +225,17 @@ static int start_receive(struct visornic_devdata *d)
     d->acked = false;
     for (i = 0; i < d->num_rcv_bufs; i++) {
         rc = post_rcvbuf(d, i);
+        if (rc == -EAGAIN)
+            continue; /* deferred: the poll thread posts it when queue 0 has room */
         if (rc)
             return rc;
     }
-    return send_enbdis(d, 1);
+    /* the ENBDIS waits for room in queue 0 like a transmit (the poll thread reposts meanwhile) */
+    for (i = 0; (rc = send_enbdis(d, 1)) == -EAGAIN && i < ACK_TIMEOUT_MS; i++) {
+        wake_up(&d->poll_wq);
+        msleep(1);
+    }
+    return rc;
 }
 
 static int visornic_enable(struct visornic_devdata *d)
@@ -350,9 +369,10 @@ static void repost_deferred(struct visornic_devdata *d)
         if (post)
             d->rcv[i].deferred = false;
         spin_unlock_irqrestore(&d->lock, flags);
-        if (post)
-            post_rcvbuf(d, i);
+        if (post && post_rcvbuf(d, i) == -EAGAIN)
+            return; /* queue 0 full again: the rest keep their order */
     }
+    d->post_waiting = false;
 }
 
 static void handle_xmit_done(struct visornic_devdata *d, struct uiscmdrsp *rsp)
@@ -434,19 +454,32 @@ static int poll_thread(void *arg)
         WRITE_ONCE(d->irq_seen, false);
         while (visorchannel_signalremove(d->dev->visorchannel, IOCHAN_FROM_IOPART, d->rsp) == 0)
             handle_signal(d, d->rsp);
+        if (d->post_waiting)
+            repost_deferred(d);
+        if (d->tx_stopped) {
+            WRITE_ONCE(d->room_gen, d->room_gen + 1);
+            wake_up_interruptible(&d->tx_wq);
+        }
+        /* queue 0 was full: nothing announces room there, so poll until it drained */
+        if (d->post_waiting || d->tx_stopped) {
+            usleep_range(poll_us, poll_us);
+            continue;
+        }
         /* unlike upstream, no polling while receive is off and nothing is outstanding: an idle
          * guest lets the simulation go idle */
         if (!d->enabled && !d->outstanding && !d->ack_pending)
             wait_event_interruptible(d->poll_wq, d->enabled || d->outstanding || d->ack_pending ||
-                                                     kthread_should_stop());
+                                                     d->tx_stopped || kthread_should_stop());
         else if (d->irq >= 0 && !d->outstanding && !d->ack_pending)
             /* receive on, nothing owed: only the interrupt brings news, no timer runs */
             wait_event_interruptible(d->poll_wq, READ_ONCE(d->irq_seen) || d->outstanding ||
-                                                     d->ack_pending || kthread_should_stop());
+                                                     d->ack_pending || d->tx_stopped ||
+                                                     d->post_waiting || kthread_should_stop());
         else if (d->irq >= 0)
             /* something owed: the poll period stays as a fallback for a lost interrupt */
             wait_event_interruptible_timeout(d->poll_wq,
-                                             READ_ONCE(d->irq_seen) || kthread_should_stop(),
+                                             READ_ONCE(d->irq_seen) || d->tx_stopped ||
+                                                 d->post_waiting || kthread_should_stop(),
                                              msecs_to_jiffies(irq_fallback_ms));
         else
             usleep_range(poll_us, poll_us);
@@ -546,7 +579,21 @@ static ssize_t visornic_write(struct file *file, const char __user *ubuf, size_t
         goto err;
     }
     cmd->net.buf = MAKE_COOKIE(COOKIE_XMIT, d->xmit[slot].gen, slot);
-    rc = send_cmd(d, cmd);
+    while ((rc = send_cmd(d, cmd)) == -EAGAIN) {
+        /* queue 0 full: the queue stops, as a NIC whose ring is full (netif_stop_queue), and
+         * the writer waits until the poll thread saw the IO partition take signals */
+        u32 gen = READ_ONCE(d->room_gen);
+
+        d->tx_stopped = true; /* (the IO partition counts it: queue 0's num_overflows) */
+        wake_up(&d->poll_wq);
+        if ((file->f_flags & O_NONBLOCK) ||
+            !wait_event_interruptible_timeout(
+                d->tx_wq, READ_ONCE(d->room_gen) != gen || d->removed || d->paused,
+                msecs_to_jiffies(TX_TIMEOUT_MS))) {
+            d->tx_stopped = false; /* nobody waits: the poll thread may sleep again */
+            break;
+        }
+    }
     if (rc) {
         spin_lock_irqsave(&d->lock, flags);
         d->xmit[slot].busy = false;
@@ -556,6 +603,7 @@ static ssize_t visornic_write(struct file *file, const char __user *ubuf, size_t
         goto err;
     }
     d->tx_frames++;
+    d->tx_stopped = false;
     kfree(cmd);
     return n;
 err:
@@ -639,7 +687,7 @@ static long visornic_ioctl(struct file *file, unsigned int cmd, unsigned long ar
         info.tx_errors = d->tx_errors;
         info.rx_frames = d->rx_frames;
         info.rx_dropped = d->rx_dropped;
-        info.violations = d->violations;
+        info.violations = d->violations + visorbus_device_violations(d->dev);
         return copy_to_user((void __user *)arg, &info, sizeof(info)) ? -EFAULT : 0;
     case VISORNIC_IOC_GET_MAC:
         return copy_to_user((void __user *)arg, d->mac, sizeof(d->mac)) ? -EFAULT : 0;

@@ -188,8 +188,9 @@ START_TEST(remove_takes_what_the_firmware_inserted)
 }
 END_TEST
 
-/* One hostile header field: both directions refuse, the violation is counted, nothing is
- * written outside the channel, and the indices are left as they were. */
+/* One hostile header field: both directions refuse, each refusal is counted and the violation
+ * once (one episode: the queue stays broken), nothing is written outside the channel, and the
+ * indices are left as they were. */
 static void expect_refused(void (*spoil)(void))
 {
     build_channel();
@@ -202,8 +203,9 @@ static void expect_refused(void (*spoil)(void))
     ck_assert_int_eq(vt_signal_insert(ch, 0, msg), -EPROTO);
     ck_assert_int_eq(vt_signal_remove(ch, 0, msg), -EPROTO);
     ck_assert_int_eq(vt_signal_empty(ch, 0), 1);
-    ck_assert_uint_eq(vt_channel_violations(ch), 3);
-    ck_assert_uint_eq(vt_all_violations(), before + 3);
+    ck_assert_uint_eq(vt_channel_refused(ch), 3);
+    ck_assert_uint_eq(vt_channel_violations(ch), 1);
+    ck_assert_uint_eq(vt_all_violations(), before + 1);
     ck_assert_uint_eq(get32(Q0 + QH_HEAD), head);
     ck_assert_uint_eq(get32(Q0 + QH_TAIL), tail);
     ck_assert(canary_intact());
@@ -289,10 +291,36 @@ static void expect_refused_at_create(void (*spoil)(void))
     uint8_t msg[SLOT_SIZE] = {1};
     ck_assert_int_eq(vt_signal_insert(ch, 0, msg), -EPROTO);
     ck_assert_int_eq(vt_signal_remove(ch, 0, msg), -EPROTO);
-    ck_assert_uint_eq(vt_channel_violations(ch), 2);
+    ck_assert_uint_eq(vt_channel_refused(ch), 2);
+    ck_assert_uint_eq(vt_channel_violations(ch), 1);
     ck_assert(canary_intact());
     vt_channel_destroy(ch);
 }
+
+/* A driver polling a broken queue reports it once per episode: sound again ends the episode,
+ * and the next fault is reported again. */
+START_TEST(a_broken_queue_is_reported_once_per_episode)
+{
+    build_channel();
+    void *ch = vt_channel_create(CH_PA, VT_KEYBOARD);
+    ck_assert_ptr_nonnull(ch);
+    uint8_t msg[SLOT_SIZE] = {1};
+    put32(Q0 + QH_SIGNAL_SIZE, 32);
+    for (int i = 0; i < 100; i++)
+        ck_assert_int_eq(vt_signal_remove(ch, 0, msg), -EPROTO);
+    ck_assert_uint_eq(vt_channel_violations(ch), 1);
+    ck_assert_uint_eq(vt_channel_refused(ch), 100);
+    put32(Q0 + QH_SIGNAL_SIZE, SLOT_SIZE);
+    ck_assert_int_eq(vt_signal_remove(ch, 0, msg), -EAGAIN);
+    put32(Q0 + QH_SIGNAL_SIZE, 32);
+    ck_assert_int_eq(vt_signal_insert(ch, 0, msg), -EPROTO);
+    ck_assert_int_eq(vt_signal_insert(ch, 0, msg), -EPROTO);
+    ck_assert_uint_eq(vt_channel_violations(ch), 2);
+    ck_assert_uint_eq(vt_channel_refused(ch), 102);
+    ck_assert(canary_intact());
+    vt_channel_destroy(ch);
+}
+END_TEST
 
 START_TEST(hostile_queue_space_is_refused)
 {
@@ -352,6 +380,7 @@ static Suite *channel_suite(void)
     tcase_add_test(tc, remove_in_order_across_the_wrap);
     tcase_add_test(tc, remove_takes_what_the_firmware_inserted);
     tcase_add_test(tc, hostile_queue_headers_are_refused);
+    tcase_add_test(tc, a_broken_queue_is_reported_once_per_episode);
     tcase_add_test(tc, hostile_queue_space_is_refused);
     tcase_add_test(tc, unusable_channels_are_not_mapped);
     tcase_add_test(tc, signal_size_follows_the_channel_type);

@@ -489,4 +489,8 @@ struct visor_input_channel_data {
  * intr.recv_irq_handle is non-zero), or -ENODEV: the driver then polls. Exported by visorbus. */
 int visorbus_device_irq(struct visor_device *dev);
 
+/* Protocol violations visorbus found on the device's channel (broken queue headers: once per
+ * episode, see visorchannel_refused), for the drivers' counters. Exported by visorbus. */
+u64 visorbus_device_violations(struct visor_device *dev);
+
 #endif

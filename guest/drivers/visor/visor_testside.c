@@ -244,6 +244,11 @@ uint64_t vt_channel_violations(void *ch)
     return visorchannel_violations(ch);
 }
 
+uint64_t vt_channel_refused(void *ch)
+{
+    return visorchannel_refused(ch);
+}
+
 uint64_t vt_all_violations(void)
 {
     return visorbus_violation_count();

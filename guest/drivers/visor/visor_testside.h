@@ -18,6 +18,7 @@ int vt_signal_insert(void *ch, uint32_t queue, void *msg);
 int vt_signal_remove(void *ch, uint32_t queue, void *msg);
 int vt_signal_empty(void *ch, uint32_t queue);
 uint64_t vt_channel_violations(void *ch);
+uint64_t vt_channel_refused(void *ch);
 uint64_t vt_all_violations(void);
 
 #endif

@@ -28,6 +28,9 @@ void visorchannel_set_signal_size(struct visorchannel *channel, u32 bytes);
 u32 visorchannel_get_signal_size(struct visorchannel *channel);
 /* Protocol violations seen on this channel (each logged with what and where). */
 u64 visorchannel_violations(struct visorchannel *channel);
+/* Signal operations refused for a broken queue header: a queue stays broken until a check
+ * passes again, and only the first refusal of such an episode is a (logged) violation. */
+u64 visorchannel_refused(struct visorchannel *channel);
 
 /* Every violation of any channel, for the harness. */
 u64 visorbus_violation_count(void);

@@ -18,7 +18,9 @@ static int release(struct ks_ctx_state *s, const void *lock)
 {
     for (int i = s->nheld - 1; i >= 0; i--) {
         if (s->held[i].lock == lock) {
-            memmove(&s->held[i], &s->held[i + 1], (size_t)(s->nheld - i - 1) * sizeof(s->held[0]));
+            if (i + 1 < s->nheld) /* (the last one taken, usually: nothing to move) */
+                memmove(&s->held[i], &s->held[i + 1],
+                        (size_t)(s->nheld - i - 1) * sizeof(s->held[0]));
             s->nheld--;
             return 1;
         }

@@ -84,6 +84,58 @@ long ks_vmcall(unsigned long nr, unsigned long rbx, unsigned long rcx, unsigned 
     return rc;
 }
 
+/* The VMCALL instruction of upstream code that cannot be edited (visorchipset.c's inline
+ * `.byte 0x0f, 0x01, 0xc1`): the build rewrites exactly that byte sequence in the compiler's
+ * assembly into `call ks_vmcall_thunk` (guest/drivers/visor/upstream/vmcall_launcher.sh,
+ * docs/kernel-shim.md). The instruction's contract is kept: EAX = nr, EBX/ECX/EDX in, EAX out,
+ * every other register and the vector/x87 state as they were. The asm statement does not know
+ * it calls: the stack may be misaligned (hence the realignment) and the compiler may keep values
+ * in caller-saved registers across it (hence the saves; the rewritten objects are compiled with
+ * -mno-red-zone, so the return address pushed by the call overwrites nothing live). */
+__asm__(".text\n"
+        ".globl ks_vmcall_thunk\n"
+        ".type ks_vmcall_thunk, @function\n"
+        "ks_vmcall_thunk:\n"
+        "    .cfi_startproc\n"
+        "    pushq %rbp\n"
+        "    .cfi_def_cfa_offset 16\n"
+        "    .cfi_offset %rbp, -16\n"
+        "    movq %rsp, %rbp\n"
+        "    .cfi_def_cfa_register %rbp\n"
+        "    pushq %rdi\n"
+        "    pushq %rsi\n"
+        "    pushq %rdx\n"
+        "    pushq %rcx\n"
+        "    pushq %r8\n"
+        "    pushq %r9\n"
+        "    pushq %r10\n"
+        "    pushq %r11\n"
+        "    andq $-64, %rsp\n"
+        "    subq $512, %rsp\n"
+        "    fxsave64 (%rsp)\n"
+        /* ks_vmcall(nr = rax, rbx, rcx, rdx) */
+        "    movq %rdx, %r8\n"
+        "    movq %rcx, %rdx\n"
+        "    movq %r8, %rcx\n"
+        "    movq %rbx, %rsi\n"
+        "    movq %rax, %rdi\n"
+        "    call ks_vmcall@PLT\n"
+        "    fxrstor64 (%rsp)\n"
+        "    leaq -64(%rbp), %rsp\n"
+        "    popq %r11\n"
+        "    popq %r10\n"
+        "    popq %r9\n"
+        "    popq %r8\n"
+        "    popq %rcx\n"
+        "    popq %rdx\n"
+        "    popq %rsi\n"
+        "    popq %rdi\n"
+        "    popq %rbp\n"
+        "    .cfi_def_cfa %rsp, 8\n"
+        "    ret\n"
+        "    .cfi_endproc\n"
+        ".size ks_vmcall_thunk, .-ks_vmcall_thunk\n");
+
 /* ---- firmware memory ------------------------------------------------------------------ */
 
 void *ks_memremap(resource_size_t offset, size_t size, unsigned long flags)

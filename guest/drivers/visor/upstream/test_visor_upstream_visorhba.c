@@ -8,7 +8,9 @@
  *   busy, the midlayer dispatches again, nothing is lost;
  * - the IO partition crashing and recovering under load (fault script);
  * - rmmod visorhba at the end: the host removed, nothing left allocated (K5), no finding.
- * Each case is one simulation (Check forks one process per case). */
+ * Each case is one simulation (Check forks one process per case). Built twice: on chansim's
+ * visorbus core (test_visor_upstream_visorhba) and, with UPSTREAM_CORE, on the upstream one
+ * (test_visor_upstream_visorhba_all: every guest driver upstream's). */
 #include <errno.h>
 #include <fcntl.h>
 #include <scsi/sg.h>
@@ -41,6 +43,9 @@
 #define BLOCKS  4096u /* 2 MiB image: 512 slots of 4 KiB */
 #define SLOTS   (BLOCKS / 8)
 #define MAXPROC 64
+
+/* upstream's visorbus_main.c has it, chansim's core does not: which core this program runs */
+extern char visorbus_create_instance[] __attribute__((weak));
 
 static char dir[512], image[600], xml[600];
 static struct cs_platform *p;
@@ -281,6 +286,11 @@ static void eh_proc(struct ks_uproc *pr, void *arg)
 
 static void setup(void)
 {
+#ifdef UPSTREAM_CORE
+    ck_assert_ptr_nonnull(visorbus_create_instance);
+#else
+    ck_assert_ptr_null(visorbus_create_instance);
+#endif
     p = NULL;
     m = NULL;
     cs_test_tmpdir(dir, sizeof(dir), "visor-upstream-hba");
