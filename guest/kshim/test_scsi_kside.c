@@ -219,6 +219,10 @@ static int idr_ok(void)
     for (int i = 0; i < 100 && ok; i++)
         ok = idr_alloc(&idr, &c, 10, 0, GFP_KERNEL) == 10 + i;
     ok = ok && idr_find(&idr, 109) == &c && idr_find(&idr, 110) == NULL;
+    /* NULL reserves an id until idr_replace fills it */
+    ok = ok && idr_alloc(&idr, NULL, 1, 0, GFP_KERNEL) == 3 && idr_find(&idr, 3) == NULL &&
+         idr_alloc(&idr, &a, 1, 0, GFP_KERNEL) == 4 && idr_replace(&idr, &b, 3) == NULL &&
+         idr_find(&idr, 3) == &b;
     idr_destroy(&idr);
     return ok;
 }

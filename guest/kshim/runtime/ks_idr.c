@@ -7,6 +7,15 @@
 
 #include "kshim/types.h"
 
+/* what a slot holds for an id allocated with a NULL pointer: taken, found as NULL */
+static char reserved;
+#define RESERVED ((void *)&reserved)
+
+static void *value(void *slot)
+{
+    return slot == RESERVED ? NULL : slot;
+}
+
 int ks_idr_alloc(struct idr *idr, void *ptr, int start, int end, gfp_t gfp, const char *owner,
                  const char *file, int line)
 {
@@ -33,23 +42,22 @@ int ks_idr_alloc(struct idr *idr, void *ptr, int start, int end, gfp_t gfp, cons
         idr->ks_slots = n;
         idr->ks_cap = cap;
     }
-    /* a NULL pointer reserves the id but idr_find cannot tell it from a free one: as in the
-     * kernel, callers who need that use idr_replace later */
-    idr->ks_slots[id] = ptr;
+    /* a NULL pointer reserves the id (the kernel's idiom before idr_replace) */
+    idr->ks_slots[id] = ptr ? ptr : RESERVED;
     idr->ks_count++;
     return (int)id;
 }
 
 void *idr_find(const struct idr *idr, unsigned long id)
 {
-    return id < idr->ks_cap ? idr->ks_slots[id] : NULL;
+    return id < idr->ks_cap ? value(idr->ks_slots[id]) : NULL;
 }
 
 void *idr_remove(struct idr *idr, unsigned long id)
 {
     if (id >= idr->ks_cap || !idr->ks_slots[id])
         return NULL;
-    void *p = idr->ks_slots[id];
+    void *p = value(idr->ks_slots[id]);
     idr->ks_slots[id] = NULL;
     idr->ks_count--;
     return p;
@@ -59,8 +67,8 @@ void *idr_replace(struct idr *idr, void *ptr, unsigned long id)
 {
     if (id >= idr->ks_cap || !idr->ks_slots[id])
         return ERR_PTR(-ENOENT);
-    void *old = idr->ks_slots[id];
-    idr->ks_slots[id] = ptr;
+    void *old = value(idr->ks_slots[id]);
+    idr->ks_slots[id] = ptr ? ptr : RESERVED;
     return old;
 }
 

@@ -35,7 +35,6 @@ enum ks_scsi_cmd_state { KS_CMD_FREE, KS_CMD_PREP, KS_CMD_INFLIGHT, KS_CMD_DONE,
 #define REQUEUE_DELAY_MS 3
 
 struct ks_scsi_stats ks_scsi_st;
-static LIST_HEAD(hosts);
 static unsigned int next_host_no;
 
 void ks_scsi_get_stats(struct ks_scsi_stats *out)
@@ -75,7 +74,6 @@ struct Scsi_Host *ks_scsi_host_alloc(struct scsi_host_template *t, int privsize,
         return NULL;
     ks_scsi_st.objects_live++;
     INIT_LIST_HEAD(&sh->__devices);
-    INIT_LIST_HEAD(&sh->ks_node);
     spin_lock_init(&sh->default_lock);
     sh->host_lock = &sh->default_lock;
     init_waitqueue_head(&sh->ks_wait);
@@ -138,7 +136,6 @@ int scsi_add_host_with_dma(struct Scsi_Host *sh, struct device *dev, struct devi
     sh->dma_dev = dma_dev;
     sh->shost_state = SHOST_RUNNING;
     sh->ks_added = 1;
-    list_add_tail(&sh->ks_node, &hosts);
     ks_scsi_st.hosts_added++;
     ks_scsi_st.hosts_live++;
     pr_info("scsi host%u: %s\n", sh->host_no,
@@ -156,10 +153,8 @@ struct Scsi_Host *scsi_host_get(struct Scsi_Host *sh)
 
 static void host_release(struct Scsi_Host *sh, const char *file, int line)
 {
-    if (sh->ks_added) {
-        list_del(&sh->ks_node);
+    if (sh->ks_added)
         ks_scsi_st.hosts_live--;
-    }
     free_pool(sh);
     ks_scsi_st.objects_live--;
     ks_kfree(sh, file, line);

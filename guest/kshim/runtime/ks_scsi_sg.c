@@ -33,6 +33,8 @@ struct ks_scsi_sg {
     int registered;
 };
 
+/* the sg numbers in use (a kernel destroyed with hosts still added leaves its numbers taken:
+ * only these pointers remain, never followed) */
 static struct ks_scsi_sg *sg_devs[SG_MAX_DEVS];
 
 static struct ks_scsi_sg *sg_of(struct file *f)

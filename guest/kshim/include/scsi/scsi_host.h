@@ -111,7 +111,6 @@ struct Scsi_Host {
     struct device shost_gendev;
     struct device *dma_dev;
     /* the shim's */
-    struct list_head ks_node;   /* in the list of hosts */
     wait_queue_head_t ks_wait;  /* a command completed, a tag freed, recovery ended */
     struct scsi_cmnd *ks_cmds;  /* the pool: can_queue commands */
     unsigned long *ks_cmd_used; /* one flag per pool command */
