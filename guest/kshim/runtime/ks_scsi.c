@@ -370,6 +370,8 @@ static void error_handler(struct Scsi_Host *sh, struct scsi_cmnd *cmd)
     sh->host_failed++;
     sh->shost_state = sh->shost_state == SHOST_RUNNING ? SHOST_RECOVERY : sh->shost_state;
     dev_warn(&sdev->sdev_gendev, "command 0x%02x timed out: error handling\n", cmd->cmnd[0]);
+    wait_event(sh->ks_wait, !sh->ks_eh_active);
+    sh->ks_eh_active = 1;
     static const char *const names[] = {"abort", "device reset", "target reset", "bus reset",
                                         "host reset"};
     int (*const handler[])(struct scsi_cmnd *) = {
@@ -400,6 +402,7 @@ static void error_handler(struct Scsi_Host *sh, struct scsi_cmnd *cmd)
     atomic_dec(&sh->host_busy);
     atomic_dec(&sdev->device_busy);
     sh->host_failed--;
+    sh->ks_eh_active = 0;
     if (--sh->ks_in_recovery == 0 && sh->shost_state == SHOST_RECOVERY)
         sh->shost_state = SHOST_RUNNING;
     cmd->ks_state = KS_CMD_DONE;

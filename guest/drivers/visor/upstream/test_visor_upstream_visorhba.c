@@ -12,6 +12,7 @@
  * visorbus core (test_visor_upstream_visorhba) and, with UPSTREAM_CORE, on the upstream one
  * (test_visor_upstream_visorhba_all: every guest driver upstream's). */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <scsi/sg.h>
 #include <stdio.h>
@@ -55,6 +56,8 @@ static struct cs_monitor_hub *hub;
 struct wl {
     struct ks_kernel *k;
     unsigned depth, pairs; /* processes; WRITE+READ pairs per process */
+    unsigned timeout_ms;   /* of each SG_IO (0: 60 s) */
+    int stop_on_gone;      /* a command failing with the device gone ends the process */
     uint8_t *shadow;       /* what the image holds, as the processes wrote it */
     unsigned running;
     int unload;
@@ -134,7 +137,9 @@ static int cmd(struct ks_uproc *pr, struct wl *w, int fd, struct ubufs *u, const
                unsigned len, int dir, unsigned bytes)
 {
     for (int tries = 0; tries < 1000; tries++) {
-        long rc = sgio(pr, fd, u, cdb, len, dir, bytes, 60000);
+        long rc = sgio(pr, fd, u, cdb, len, dir, bytes, w->timeout_ms ? w->timeout_ms : 60000);
+        if (rc == -ENODEV && w->stop_on_gone)
+            return -1;
         if (rc != 0) {
             wl_fail(w, "SG_IO failed: %ld (op 0x%lx)", rc, cdb[0]);
             return -1;
@@ -237,6 +242,21 @@ static void worker(struct ks_uproc *pr, void *arg)
         ks_sys_close(pr, fd);
     if (--w->running == 0 && w->unload)
         w->unloaded = ks_module_unload(w->k, "visorhba") == 0 ? 1 : -1;
+}
+
+/* The process dies at a NULL pointer in visorhba_bus_reset_handler (docs/findings.md): the
+ * exit status says the fault was there, after abort and device reset had failed. */
+#define BUS_RESET_NULL 87
+
+static void on_segv(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    struct ks_scsi_stats s;
+    ks_scsi_get_stats(&s);
+    if ((uintptr_t)si->si_addr < 4096 && s.eh_bus_reset >= 1 && s.eh_device_reset >= 1 &&
+        s.eh_abort >= 1)
+        _exit(BUS_RESET_NULL);
+    signal(sig, SIG_DFL);
 }
 
 /* Error handling: after `delay_ms`, a READ(10) with a timeout of `timeout_ms` the IO partition
@@ -630,6 +650,30 @@ START_TEST(timeout_aborts_through_the_driver)
 }
 END_TEST
 
+START_TEST(destroy_while_busy_reaches_the_bus_reset_null_pointer)
+{
+    /* DEVICE_DESTROY with commands waiting in the channel of a partition passing every 20 ms:
+     * visorhba_remove stops the poll thread first, so they never complete; they time out,
+     * the driver's abort and LUN reset wait 45 s each for a partition that is gone and fail,
+     * and the bus reset handler dereferences the NULL its device loop leaves */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGSEGV, &sa, NULL);
+    struct wl w = {.depth = 8, .pairs = 1000, .timeout_ms = 500, .stop_on_gone = 1};
+    w.shadow = make_image();
+    run(&w, "fault='destroy@500ms'",
+        "<chansim:cost op='visor.poll_interval' cycles='20000000'/>"
+        "<chansim:cost op='visor.poll_max' cycles='20000000'/>",
+        200000);
+    struct ks_scsi_stats s;
+    ks_scsi_get_stats(&s);
+    print_stats(&s);
+    ck_abort_msg("the error handler did not reach the bus reset's NULL pointer");
+}
+END_TEST
+
 #if SANITIZED
 /* The exit status of a sanitized run that AddressSanitizer stopped at the known overflow. */
 #define KNOWN_OVERFLOW 86
@@ -668,6 +712,7 @@ static Suite *suite(void)
     tcase_add_test(tc, full_command_queue_loses_nothing);
     tcase_add_test(tc, io_partition_crash_and_recovery);
     tcase_add_test(tc, timeout_aborts_through_the_driver);
+    tcase_add_exit_test(tc, destroy_while_busy_reaches_the_bus_reset_null_pointer, BUS_RESET_NULL);
     suite_add_tcase(s, tc);
     return s;
 }

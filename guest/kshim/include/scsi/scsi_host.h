@@ -118,6 +118,7 @@ struct Scsi_Host {
     int ks_added;
     int ks_scanning;
     unsigned ks_in_recovery;
+    int ks_eh_active; /* one command's error handling at a time, as scsi_eh_<n> runs them */
     /* the low-level driver's private area (hostdata size given to scsi_host_alloc) */
     unsigned long hostdata[] __attribute__((aligned(sizeof(unsigned long))));
 };
