@@ -62,9 +62,11 @@ macro(_chansim_k_constants)
   # Code-generation flags the kernel's own Makefile uses and that driver code relies on for its
   # meaning (not warnings): type punning through pointers (-fno-strict-aliasing), wrapping signed
   # arithmetic (-fno-strict-overflow), NULL checks after a dereference kept
-  # (-fno-delete-null-pointer-checks), no common symbols (-fno-common).
+  # (-fno-delete-null-pointer-checks), no common symbols (-fno-common); stack canaries as
+  # CONFIG_STACKPROTECTOR_STRONG, whose panic the shim provides (docs/kernel-shim.md).
   set(_CHANSIM_K_SEMANTIC_FLAGS
-      -fno-strict-aliasing -fno-strict-overflow -fno-delete-null-pointer-checks -fno-common)
+      -fno-strict-aliasing -fno-strict-overflow -fno-delete-null-pointer-checks -fno-common
+      -fstack-protector-strong)
 
   # Warnings relaxed for upstream driver code. chansim builds with -Wall -Wextra -Werror; upstream
   # is kept clean only under the kernel's own flags. Each entry below is a warning that the 6.1

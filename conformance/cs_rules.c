@@ -35,6 +35,13 @@ static const struct cs_rule catalog[] = {
      CS_SEV_ERROR},
     {"K10", "kshim", "A driver does not write past the end of an allocation.",
      "SLUB red zones (slub_debug=Z); KASAN", CS_SEV_ERROR},
+    {"K11", "kshim",
+     "Kernel code raises no CPU exception: no divide error, no access to an unmapped or "
+     "protected address, no bus error, no invalid opcode.",
+     "Linux arch/x86/kernel/traps.c, mm/fault.c: oops (die)", CS_SEV_ERROR},
+    {"K12", "kshim",
+     "Kernel code does not overwrite a stack canary: the stack protector panics the kernel.",
+     "Linux kernel/panic.c __stack_chk_fail; CONFIG_STACKPROTECTOR_STRONG", CS_SEV_ERROR},
     /* CRQ facility and VMC protocol (conformance/crq, crq-vmc.md §2.7) */
     {"C1", "crq",
      "Every element written into a CRQ has header 0x80, 0xC0 or 0xFF, and the hypervisor never "

@@ -15,6 +15,8 @@ static struct vt_bench b;
 static struct visor_chipset *c;
 static uint32_t done_ids[64];
 static int ndone, nfailed;
+/* Stray messages the double discarded from q1, and the number the next one must carry. */
+static uint64_t discarded, next_stray;
 
 static void on_done(void *ctx, const struct visor_cvm_result *r)
 {
@@ -33,6 +35,8 @@ static void setup(void)
                   "%s", err.msg);
     visor_chipset_on_done(c, on_done, NULL);
     ndone = nfailed = 0;
+    discarded = 0;
+    next_stray = 1;
 }
 
 static void teardown(void)
@@ -44,12 +48,31 @@ static void teardown(void)
 /* How the double misbehaves. */
 enum { GOOD, NO_ACK, TWICE, WRONG_ID, FAIL_BUS };
 
+/* Drain q1 as visorchipset does (at most 64 removals); each stray is checked to come in order,
+ * once. Returns 1 when the drain ended empty (the poll goes on), 0 when it hit the cap. */
+static int guest_drain(void)
+{
+    uint8_t m[128];
+    int count = 0, rc;
+    do {
+        rc = vt_guest_remove(&b.mem, CVM, VISOR_CVM_Q_RESPONSE, m);
+        if (rc == 0) {
+            ck_assert_uint_eq(visor_le64(m + VISOR_MSG_HANDLE),
+                              VISOR_CVM_STRAY_HANDLE | next_stray);
+            ck_assert_uint_eq(visor_le64(m + VISOR_MSG_PACKET), next_stray);
+            next_stray++;
+            discarded++;
+        }
+    } while (rc == 0 && ++count < 64);
+    return rc != 0;
+}
+
 /* One guest poll: returns the id of the command it handled, 0 if none. */
 static uint32_t guest_poll(int mode)
 {
     uint8_t m[128];
-    while (!vt_guest_remove(&b.mem, CVM, VISOR_CVM_Q_RESPONSE, m))
-        ;
+    if (!guest_drain())
+        return 0;
     if (vt_guest_remove(&b.mem, CVM, VISOR_CVM_Q_EVENT, m))
         return 0;
     uint32_t id = visor_le32(m);
@@ -221,16 +244,21 @@ START_TEST(vmcall_returns_the_channel)
 END_TEST
 
 /* Replace the default chipset with one configured as cfg. */
-static void reconfigure(uint32_t slots, uint32_t burst, uint32_t drain)
+static void reconfigure_stray(uint32_t slots, uint32_t burst, uint32_t drain, uint32_t stray)
 {
     cs_error err = {0};
     visor_chipset_free(c);
-    struct visor_chipset_config cfg = {slots, burst, drain};
+    struct visor_chipset_config cfg = {slots, burst, drain, stray};
     ck_assert_msg(visor_chipset_create_cfg(&b.mem, CVM, &cfg, &b.tap,
                                            vt_bench_channel(&b, "visor.controlvm.cfg"), &c,
                                            &err) == 0,
                   "%s", err.msg);
     visor_chipset_on_done(c, on_done, NULL);
+}
+
+static void reconfigure(uint32_t slots, uint32_t burst, uint32_t drain)
+{
+    reconfigure_stray(slots, burst, drain, 0);
 }
 
 START_TEST(burst_keeps_dependencies_and_order)
@@ -335,11 +363,123 @@ START_TEST(slow_drain_takes_one_message_per_pass)
 }
 END_TEST
 
+START_TEST(strays_fill_the_response_queue_and_lose_nothing)
+{
+    cs_error err = {0};
+    uint8_t m[128];
+    reconfigure_stray(4, 4, 0, 10);
+    visor_cvm_chipset_init(m, 1, 0, 0);
+    visor_chipset_submit(c, m, &err);
+    for (uint32_t bus = 1; bus < 3; bus++) {
+        visor_cvm_bus_create(m, bus, 4, 0x300000, 4096, NULL);
+        visor_chipset_submit(c, m, &err);
+    }
+    struct visor_channel *ch = visor_chipset_channel(c);
+    struct visor_chipset_stats s;
+    struct visor_queue_stats q1;
+    /* CHIPSET_INIT goes out, then three strays fill the 4-slot q1 while it is pending; the
+     * fourth finds it full: counted once, in the chipset and in num_overflows */
+    ck_assert_int_eq(visor_chipset_poll(c, &err), 1 + 3);
+    ck_assert_uint_eq(visor_channel_pending(ch, VISOR_CVM_Q_RESPONSE), 3);
+    visor_chipset_stats(c, &s);
+    ck_assert_uint_eq(s.stray_sent, 3);
+    ck_assert_uint_eq(s.stray_pending, 3);
+    ck_assert_uint_eq(s.response_full, 1);
+    ck_assert_uint_eq(visor_chipset_strays_waiting(c), 7);
+    visor_channel_stats(ch, VISOR_CVM_Q_RESPONSE, &q1);
+    ck_assert_uint_eq(q1.overflows, 1);
+    ck_assert_uint_eq(
+        visor_le64(vt_queue_field(&b.mem, CVM, VISOR_CVM_Q_RESPONSE, VISOR_QH_NUM_OVERFLOWS)), 1);
+    /* the pass that finds q1 full moves nothing into it and loses nothing */
+    ck_assert_int_eq(visor_chipset_poll(c, &err), 0);
+    visor_chipset_stats(c, &s);
+    ck_assert_uint_eq(s.stray_sent, 3);
+    ck_assert_uint_eq(s.response_full, 2);
+    /* the guest discards 1..3 and handles the command; the strays after it go in in order */
+    ck_assert_uint_eq(guest_poll(GOOD), VISOR_CVM_CHIPSET_INIT);
+    ck_assert_uint_eq(discarded, 3);
+    int rounds = 0;
+    while ((visor_chipset_strays_waiting(c) || visor_chipset_outstanding(c) ||
+            visor_channel_pending(ch, VISOR_CVM_Q_RESPONSE) ||
+            visor_channel_pending(ch, VISOR_CVM_Q_EVENT)) &&
+           rounds++ < 20) {
+        ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+        guest_poll(GOOD);
+    }
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    visor_chipset_stats(c, &s);
+    ck_assert_uint_eq(s.stray_sent, 10);
+    ck_assert_uint_ge(s.stray_pending, 3);
+    ck_assert_uint_le(s.stray_pending, 10);
+    ck_assert_uint_eq(discarded, 10);
+    ck_assert_uint_eq(next_stray, 11);
+    visor_channel_stats(ch, VISOR_CVM_Q_RESPONSE, &q1);
+    ck_assert_uint_eq(q1.sent, 10);
+    ck_assert_uint_eq(q1.received, 10);
+    ck_assert_uint_eq(q1.overflows, s.response_full);
+    ck_assert_uint_ge(s.response_full, 3);
+    /* the commands were not disturbed: all answered, in order, nothing unexpected */
+    ck_assert_uint_eq(s.responded, 3);
+    ck_assert_uint_eq(s.protocol_errors, 0);
+    ck_assert_int_eq(ndone, 3);
+    ck_assert_uint_eq(done_ids[0], VISOR_CVM_CHIPSET_INIT);
+    ck_assert_uint_eq(done_ids[1], VISOR_CVM_BUS_CREATE);
+    ck_assert_uint_eq(visor_chipset_strays_waiting(c), 0);
+}
+END_TEST
+
+/* A q1 the guest does not keep up with, as with a producer that refills it while the guest
+ * drains: the drain stops at 64 removals and the command waits for a poll whose drain ends
+ * empty (spec §3.4 step 1). The double plays that producer. */
+START_TEST(drain_cap_delays_commands_without_breaking_them)
+{
+    cs_error err = {0};
+    uint8_t m[128];
+    reconfigure_stray(0, 0, 0, 100);
+    visor_cvm_chipset_init(m, 1, 0, 0);
+    visor_chipset_submit(c, m, &err);
+    struct visor_channel *ch = visor_chipset_channel(c);
+    ck_assert_int_eq(visor_chipset_poll(c, &err), 1 + 63); /* 63 strays fill 64 slots */
+    struct visor_chipset_stats s;
+    visor_chipset_stats(c, &s);
+    ck_assert_uint_eq(s.response_full, 1);
+    /* the guest drains; the firmware refills q1 before the guest's 63rd removal returns */
+    uint8_t r[128];
+    int count = 0, rc;
+    do {
+        rc = vt_guest_remove(&b.mem, CVM, VISOR_CVM_Q_RESPONSE, r);
+        if (rc == 0) {
+            ck_assert_uint_eq(visor_le64(r + VISOR_MSG_PACKET), next_stray);
+            next_stray++;
+            discarded++;
+            if (count == 62)
+                ck_assert_int_eq(visor_chipset_poll(c, &err), 37);
+        }
+    } while (rc == 0 && ++count < 64);
+    /* 64 removals: the cap, with q1 not known empty: nothing else this poll */
+    ck_assert_int_eq(rc, 0);
+    ck_assert_uint_eq(discarded, 64);
+    ck_assert_uint_eq(visor_channel_pending(ch, VISOR_CVM_Q_RESPONSE), 36);
+    ck_assert_uint_eq(visor_channel_pending(ch, VISOR_CVM_Q_EVENT), 1);
+    visor_chipset_stats(c, &s);
+    ck_assert_uint_eq(s.acked, 0);
+    /* the next poll's drain ends empty (36 removals), and it takes the command */
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    ck_assert_uint_eq(guest_poll(GOOD), VISOR_CVM_CHIPSET_INIT);
+    ck_assert_uint_eq(discarded, 100);
+    ck_assert_int_ge(visor_chipset_poll(c, &err), 0);
+    visor_chipset_stats(c, &s);
+    ck_assert_uint_eq(s.acked, 1);
+    ck_assert_uint_eq(s.responded, 1);
+    ck_assert_uint_eq(s.protocol_errors, 0);
+}
+END_TEST
+
 START_TEST(queue_slots_outside_range_refused)
 {
     cs_error err = {0};
     struct visor_chipset *x = NULL;
-    struct visor_chipset_config one = {1, 0, 0}, many = {65, 0, 0};
+    struct visor_chipset_config one = {1, 0, 0, 0}, many = {65, 0, 0, 0};
     ck_assert_int_eq(visor_chipset_create_cfg(&b.mem, 0x200000, &one, NULL, 0, &x, &err), -1);
     cs_assert_contains(err.msg, "1 slots per queue (2 to 64)");
     ck_assert_int_eq(visor_chipset_create_cfg(&b.mem, 0x200000, &many, NULL, 0, &x, &err), -1);
@@ -359,6 +499,8 @@ static Suite *suite(void)
     tcase_add_test(t, vmcall_returns_the_channel);
     tcase_add_test(t, burst_keeps_dependencies_and_order);
     tcase_add_test(t, slow_drain_takes_one_message_per_pass);
+    tcase_add_test(t, strays_fill_the_response_queue_and_lose_nothing);
+    tcase_add_test(t, drain_cap_delays_commands_without_breaking_them);
     tcase_add_test(t, queue_slots_outside_range_refused);
     suite_add_tcase(s, t);
     return s;

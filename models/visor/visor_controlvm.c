@@ -40,7 +40,7 @@ static const struct visor_channel_desc cvm_desc = {
 int visor_chipset_create(struct cs_gmem *mem, uint64_t gpa, struct cs_tap *tap, uint16_t tap_ch,
                          struct visor_chipset **out, cs_error *err)
 {
-    static const struct visor_chipset_config defaults = {0, 0, 0};
+    static const struct visor_chipset_config defaults = {0, 0, 0, 0};
     return visor_chipset_create_cfg(mem, gpa, &defaults, tap, tap_ch, out, err);
 }
 
@@ -189,6 +189,14 @@ void visor_cvm_device_changestate(uint8_t m[128], uint32_t bus_no, uint32_t dev_
     visor_put32(m + VISOR_MSG_PACKET, bus_no);
     visor_put32(m + VISOR_MSG_PACKET + 4, dev_no);
     visor_put16(m + VISOR_MSG_PACKET + 8, state);
+}
+
+void visor_cvm_stray(uint8_t m[128], uint64_t seq)
+{
+    header(m, VISOR_CVM_CHIPSET_READY);
+    visor_put32(m + VISOR_MSG_FLAGS, VISOR_MSGF_SERVER);
+    visor_put64(m + VISOR_MSG_HANDLE, VISOR_CVM_STRAY_HANDLE | seq);
+    visor_put64(m + VISOR_MSG_PACKET, seq);
 }
 
 int visor_chipset_submit(struct visor_chipset *c, const uint8_t msg[128], cs_error *err)
@@ -411,6 +419,22 @@ int visor_chipset_poll(struct visor_chipset *c, cs_error *err)
         if (++in_flight > c->st.max_in_flight)
             c->st.max_in_flight = in_flight;
     }
+    /* stray messages for q1, back to back until it is full: the guest discards them */
+    in_flight = c->st.stray_sent < c->cfg.stray ? visor_chipset_outstanding(c) : 0;
+    while (c->st.stray_sent < c->cfg.stray) {
+        uint8_t m[VISOR_CVM_MSG_SIZE];
+        visor_cvm_stray(m, c->st.stray_sent + 1);
+        rc = visor_channel_insert(c->ch, VISOR_CVM_Q_RESPONSE, m, err);
+        if (rc < 0)
+            return -1;
+        if (rc == VISOR_FULL) {
+            c->st.response_full++;
+            break;
+        }
+        c->st.stray_sent++;
+        c->st.stray_pending += in_flight > 0;
+        moved++;
+    }
     return moved;
 }
 
@@ -425,6 +449,11 @@ uint64_t visor_chipset_outstanding(const struct visor_chipset *c)
     for (size_t i = 0; i < c->next_send; i++)
         n += c->cmds[i].state != CMD_DONE;
     return n;
+}
+
+uint64_t visor_chipset_strays_waiting(const struct visor_chipset *c)
+{
+    return c->cfg.stray - c->st.stray_sent;
 }
 
 long visor_chipset_vmcall(struct visor_chipset *c, unsigned long nr, unsigned long rbx,

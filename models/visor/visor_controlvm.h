@@ -43,10 +43,19 @@ int visor_chipset_create(struct cs_gmem *mem, uint64_t gpa, struct cs_tap *tap, 
  *   drain  messages the command partition takes from the ACK and response queues per pass
  *          (0: all), ACK and response queue in turn: a command partition slow to drain, so
  *          that the guest meets them full. A response is never taken before the ACKs the guest
- *          inserted ahead of it. */
+ *          inserted ahead of it.
+ *   stray  messages the firmware inserts into the RESPONSE queue (q1) unasked: responses the
+ *          guest never asked for, which it removes and discards (spec §3.4, step 1). They go
+ *          in back to back at every pass, commands pending or not, until q1 is full; an insert
+ *          that finds it full is counted (num_overflows) and the rest wait, in order, for a
+ *          later pass. Each carries VISOR_CVM_STRAY_HANDLE | its number (1, 2, ...) as message
+ *          handle and in the first 8 bytes of its packet, so a reader can tell that none was
+ *          lost or repeated. */
 struct visor_chipset_config {
-    uint32_t slots, burst, drain;
+    uint32_t slots, burst, drain, stray;
 };
+/* The message handles of stray messages: never those of a command (which count from 1). */
+#define VISOR_CVM_STRAY_HANDLE (1ull << 63)
 int visor_chipset_create_cfg(struct cs_gmem *mem, uint64_t gpa,
                              const struct visor_chipset_config *cfg, struct cs_tap *tap,
                              uint16_t tap_ch, struct visor_chipset **out, cs_error *err);
@@ -72,6 +81,9 @@ void visor_cvm_device_destroy(uint8_t msg[128], uint32_t bus_no, uint32_t dev_no
 void visor_cvm_device_configure(uint8_t msg[128], uint32_t bus_no, uint32_t dev_no);
 void visor_cvm_device_changestate(uint8_t msg[128], uint32_t bus_no, uint32_t dev_no,
                                   uint16_t state);
+/* Stray message number `seq` for the RESPONSE queue: a CHIPSET_READY response (server flag,
+ * no response expected, completion 0) for a command that was never sent. */
+void visor_cvm_stray(uint8_t msg[128], uint64_t seq);
 
 /* Append a command to the script (the chipset assigns the message handle). */
 int visor_chipset_submit(struct visor_chipset *c, const uint8_t msg[128], cs_error *err);
@@ -83,12 +95,17 @@ struct visor_chipset_stats {
     uint64_t submitted, sent, acked, responded, failed;
     uint64_t protocol_errors; /* ACK/response for an unknown handle, twice, wrong id */
     uint64_t event_full;      /* inserts into q2 that found it full (retried) */
+    uint64_t stray_sent;      /* stray messages inserted into q1 (config.stray at most) */
+    uint64_t response_full;   /* stray inserts that found q1 full (retried) */
+    uint64_t stray_pending;   /* strays inserted while a command awaited its ACK or response */
     uint64_t max_in_flight;   /* most commands sent and not yet done at one time */
     char first_error[256];
 };
 void visor_chipset_stats(const struct visor_chipset *c, struct visor_chipset_stats *s);
 /* Commands sent and still waiting for an ACK or an expected response. */
 uint64_t visor_chipset_outstanding(const struct visor_chipset *c);
+/* Stray messages not yet inserted into q1 (they wait for room). */
+uint64_t visor_chipset_strays_waiting(const struct visor_chipset *c);
 
 /* The VMCALL the guest's visorchipset issues (spec §3.1): VMCALL_CONTROLVM_ADDR with the
  * guest-physical address of its parameter block in rbx (low) / rcx (high). Returns the

@@ -173,6 +173,22 @@ static void start(void *arg)
     arm(d, 0);
 }
 
+/* The guest modules to boot (visor_family_set_guest_modules); none chosen: chansim's own. */
+static struct {
+    const char *names[VISOR_MAX_GUEST_MODULES];
+    size_t n;
+} guest_modules;
+
+int visor_family_set_guest_modules(const char *const *names, size_t n)
+{
+    if (n > VISOR_MAX_GUEST_MODULES)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        guest_modules.names[i] = names[i];
+    guest_modules.n = n;
+    return 0;
+}
+
 #if VISOR_HAVE_GUEST
 static long vmcall(void *ctx, unsigned long nr, unsigned long rbx, unsigned long rcx,
                    unsigned long rdx, uint64_t *cost_ns)
@@ -186,13 +202,15 @@ static long vmcall(void *ctx, unsigned long nr, unsigned long rbx, unsigned long
 
 static int guest_hooks(struct vdom *d, cs_error *err)
 {
-    static const char *const wanted[] = {"visorbus", "visorhba", "visornic", "visorinput"};
-    const char *mods[4];
+    static const char *const dflt[] = {"visorbus", "visorhba", "visornic", "visorinput"};
+    const char *const *wanted = guest_modules.n ? guest_modules.names : dflt;
+    size_t nwanted = guest_modules.n ? guest_modules.n : 4;
+    const char *mods[VISOR_MAX_GUEST_MODULES];
     size_t n = 0;
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < nwanted; i++)
         if (ks_module_exists(wanted[i]))
             mods[n++] = wanted[i];
-    if (n == 0 || strcmp(mods[0], "visorbus") != 0) {
+    if (n == 0 || (!guest_modules.n && strcmp(mods[0], "visorbus") != 0)) {
         d->guest = "no guest visor drivers in this build";
         return 0;
     }
@@ -212,7 +230,9 @@ static int guest_hooks(struct vdom *d, cs_error *err)
 
 /* The command partition's attributes (visor_controlvm.h): on the domain's first s-Par device,
  * which creates the controlvm channel. */
-static const char *const cvm_attrs[] = {"controlvm-slots", "controlvm-burst", "controlvm-drain"};
+static const char *const cvm_attrs[] = {"controlvm-slots", "controlvm-burst", "controlvm-drain",
+                                        "controlvm-stray"};
+#define NCVM_ATTRS (sizeof(cvm_attrs) / sizeof(cvm_attrs[0]))
 
 static struct vdom *domain_of(struct cs_domain *dom, const struct cs_device_desc *dev,
                               cs_error *err)
@@ -220,7 +240,7 @@ static struct vdom *domain_of(struct cs_domain *dom, const struct cs_device_desc
     struct vdom *free_slot = NULL;
     for (unsigned i = 0; i < MAX_DOMAINS; i++) {
         if (domains[i].dom == dom) {
-            for (unsigned a = 0; a < 3; a++)
+            for (unsigned a = 0; a < NCVM_ATTRS; a++)
                 if (cs_device_attr(dev, cvm_attrs[a])) {
                     cs_error_set(err,
                                  "%s: %s belongs on the domain's first spar-device (the "
@@ -239,20 +259,18 @@ static struct vdom *domain_of(struct cs_domain *dom, const struct cs_device_desc
         return NULL;
     }
     struct visor_chipset_config cc;
-    uint64_t x[3];
-    for (unsigned a = 0; a < 3; a++)
-        if (cs_device_attr_u64(dev, cvm_attrs[a],
-                               a == 0   ? VISOR_CVM_MSG_COUNT
-                               : a == 1 ? 1
-                                        : 0,
-                               a == 0   ? 2
-                               : a == 1 ? 1
-                                        : 0,
-                               a == 0 ? VISOR_CVM_MSG_COUNT : 1024, &x[a], err) < 0)
+    /* default, least, most of each attribute */
+    static const uint64_t range[NCVM_ATTRS][3] = {
+        {VISOR_CVM_MSG_COUNT, 2, VISOR_CVM_MSG_COUNT}, {1, 1, 1024}, {0, 0, 1024}, {0, 0, 1000000}};
+    uint64_t x[NCVM_ATTRS];
+    for (unsigned a = 0; a < NCVM_ATTRS; a++)
+        if (cs_device_attr_u64(dev, cvm_attrs[a], range[a][0], range[a][1], range[a][2], &x[a],
+                               err) < 0)
             return NULL;
     cc.slots = (uint32_t)x[0];
     cc.burst = (uint32_t)x[1];
     cc.drain = (uint32_t)x[2];
+    cc.stray = (uint32_t)x[3];
     struct vdom *d = free_slot;
     memset(d, 0, sizeof(*d));
     if (visor_costs_load(&d->costs, dom, err) < 0)
@@ -743,7 +761,7 @@ static void poll(void *arg)
         visor_chipset_stats(d->cvm, &after);
 #if VISOR_HAVE_GUEST
         /* ring the controlvm doorbell so that the guest looks at once (docs/visor-guest.md) */
-        if (d->kernel && after.sent > before.sent &&
+        if (d->kernel && (after.sent > before.sent || after.stray_sent > before.stray_sent) &&
             ks_acpi_notify(d->kernel, "PNP0A07", 0x80, &err) < 0 && !d->cvm_error[0])
             keep_msg(d->cvm_error, sizeof(d->cvm_error), err.msg);
 #else
@@ -809,7 +827,7 @@ static void poll(void *arg)
     }
     /* a guest that is running answers commands at its own pace (up to 1 s between controlvm
      * polls when idle): wait for it, but not for ever */
-    int waiting = visor_chipset_outstanding(d->cvm) > 0;
+    int waiting = visor_chipset_outstanding(d->cvm) > 0 || visor_chipset_strays_waiting(d->cvm) > 0;
     for (unsigned i = 0; i < d->ndevs; i++)
         waiting |= d->devs[i]->has_wl && !d->devs[i]->wl.finished;
     int work = d->booted && waiting && now - d->last_activity < 40 * d->costs.idle_stop;
@@ -876,6 +894,15 @@ static void report(FILE *out)
                 "visor.controlvm", d->dom->desc->name, (unsigned long long)q[0].overflows,
                 (unsigned long long)q[1].overflows, (unsigned long long)q[2].overflows,
                 (unsigned long long)q[3].overflows, (unsigned long long)cs.max_in_flight);
+        /* stray messages in q1: every one inserted is one the guest removed and discarded (its
+         * num_received), none lost or repeated */
+        if (cs.stray_sent || visor_chipset_strays_waiting(d->cvm))
+            fprintf(out,
+                    "visor %-20s %s: q1 stray responses: %llu/%llu inserted (%llu while commands "
+                    "were pending), %llu discarded by the guest\n",
+                    "visor.controlvm", d->dom->desc->name, (unsigned long long)cs.stray_sent,
+                    (unsigned long long)(cs.stray_sent + visor_chipset_strays_waiting(d->cvm)),
+                    (unsigned long long)cs.stray_pending, (unsigned long long)q[1].received);
         for (unsigned j = 0; j < d->ndevs; j++) {
             struct vdev *v = d->devs[j];
             char what[1024] = "";

@@ -2,6 +2,7 @@
 #ifndef VISOR_FAMILY_H
 #define VISOR_FAMILY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cs_family.h"
@@ -32,5 +33,11 @@ struct visor_chipset *visor_family_chipset(void);
 /* Make the partitions of every visor domain poll again now (they stop after visor.idle_stop
  * without traffic). */
 void visor_family_kick(void);
+/* Boot these guest modules, in order, instead of chansim's own ("visorbus", "visorhba",
+ * "visornic", "visorinput"), e.g. {"visorbus", "visornic"}; those not linked into the
+ * program are left out. Call before the machine is built; n = 0 restores the default. -1 when
+ * more than VISOR_MAX_GUEST_MODULES. */
+#define VISOR_MAX_GUEST_MODULES 8
+int visor_family_set_guest_modules(const char *const *names, size_t n);
 
 #endif

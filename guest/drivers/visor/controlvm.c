@@ -647,7 +647,10 @@ static void controlvm_periodic_work(struct work_struct *work)
     int count = 0, rc;
     bool got = false;
 
-    /* queue 1 carries nothing for the guest: discard, and go on only once it is empty */
+    /* queue 1 carries nothing for the guest: discard, and go on only once it is empty. At
+     * most CONTROLVM_MESSAGE_MAX removals, so that a firmware refilling it as fast as it is
+     * drained cannot hold the poll: at the cap, even if it is now empty, the rest of this poll
+     * (held responses, commands) waits for the next one, as upstream (spec §3.4 step 1) */
     do {
         rc = visorchannel_signalremove(chipset_dev->controlvm_channel, CONTROLVM_QUEUE_RESPONSE,
                                        &inmsg);

@@ -331,6 +331,7 @@ static void spoil_response_queue(void *arg)
 /* ---- the hypervisor ------------------------------------------------------------------- */
 
 static int vmcalls;
+static uint32_t cvm_bytes = CVM_SIZE; /* what VMCALL 0x0501 reports */
 
 static long vmcall(void *ctx, unsigned long nr, unsigned long rbx, unsigned long rcx,
                    unsigned long rdx, uint64_t *cost_ns)
@@ -342,7 +343,7 @@ static long vmcall(void *ctx, unsigned long nr, unsigned long rbx, unsigned long
         return 3;
     uint64_t pa = (rbx & 0xffffffffu) | ((uint64_t)rcx << 32);
     put64(pa, CVM_PA);
-    put32(pa + 8, CVM_SIZE);
+    put32(pa + 8, cvm_bytes);
     *cost_ns = 2000;
     return 0;
 }
@@ -719,6 +720,7 @@ static void boot_and_run(struct run *r, int run_mode)
     struct ks_kernel *k = NULL;
     memset(r, 0, sizeof(*r));
     memset(&out, 0, sizeof(out));
+    cvm_bytes = CVM_SIZE;
     doorbell = hostile;
     mode = run_mode;
     nscript = NSCRIPT;
@@ -990,6 +992,94 @@ START_TEST(pause_fails_outstanding_commands_and_resume_serves_again)
 }
 END_TEST
 
+/* ---- queue 1 drained at most 64 messages per poll (spec visor.md §3.4 step 1) ----------- */
+
+/* A controlvm channel whose RESPONSE queue has 100 slots, past the standard layout (the guest
+ * maps header.size bytes and trusts max_slots while the slots lie inside the channel): 99
+ * messages wait in it, more than one poll's 64 removals, as when the firmware refills it while
+ * the guest drains. */
+#define BIG_Q1_SLOTS 100u
+#define BIG_CVM_SIZE (CVM_SIZE + BIG_Q1_SLOTS * 128u)
+
+/* What an observer between the guest's polls saw: q1's num_received, and the ACKs and
+ * responses the guest had inserted then. */
+struct drain_seen {
+    uint64_t received[64], acks[64], rsps[64];
+    int n;
+};
+static struct drain_seen seen;
+
+static void observe_drain(void *arg)
+{
+    (void)arg;
+    uint64_t rcv = get64(CVM_Q(1) + 64), acks = get64(CVM_Q(3) + 32), rsps = get64(CVM_Q(0) + 32);
+    if (seen.n == 0 || (seen.received[seen.n - 1] != rcv || seen.acks[seen.n - 1] != acks ||
+                        seen.rsps[seen.n - 1] != rsps)) {
+        ck_assert_int_lt(seen.n, 64);
+        seen.received[seen.n] = rcv;
+        seen.acks[seen.n] = acks;
+        seen.rsps[seen.n++] = rsps;
+    }
+    cs_sched_after(machine->sched, cs_machine_ns_to_cycles(machine, 250000), observe_drain, NULL);
+}
+
+START_TEST(response_queue_drain_stops_at_64_per_poll)
+{
+    cs_error err = {0};
+    struct cs_platform *p = NULL;
+    struct ks_kernel *k = NULL;
+    memset(&seen, 0, sizeof(seen));
+    ck_assert_msg(cs_platform_load(TESTDATA_DIR "/visor.xml", NULL, &p, &err) == 0, "%s", err.msg);
+    ck_assert_msg(cs_machine_build(p, NULL, 0, NULL, &machine, &err) == 0, "%s", err.msg);
+    mem = machine->domains[0].mem.host;
+    ck_assert_msg(ks_kernel_create(&machine->domains[0], "kernel", &k, &err) == 0, "%s", err.msg);
+    kernel = k;
+    ks_kernel_set_console_level(k, -1);
+    build_controlvm();
+    cvm_bytes = BIG_CVM_SIZE;
+    put64(CVM_PA + 16, BIG_CVM_SIZE);
+    queue_init(CVM_Q(1), 128, BIG_Q1_SLOTS, CVM_SIZE - (3072 + 128));
+    for (uint64_t i = 1; i < BIG_Q1_SLOTS; i++) {
+        struct msg m = cvm_msg(0x304, 1000 + i); /* responses nobody asked for */
+        ck_assert_int_eq(fw_insert(CVM_Q(1), &m), 0);
+    }
+    struct msg m = cvm_msg(0x304, 1); /* CHIPSET_READY, waiting behind them */
+    ck_assert_int_eq(fw_insert(CVM_Q(2), &m), 0);
+    ks_kernel_set_cpuid_vendor(k, 0x40000000, 0x73696e55, 0x70537379, 0x34367261);
+    ks_kernel_set_vmcall_handler(k, vmcall, NULL);
+    ck_assert_msg(ks_acpi_device_add(k, "PNP0A07", &err) == 0, "%s", err.msg);
+    const char *mods[] = {"visorbus"};
+    ck_assert_msg(ks_kernel_boot(k, mods, 1, &err) == 0, "%s", err.msg);
+    observe_drain(NULL);
+    struct cs_run_opts ro = {100000000ull};
+    struct cs_run_summary sum;
+    ck_assert_msg(cs_sc_run(machine, &ro, &sum, &err) == 0, "%s", err.msg);
+    /* 0, then 64 removed and the command left alone (not taken, not ACKed), then the rest
+     * and the command ACKed and answered in the same poll */
+    ck_assert_int_eq(seen.n, 3);
+    ck_assert_uint_eq(seen.received[0], 0);
+    ck_assert_uint_eq(seen.received[1], 64);
+    ck_assert_uint_eq(seen.acks[1], 0);
+    ck_assert_uint_eq(seen.rsps[1], 0);
+    ck_assert_uint_eq(get32(CVM_Q(2) + 72), 1); /* the command was taken once, later */
+    ck_assert_uint_eq(seen.received[2], BIG_Q1_SLOTS - 1);
+    ck_assert_uint_eq(seen.acks[2], 1);
+    ck_assert_uint_eq(seen.rsps[2], 1);
+    struct msg ack, rsp;
+    ck_assert_int_eq(fw_remove(CVM_Q(3), &ack), 0);
+    ck_assert_int_eq(fw_remove(CVM_Q(0), &rsp), 0);
+    ck_assert_uint_eq(m64(&ack, 24), 1);
+    ck_assert_uint_eq(m64(&rsp, 24), 1);
+    ck_assert_uint_eq(m32(&rsp, 16) & F_FAILED, 0);
+    struct ks_kernel_stats ks;
+    ks_kernel_stats(k, &ks);
+    ck_assert_uint_eq(ks.total_findings, 0);
+    ks_kernel_destroy(k);
+    cs_machine_free(machine);
+    cs_platform_free(p);
+}
+END_TEST
+
 static Suite *visorbus_suite(void)
 {
     Suite *s = suite_create("visorbus");
@@ -999,6 +1089,7 @@ static Suite *visorbus_suite(void)
     tcase_add_test(tc, function_drivers_probe_and_serve);
     tcase_add_test(tc, hostile_command_partition_is_answered_not_obeyed);
     tcase_add_test(tc, pause_fails_outstanding_commands_and_resume_serves_again);
+    tcase_add_test(tc, response_queue_drain_stops_at_64_per_poll);
     suite_add_tcase(s, tc);
     return s;
 }

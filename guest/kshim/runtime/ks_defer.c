@@ -78,7 +78,10 @@ int mod_timer(struct timer_list *t, unsigned long expires)
     shot_cancel(&t->ks_shot);
     t->ks_pending = 1;
     long delta = (long)(expires - ks_jiffies());
-    u64 ns = delta > 0 ? (u64)delta * (1000000000u / HZ) : 0;
+    /* An expiry already reached runs at the next tick, as the timer wheel's: a timer re-armed
+     * from its own callback with a time in the past fires once per jiffy, not in a loop. */
+    u64 tick = 1000000000u / HZ;
+    u64 ns = delta > 0 ? (u64)delta * tick : tick - ks_now_ns() % tick;
     t->ks_shot = shot_queue(k, "in a timer callback", ns, timer_fire, t);
     return was;
 }

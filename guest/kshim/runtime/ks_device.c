@@ -757,3 +757,34 @@ int kstrtoint(const char *s, unsigned int base, int *res)
         *res = neg ? (int)-(long long)v : (int)v;
     return rc;
 }
+
+int scnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+    if (size == 0)
+        return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return 0;
+    return (size_t)n >= size ? (int)size - 1 : n;
+}
+
+ssize_t ks_simple_read_from_buffer(void __user *to, size_t count, loff_t *ppos, const void *from,
+                                   size_t available, const char *file, int line)
+{
+    loff_t pos = *ppos;
+    if (pos < 0)
+        return -EINVAL;
+    if ((size_t)pos >= available || !count)
+        return 0;
+    if (count > available - (size_t)pos)
+        count = available - (size_t)pos;
+    size_t left = ks_copy_to_user(to, (const char *)from + pos, count, file, line);
+    if (left == count)
+        return -EFAULT;
+    count -= left;
+    *ppos = pos + (loff_t)count;
+    return (ssize_t)count;
+}

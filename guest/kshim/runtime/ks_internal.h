@@ -69,6 +69,7 @@ struct ks_kernel {
     size_t nfindings, capfindings;
     u64 counts[KS_FINDING_KINDS];
     u64 log_lines;
+    int panicked; /* after a panic (K12) none of the kernel's contexts runs again */
     /* devices and modules */
     struct list_head misc;
     struct list_head dma_maps;
@@ -95,6 +96,8 @@ struct ks_kernel {
     int cpuid_vendor_set;
     uint32_t cpuid_leaf, cpuid_regs[3];
     struct bus_type *acpi_bus; /* created with the first ACPI device or driver */
+    /* network core (ks_net.c), created on first use */
+    struct ks_net *net;
 };
 
 /* The context running now. Never NULL: plain C callers (a family attaching, a test) get a
@@ -134,6 +137,18 @@ void ks_kernel_register(struct ks_kernel *k);
 void ks_kernel_unregister(struct ks_kernel *k);
 int ks_dma_report_leaks(struct ks_kernel *k, const char *module);
 
+/* Oops and panic (ks_oops.c). The guest kernel context running now (a kernel task or an
+ * activation), NULL in plain C and in contexts that are not a kernel's. */
+struct ks_ctx_state *ks_guest_context(void);
+/* Kill the running context as an oops does: a task is parked for good, an activation is
+ * abandoned; returns only outside any context. */
+void ks_context_die(void);
+/* Catch CPU exceptions in guest context from now on (once per process). */
+void ks_oops_install(void);
+/* Run fn(arg) on the interrupt stack when `switch_stack` (the outermost activation), else on
+ * the current one. */
+void ks_call_on_irq_stack(void (*fn)(void *), void *arg, int switch_stack);
+
 /* Is a message of this printk level kept by the current kernel? */
 int ks_log_enabled(int level);
 
@@ -171,5 +186,16 @@ void ks_css_release(struct ks_kernel *k);
 void ks_vfio_release(struct ks_kernel *k);
 /* ACPI devices (ks_x86.c): released with the kernel. */
 void ks_x86_release(struct ks_kernel *k);
+
+/* Network core (ks_net.c) and the user nodes of network devices (ks_net_user.c). */
+struct net_device;
+struct sk_buff;
+void ks_net_release(struct ks_kernel *k);
+struct net_device *ks_dev_get_by_index(struct ks_kernel *k, int ifindex);
+int ks_net_xmit_one(struct net_device *dev, struct sk_buff *skb);
+extern const struct file_operations ks_net_user_fops;
+int ks_net_deliver(struct net_device *dev, struct sk_buff *skb);
+void ks_net_wake_files(struct net_device *dev);
+void ks_net_detach_files(struct net_device *dev);
 
 #endif

@@ -104,17 +104,41 @@ void ks_check_context_exit(struct ks_ctx_state *s, const char *what)
 void ks_run_activation(struct ks_kernel *k, enum ks_ctx ctx, const char *what, void (*fn)(void *),
                        void *arg)
 {
+    if (k->panicked)
+        return; /* a panicked kernel runs nothing any more */
     struct ks_ctx_state st = {.ctx = ctx, .k = k, .what = what};
     struct ks_ctx_state *prev = act_state;
     sigjmp_buf *prev_abort = act_abort, here;
     act_state = &st;
     act_abort = &here;
     ks_jiffies();
-    if (sigsetjmp(here, 0) == 0) /* 0: no signal mask, no system call */
-        fn(arg);
+    /* 0: no signal mask, no system call. The dispatcher's activations run on the shim's
+     * interrupt stack, so that one whose stack is smashed leaves the dispatcher's frames intact
+     * (nested ones and those a thread runs stay on their stack: a thread may switch away). */
+    if (sigsetjmp(here, 0) == 0)
+        ks_call_on_irq_stack(fn, arg, prev == NULL && !cs_thread_self());
     act_abort = prev_abort;
     ks_check_context_exit(&st, what);
     act_state = prev;
+}
+
+struct ks_ctx_state *ks_guest_context(void)
+{
+    struct task_struct *task = cs_thread_self_data();
+    if (task)
+        return task->ks_state;
+    return act_state;
+}
+
+void ks_context_die(void)
+{
+    if (cs_thread_self()) {
+        cs_event *never = cs_event_new();
+        for (;;)
+            cs_thread_wait(never, 0);
+    }
+    if (act_abort)
+        siglongjmp(*act_abort, 1);
 }
 
 struct in_kernel_call {
@@ -194,8 +218,8 @@ static int drop_deferred(cs_action_fn fn, void *arg, void *k)
 
 /* ---- findings ------------------------------------------------------------------------- */
 
-static const char *const finding_ids[KS_FINDING_KINDS] = {"K1", "K2", "K3", "K4", "K5",
-                                                          "K6", "K7", "K8", "K9", "K10"};
+static const char *const finding_ids[KS_FINDING_KINDS] = {"K1", "K2", "K3", "K4",  "K5",  "K6",
+                                                          "K7", "K8", "K9", "K10", "K11", "K12"};
 
 const char *ks_finding_id(enum ks_finding f)
 {
@@ -247,8 +271,12 @@ void ks_report(enum ks_finding f, const char *file, int line, const char *fmt, .
     k->counts[f]++;
     k->m->driver_findings++;
     char text[512];
-    snprintf(text, sizeof(text), "driver finding %s: %s:%d: %s", ks_finding_id(f),
-             ks_display_path(file), line, r.msg);
+    if (line > 0)
+        snprintf(text, sizeof(text), "driver finding %s: %s:%d: %s", ks_finding_id(f),
+                 ks_display_path(file), line, r.msg);
+    else /* a place without a line: a code address (K11, K12), or none known ("?") */
+        snprintf(text, sizeof(text), "driver finding %s: %s: %s", ks_finding_id(f),
+                 ks_display_path(file), r.msg);
     /* Every finding goes into the trace; the console shows each place once. */
     log_line(k, 3, text, !seen);
 }
@@ -304,13 +332,7 @@ int printk(const char *fmt, ...)
 void ks_bug(const char *file, int line, const char *cond)
 {
     ks_report(KS_BUG, file, line, "kernel BUG: %s", cond);
-    if (cs_thread_self()) {
-        cs_event *never = cs_event_new();
-        for (;;)
-            cs_thread_wait(never, 0);
-    }
-    if (act_abort)
-        siglongjmp(*act_abort, 1);
+    ks_context_die();
     fprintf(stderr, "chansim: kernel BUG at %s:%d outside the simulation: %s\n", file, line, cond);
     abort();
 }
@@ -340,6 +362,11 @@ volatile unsigned long jiffies = INITIAL_JIFFIES;
 
 unsigned long ks_jiffies(void)
 {
+    /* Every context calls this when it starts or resumes: after a panic, none of the kernel's
+     * goes on (__stack_chk_fail, ks_oops.c). */
+    struct ks_ctx_state *g = ks_guest_context();
+    if (g && g->k && g->k->panicked)
+        ks_context_die();
     jiffies = INITIAL_JIFFIES + (unsigned long)(ks_now_ns() / (1000000000u / HZ));
     return jiffies;
 }
@@ -480,6 +507,7 @@ int ks_kernel_create(struct cs_domain *dom, const char *name, struct ks_kernel *
         return -1;
     }
     ks_kernel_register(k);
+    ks_oops_install();
     if (!setup_state.k)
         setup_state.k = k;
     *out = k;
@@ -497,6 +525,7 @@ void ks_kernel_destroy(struct ks_kernel *k)
     ks_vfio_release(k);
     ks_css_release(k);
     ks_x86_release(k);
+    ks_net_release(k);
     /* device nodes of modules still loaded when the run ended */
     struct ks_misc_node *n, *t;
     list_for_each_entry_safe(n, t, &k->misc, node)

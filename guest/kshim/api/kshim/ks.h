@@ -28,6 +28,8 @@ enum ks_finding {
     KS_RECURSIVE_LOCK,  /* K8 */
     KS_BUG,             /* K9 */
     KS_OOB_WRITE,       /* K10 */
+    KS_OOPS,            /* K11: a CPU exception in kernel context */
+    KS_PANIC,           /* K12: the stack protector's panic */
     KS_FINDING_KINDS
 };
 

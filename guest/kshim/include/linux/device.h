@@ -107,6 +107,18 @@ void ks_dev_printk(int level, const struct device *dev, const char *fmt, ...)
 #define dev_info_ratelimited      dev_info
 #define dev_dbg_ratelimited       dev_dbg
 #define dev_WARN(dev, fmt, ...)   dev_warn(dev, fmt, ##__VA_ARGS__)
+/* A module whose init and exit only register and unregister one driver. */
+#define module_driver(__driver, __register, __unregister, ...)                                     \
+    static int __init __driver##_init(void)                                                        \
+    {                                                                                              \
+        return __register(&(__driver), ##__VA_ARGS__);                                             \
+    }                                                                                              \
+    module_init(__driver##_init);                                                                  \
+    static void __exit __driver##_exit(void)                                                       \
+    {                                                                                              \
+        __unregister(&(__driver), ##__VA_ARGS__);                                                  \
+    }                                                                                              \
+    module_exit(__driver##_exit)
 /* once per call site, as printk_once */
 #define dev_err_once(dev, fmt, ...)                                                                \
     do {                                                                                           \

@@ -67,4 +67,9 @@ static inline loff_t noop_llseek(struct file *f, loff_t off, int whence)
     return f->f_pos = off;
 }
 #define no_llseek NULL
+/* Copy from a kernel buffer of `available` bytes at *ppos to user space; advances *ppos. */
+ssize_t ks_simple_read_from_buffer(void __user *to, size_t count, loff_t *ppos, const void *from,
+                                   size_t available, const char *file, int line);
+#define simple_read_from_buffer(to, count, ppos, from, available)                                  \
+    ks_simple_read_from_buffer(to, count, ppos, from, available, __FILE__, __LINE__)
 #endif

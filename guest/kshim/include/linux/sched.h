@@ -16,6 +16,7 @@ struct cs_thread;
 struct cs_event;
 struct ks_kernel;
 struct ks_ctx_state;
+struct nsproxy;
 
 /* A task: a kthread, a workqueue worker or a simulated user process, running as a thread of
  * the execution layer. Fields after `comm` are the shim's. */
@@ -38,6 +39,7 @@ struct task_struct {
     int ks_sigpending;
     void *ks_uproc;
     struct list_head ks_node; /* in its kernel's task list, freed with the kernel */
+    struct nsproxy *nsproxy;  /* NULL: one network namespace per kernel (linux/nsproxy.h) */
 };
 
 struct task_struct *ks_current(void);
