@@ -1,14 +1,11 @@
 # Upstream visorhba function driver, module "visorhba" as in the kernel's Makefile (so the visor
 # family boots it where it would boot chansim's), on the shim's SCSI midlayer
 # (guest/kshim/runtime/ks_scsi.c, /dev/sg<N>).
-# upstream's Makefile adds -Idrivers/staging/unisys/include; iochannel.h includes
-# <linux/skbuff.h> for ETH_HLEN, which guest/kshim/fallback gives until the shim has the
-# network headers (searched after the shim's include/). As directory options while the driver
-# is defined, so that the configure-time probe sees them too.
+# upstream's Makefile adds -Idrivers/staging/unisys/include: as a directory option while the
+# driver is defined, so that the configure-time probe sees it too.
 get_directory_property(_visorhba_saved_opts COMPILE_OPTIONS)
 set_property(DIRECTORY APPEND PROPERTY COMPILE_OPTIONS
-             -I${CMAKE_BINARY_DIR}/kernel-src/${CHANSIM_VISOR_UNISYS}/include
-             -I${CMAKE_SOURCE_DIR}/guest/kshim/fallback)
+             -I${CMAKE_BINARY_DIR}/kernel-src/${CHANSIM_VISOR_UNISYS}/include)
 chansim_kernel_driver(NAME upstream_visorhba MODULE visorhba LINUX 4.16 5.18
                       SOURCES ${CHANSIM_VISOR_UNISYS}/visorhba/visorhba_main.c
                       LOCAL_HEADERS ${CHANSIM_VISOR_UNISYS}/include/iochannel.h)
