@@ -119,4 +119,13 @@ void ks_dev_printk(int level, const struct device *dev, const char *fmt, ...)
         __unregister(&(__driver), ##__VA_ARGS__);                                                  \
     }                                                                                              \
     module_exit(__driver##_exit)
+/* once per call site, as printk_once */
+#define dev_err_once(dev, fmt, ...)                                                                \
+    do {                                                                                           \
+        static bool __ks_once;                                                                     \
+        if (!__ks_once) {                                                                          \
+            __ks_once = true;                                                                      \
+            dev_err(dev, fmt, ##__VA_ARGS__);                                                      \
+        }                                                                                          \
+    } while (0)
 #endif
