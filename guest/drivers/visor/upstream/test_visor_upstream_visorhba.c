@@ -10,7 +10,7 @@
  * - rmmod visorhba at the end: the host removed, nothing left allocated (K5), no finding.
  * Each case is one simulation (Check forks one process per case). Built twice: on chansim's
  * visorbus core (test_visor_upstream_visorhba) and, with UPSTREAM_CORE, on the upstream one
- * (test_visor_upstream_visorhba_all: every guest driver upstream's). */
+ * (test_visor_upstream_visorhba_on_upstream_core: every guest driver upstream's). */
 #include <errno.h>
 #include <fcntl.h>
 #include <scsi/sg.h>

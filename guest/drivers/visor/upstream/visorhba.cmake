@@ -12,7 +12,7 @@ chansim_kernel_driver(NAME upstream_visorhba MODULE visorhba LINUX 4.16 5.18
 set_property(DIRECTORY PROPERTY COMPILE_OPTIONS "${_visorhba_saved_opts}")
 
 # Runs it against the s-Par family's IO partition, on chansim's visorbus core and, as
-# test_visor_upstream_visorhba_all, on the upstream core (all-upstream guest). The objects are
+# test_visor_upstream_visorhba_on_upstream_core, on the upstream core (all-upstream guest). The objects are
 # linked as such: the configure-time symbol check counts the shim runtime only, and the
 # visorbus_* / visorchannel_* calls are the visorbus module's.
 chansim_check_test(NAME test_visor_upstream_visorhba
@@ -21,11 +21,11 @@ chansim_check_test(NAME test_visor_upstream_visorhba
                    LIBS cs_visor_family cs_conformance cs_systemc
                    LABELS "integration;visor")
 set_target_properties(test_visor_upstream_visorhba PROPERTIES LINKER_LANGUAGE CXX)
-chansim_check_test(NAME test_visor_upstream_visorhba_all
+chansim_check_test(NAME test_visor_upstream_visorhba_on_upstream_core
                    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_visor_upstream_visorhba.c
                            $<TARGET_OBJECTS:kdrv_upstream_visorhba>
                    LIBS cs_visor_family cs_conformance cs_systemc
                    LABELS "integration;visor")
-chansim_visor_upstream_core(test_visor_upstream_visorhba_all)
-target_compile_definitions(test_visor_upstream_visorhba_all PRIVATE UPSTREAM_CORE=1)
-set_target_properties(test_visor_upstream_visorhba_all PROPERTIES LINKER_LANGUAGE CXX)
+chansim_visor_upstream_core(test_visor_upstream_visorhba_on_upstream_core)
+target_compile_definitions(test_visor_upstream_visorhba_on_upstream_core PRIVATE UPSTREAM_CORE=1)
+set_target_properties(test_visor_upstream_visorhba_on_upstream_core PROPERTIES LINKER_LANGUAGE CXX)
