@@ -238,6 +238,7 @@ START_TEST(hostile_max_slots_oopses_upstream_signalremove)
         cs_assert_contains(buf, "visorchannel.c:222");
         ck_assert_msg(!(WIFEXITED(status) && WEXITSTATUS(status) == 0),
                       "the run ended normally after UBSan's report");
+        cs_test_rmtree(dir);
         return;
     }
 #endif
@@ -253,6 +254,7 @@ START_TEST(hostile_max_slots_oopses_upstream_signalremove)
     ck_assert_uint_ge(c.findings, 1);
     cs_assert_contains(c.rules, "U3 ");
     ck_assert_uint_eq(c.log_lines_with_text, 1);
+    cs_test_rmtree(dir);
 }
 END_TEST
 
@@ -289,6 +291,7 @@ START_TEST(hostile_signal_size_panics_the_guest)
     cs_assert_contains(c.rules, "U3 ");
     ck_assert_uint_eq(c.log_lines_with_text, 1);
 #endif
+    cs_test_rmtree(dir);
 }
 END_TEST
 
