@@ -186,30 +186,19 @@ END_TEST
 
 /* Run fn in a child with the shim's handlers installed (a kernel exists); its wait status and
  * what it wrote on stderr. */
+struct child_fn {
+    void (*fn)(void);
+};
+
+static void call(void *arg)
+{
+    ((struct child_fn *)arg)->fn();
+}
+
 static int in_child(void (*fn)(void), char *buf, size_t size)
 {
-    int fds[2];
-    ck_assert_int_eq(pipe(fds), 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        dup2(fds[1], STDERR_FILENO);
-        close(fds[0]);
-        fn();
-        _exit(0);
-    }
-    close(fds[1]);
-    size_t n = 0;
-    ssize_t got;
-    while (n < size - 1 && (got = read(fds[0], buf + n, size - 1 - n)) > 0)
-        n += (size_t)got;
-    buf[n] = 0;
-    close(fds[0]);
-    int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    fputs(buf, stderr);
-    return status;
+    struct child_fn c = {fn};
+    return cs_test_child_stderr(call, &c, buf, size);
 }
 
 /* Killed by `sig`, or, in the sanitizer build, stopped by AddressSanitizer's report of it. */

@@ -16,6 +16,7 @@
 #include "kshim/kernel.h"
 #include "kshim/scsi.h"
 #include "test_scsi.h"
+#include "test_sg_io.h"
 
 static struct cs_platform *p;
 static struct cs_machine *m;
@@ -49,54 +50,24 @@ static void teardown(void)
     cs_platform_free(p);
 }
 
-struct ub {
-    struct sg_io_hdr *h;
-    unsigned char *cdb, *sense, *data;
-};
-
-static long sgio(struct ks_uproc *pr, int fd, struct ub *u, const unsigned char *cdb, unsigned len,
-                 int dir, unsigned bytes, unsigned timeout)
-{
-    memset(u->h, 0, sizeof(*u->h));
-    memcpy(u->cdb, cdb, len);
-    u->h->interface_id = 'S';
-    u->h->cmd_len = (unsigned char)len;
-    u->h->cmdp = u->cdb;
-    u->h->dxfer_direction = dir;
-    u->h->dxfer_len = bytes;
-    u->h->dxferp = u->data;
-    u->h->mx_sb_len = 32;
-    u->h->sbp = u->sense;
-    u->h->timeout = timeout;
-    return ks_sys_ioctl(pr, fd, SG_IO, (unsigned long)u->h);
-}
-
-static void rw10(unsigned char *c, int write, unsigned lba, unsigned blocks)
-{
-    memset(c, 0, 10);
-    c[0] = write ? 0x2A : 0x28;
-    c[4] = (unsigned char)(lba >> 8);
-    c[5] = (unsigned char)lba;
-    c[8] = (unsigned char)blocks;
-}
-
 static int ok(const struct sg_io_hdr *h)
 {
     return h->info == SG_INFO_OK && h->status == 0 && h->host_status == 0;
 }
 
 /* 8 KiB at an odd offset of a page (3 scatter-gather entries) written and read back */
-static int pattern_io(struct ks_uproc *pr, int fd, struct ub *u, unsigned lba, unsigned char seed)
+static int pattern_io(struct ks_uproc *pr, int fd, struct ks_test_sg_bufs *u, unsigned lba,
+                      unsigned char seed)
 {
     unsigned char c[10];
     for (unsigned i = 0; i < 8192; i++)
         u->data[i] = (unsigned char)(i * 7 + seed);
-    rw10(c, 1, lba, 16);
-    if (sgio(pr, fd, u, c, 10, SG_DXFER_TO_DEV, 8192, 0) || !ok(u->h))
+    ks_test_rw10(c, 1, lba, 16);
+    if (ks_test_sg_io(pr, fd, u, c, 10, SG_DXFER_TO_DEV, 8192, 0) || !ok(u->h))
         return 0;
     memset(u->data, 0, 8192);
-    rw10(c, 0, lba, 16);
-    if (sgio(pr, fd, u, c, 10, SG_DXFER_FROM_DEV, 8192, 0) || !ok(u->h))
+    ks_test_rw10(c, 0, lba, 16);
+    if (ks_test_sg_io(pr, fd, u, c, 10, SG_DXFER_FROM_DEV, 8192, 0) || !ok(u->h))
         return 0;
     for (unsigned i = 0; i < 8192; i++)
         if (u->data[i] != (unsigned char)(i * 7 + seed))
@@ -107,7 +78,8 @@ static int pattern_io(struct ks_uproc *pr, int fd, struct ub *u, unsigned lba, u
 static void user(struct ks_uproc *pr, void *arg)
 {
     (void)arg;
-    struct ub u = {ks_umalloc(pr, sizeof(*u.h)), ks_umalloc(pr, 32), ks_umalloc(pr, 32), NULL};
+    struct ks_test_sg_bufs u = {ks_umalloc(pr, sizeof(*u.h)), ks_umalloc(pr, 32),
+                                ks_umalloc(pr, 32), NULL};
     unsigned char *raw = ks_umalloc(pr, 8192 + 4096);
     u.data = raw + 100;
     int fd[2];
@@ -126,7 +98,7 @@ static void user(struct ks_uproc *pr, void *arg)
     if (fd[0] < 0 || fd[1] < 0)
         goto done;
     unsigned char inq[6] = {0x12, 0, 0, 0, 36, 0};
-    out.inq_ok = sgio(pr, fd[1], &u, inq, 6, SG_DXFER_FROM_DEV, 36, 0) == 0 && ok(u.h) &&
+    out.inq_ok = ks_test_sg_io(pr, fd[1], &u, inq, 6, SG_DXFER_FROM_DEV, 36, 0) == 0 && ok(u.h) &&
                  memcmp(u.data + 8, "TSCSI   RAMDISK", 15) == 0;
     struct sg_scsi_id *id = ks_umalloc(pr, sizeof(*id));
     if (ks_sys_ioctl(pr, fd[1], SG_GET_SCSI_ID, (unsigned long)id) == 0)
@@ -136,17 +108,17 @@ static void user(struct ks_uproc *pr, void *arg)
         out.data_ok[1] = pattern_io(pr, fd[1], &u, 3, 2);
         /* the LUNs are apart */
         unsigned char c[10];
-        rw10(c, 0, 3, 16);
+        ks_test_rw10(c, 0, 3, 16);
         out.data_ok[0] &=
-            sgio(pr, fd[0], &u, c, 10, SG_DXFER_FROM_DEV, 8192, 0) == 0 && u.data[0] == 1;
+            ks_test_sg_io(pr, fd[0], &u, c, 10, SG_DXFER_FROM_DEV, 8192, 0) == 0 && u.data[0] == 1;
         unsigned char bad[6] = {0xC5, 0, 0, 0, 0, 0};
-        out.cc_ok = sgio(pr, fd[0], &u, bad, 6, SG_DXFER_NONE, 0, 0) == 0 && u.h->status == 0x02 &&
-                    u.h->masked_status == 0x01 && u.h->info == SG_INFO_CHECK &&
-                    u.h->sb_len_wr == 18 && (u.h->driver_status & 0x08) && u.sense[2] == 0x05 &&
-                    u.sense[12] == 0x20;
+        out.cc_ok = ks_test_sg_io(pr, fd[0], &u, bad, 6, SG_DXFER_NONE, 0, 0) == 0 &&
+                    u.h->status == 0x02 && u.h->masked_status == 0x01 &&
+                    u.h->info == SG_INFO_CHECK && u.h->sb_len_wr == 18 &&
+                    (u.h->driver_status & 0x08) && u.sense[2] == 0x05 && u.sense[12] == 0x20;
         u.h->interface_id = 'Q';
         out.nosys = (int)ks_sys_ioctl(pr, fd[0], SG_IO, (unsigned long)u.h);
-        sgio(pr, fd[0], &u, inq, 6, SG_DXFER_FROM_DEV, 36, 0);
+        ks_test_sg_io(pr, fd[0], &u, inq, 6, SG_DXFER_FROM_DEV, 36, 0);
         u.h->cmd_len = 20;
         out.msgsize = (int)ks_sys_ioctl(pr, fd[0], SG_IO, (unsigned long)u.h);
     } else if (scenario == 1) {
@@ -158,8 +130,8 @@ static void user(struct ks_uproc *pr, void *arg)
         out.busy_ok = good;
     } else {
         unsigned char c[10];
-        rw10(c, 0, 7, 1);
-        sgio(pr, fd[0], &u, c, 10, SG_DXFER_FROM_DEV, 512, 50);
+        ks_test_rw10(c, 0, 7, 1);
+        ks_test_sg_io(pr, fd[0], &u, c, 10, SG_DXFER_FROM_DEV, 512, 50);
         out.timed_out = *u.h;
         out.after_eh_ok = pattern_io(pr, fd[0], &u, 40, 9);
     }

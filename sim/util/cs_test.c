@@ -52,6 +52,32 @@ void cs_test_in_child(int (*fn)(void *arg), void *arg)
                   (unsigned)st);
 }
 
+int cs_test_child_stderr(void (*fn)(void *arg), void *arg, char *buf, size_t size)
+{
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[0]);
+        fn(arg);
+        _exit(0);
+    }
+    close(fds[1]);
+    size_t n = 0;
+    ssize_t got;
+    while (n < size - 1 && (got = read(fds[0], buf + n, size - 1 - n)) > 0)
+        n += (size_t)got;
+    buf[n] = 0;
+    close(fds[0]);
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    fputs(buf, stderr);
+    return status;
+}
+
 int cs_test_dirs_identical(const char *a, const char *b, size_t *total, size_t *smallest)
 {
     DIR *d = opendir(a);

@@ -36,6 +36,12 @@ void cs_test_rmtree(const char *dir);
  * process of its own, such as a SystemC simulation, which elaborates once per process. */
 void cs_test_in_child(int (*fn)(void *arg), void *arg);
 
+/* Run fn(arg) in a forked child whose stderr is captured: the child exits 0 when fn returns.
+ * Returns the child's wait status; buf (size bytes, NUL-terminated) receives what the child
+ * wrote on stderr, which is also echoed on this process's stderr. For runs expected to crash
+ * or to print what the test then checks. */
+int cs_test_child_stderr(void (*fn)(void *arg), void *arg, char *buf, size_t size);
+
 /* Compare every file of directory a with the file of the same name in b, byte for byte,
  * failing at the first that differs or is missing from b. Returns the number of files
  * compared; *total and *smallest, when not NULL, receive the sum and the least of their sizes

@@ -325,6 +325,8 @@ static void *irq_stack_top(void)
     char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED || mprotect(p, (size_t)page, PROT_NONE) < 0 ||
         mprotect(p + len - (size_t)page, (size_t)page, PROT_NONE) < 0) {
+        if (p != MAP_FAILED)
+            munmap(p, len);
         failed = 1; /* activations then run on the dispatcher's stack */
         return NULL;
     }

@@ -131,7 +131,9 @@ static long sg_io(struct ks_scsi_sg *sg, void __user *arg)
         h.duration = jiffies_to_msecs(jiffies - t0);
         h.sb_len_wr = 0;
         if (h.status == SAM_STAT_CHECK_CONDITION && (r.sense[0] & 0x70) == 0x70) {
-            unsigned len = r.sense[0] >= 0x72 ? 8u + r.sense[7] : 8u + r.sense[7];
+            /* fixed (0x70, 0x71) and descriptor (0x72, 0x73) sense both give their additional
+             * length in byte 7 */
+            unsigned len = 8u + r.sense[7];
             if (len > SCSI_SENSE_BUFFERSIZE)
                 len = SCSI_SENSE_BUFFERSIZE;
             if (len > h.mx_sb_len)

@@ -137,41 +137,31 @@ END_TEST
  * `trace_dir`; returns the child's wait status. The child prints the run's end and its
  * findings after the run. In the sanitizer build the hostile runs end in the sanitizer's
  * report, in a plain build they end normally with the guest's oops or panic as a finding. */
+struct child_run {
+    const char *platform, *trace_dir;
+    uint64_t until_ns;
+};
+
+static void child_run(void *arg)
+{
+    const struct child_run *c = arg;
+    cs_error err = {0};
+    struct visor_upstream_opts o = {
+        .until_ns = c->until_ns, .trace_dir = c->trace_dir, .keep_stderr = 1};
+    if (visor_upstream_run_opts(c->platform, &o, &r, &err) < 0) {
+        fprintf(stderr, "run failed: %s\n", err.msg);
+        _exit(2);
+    }
+    fprintf(stderr, "%srun ended at %llu ns (%s): %llu driver findings, %llu protocol findings\n",
+            r.report, (unsigned long long)r.sum.sim_ns, r.sum.idle ? "idle" : "time limit",
+            (unsigned long long)r.driver_findings, (unsigned long long)r.protocol_findings);
+}
+
 static int run_in_child(const char *platform, uint64_t until_ns, const char *trace_dir, char *buf,
                         size_t size)
 {
-    int fds[2];
-    ck_assert_int_eq(pipe(fds), 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        dup2(fds[1], STDERR_FILENO);
-        close(fds[0]);
-        cs_error err = {0};
-        struct visor_upstream_opts o = {
-            .until_ns = until_ns, .trace_dir = trace_dir, .keep_stderr = 1};
-        if (visor_upstream_run_opts(platform, &o, &r, &err) < 0) {
-            fprintf(stderr, "run failed: %s\n", err.msg);
-            _exit(2);
-        }
-        fprintf(stderr,
-                "%srun ended at %llu ns (%s): %llu driver findings, %llu protocol findings\n",
-                r.report, (unsigned long long)r.sum.sim_ns, r.sum.idle ? "idle" : "time limit",
-                (unsigned long long)r.driver_findings, (unsigned long long)r.protocol_findings);
-        _exit(0);
-    }
-    close(fds[1]);
-    size_t n = 0;
-    ssize_t got;
-    while (n < size - 1 && (got = read(fds[0], buf + n, size - 1 - n)) > 0)
-        n += (size_t)got;
-    buf[n] = 0;
-    close(fds[0]);
-    int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    fputs(buf, stderr);
-    return status;
+    struct child_run c = {platform, trace_dir, until_ns};
+    return cs_test_child_stderr(child_run, &c, buf, size);
 }
 
 /* What `chansim check` finds in a trace, and the kernel log lines it holds with `text`. */
@@ -248,6 +238,7 @@ START_TEST(hostile_max_slots_oopses_upstream_signalremove)
         cs_assert_contains(buf, "visorchannel.c:222");
         ck_assert_msg(!(WIFEXITED(status) && WEXITSTATUS(status) == 0),
                       "the run ended normally after UBSan's report");
+        cs_test_rmtree(dir);
         return;
     }
 #endif
@@ -263,6 +254,7 @@ START_TEST(hostile_max_slots_oopses_upstream_signalremove)
     ck_assert_uint_ge(c.findings, 1);
     cs_assert_contains(c.rules, "U3 ");
     ck_assert_uint_eq(c.log_lines_with_text, 1);
+    cs_test_rmtree(dir);
 }
 END_TEST
 
@@ -299,6 +291,7 @@ START_TEST(hostile_signal_size_panics_the_guest)
     cs_assert_contains(c.rules, "U3 ");
     ck_assert_uint_eq(c.log_lines_with_text, 1);
 #endif
+    cs_test_rmtree(dir);
 }
 END_TEST
 

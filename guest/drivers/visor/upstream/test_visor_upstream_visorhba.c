@@ -30,6 +30,7 @@
 #include "kshim/domain.h"
 #include "kshim/kernel.h"
 #include "kshim/scsi.h"
+#include "test_sg_io.h"
 #include "visor_family.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -82,42 +83,6 @@ static void wl_fail(struct wl *w, const char *fmt, long a, long b)
         snprintf(w->error, sizeof(w->error), fmt, a, b);
 }
 
-/* user memory of one process for one SG_IO */
-struct ubufs {
-    struct sg_io_hdr *h;
-    uint8_t *cdb, *sense, *data;
-};
-
-/* One SG_IO; returns the ioctl's result, the header filled in. */
-static long sgio(struct ks_uproc *pr, int fd, struct ubufs *u, const uint8_t *cdb, unsigned len,
-                 int dir, unsigned bytes, unsigned timeout_ms)
-{
-    memset(u->h, 0, sizeof(*u->h));
-    memcpy(u->cdb, cdb, len);
-    u->h->interface_id = 'S';
-    u->h->cmd_len = (unsigned char)len;
-    u->h->cmdp = u->cdb;
-    u->h->dxfer_direction = dir;
-    u->h->dxfer_len = bytes;
-    u->h->dxferp = u->data;
-    u->h->mx_sb_len = 32;
-    u->h->sbp = u->sense;
-    u->h->timeout = timeout_ms;
-    return ks_sys_ioctl(pr, fd, SG_IO, (unsigned long)u->h);
-}
-
-static void rw10(uint8_t *cdb, int write, uint32_t lba, uint16_t blocks)
-{
-    memset(cdb, 0, 10);
-    cdb[0] = write ? 0x2A : 0x28;
-    cdb[2] = (uint8_t)(lba >> 24);
-    cdb[3] = (uint8_t)(lba >> 16);
-    cdb[4] = (uint8_t)(lba >> 8);
-    cdb[5] = (uint8_t)lba;
-    cdb[7] = (uint8_t)(blocks >> 8);
-    cdb[8] = (uint8_t)blocks;
-}
-
 static uint32_t rnd(uint64_t *s)
 {
     *s = *s * 6364136223846793005ull + 1442695040888963407ull;
@@ -132,11 +97,12 @@ static int again(const struct sg_io_hdr *h)
            h->host_status == 0x02;
 }
 
-static int cmd(struct ks_uproc *pr, struct wl *w, int fd, struct ubufs *u, const uint8_t *cdb,
-               unsigned len, int dir, unsigned bytes)
+static int cmd(struct ks_uproc *pr, struct wl *w, int fd, struct ks_test_sg_bufs *u,
+               const uint8_t *cdb, unsigned len, int dir, unsigned bytes)
 {
     for (int tries = 0; tries < 1000; tries++) {
-        long rc = sgio(pr, fd, u, cdb, len, dir, bytes, w->timeout_ms ? w->timeout_ms : 60000);
+        long rc =
+            ks_test_sg_io(pr, fd, u, cdb, len, dir, bytes, w->timeout_ms ? w->timeout_ms : 60000);
         if (rc == -ENODEV && w->stop_on_gone)
             return -1;
         if (rc != 0) {
@@ -169,7 +135,7 @@ static int open_sg(struct ks_uproc *pr, struct wl *w)
     return fd;
 }
 
-static void identify(struct ks_uproc *pr, struct wl *w, int fd, struct ubufs *u)
+static void identify(struct ks_uproc *pr, struct wl *w, int fd, struct ks_test_sg_bufs *u)
 {
     uint8_t inq[6] = {0x12, 0, 0, 0, 36, 0};
     if (cmd(pr, w, fd, u, inq, 6, SG_DXFER_FROM_DEV, 36) == 0 && u->data[0] == 0x00 &&
@@ -194,8 +160,8 @@ static void worker(struct ks_uproc *pr, void *arg)
     struct worker *wk = arg;
     struct wl *w = wk->w;
     int fd = open_sg(pr, w);
-    struct ubufs u = {ks_umalloc(pr, sizeof(*u.h)), ks_umalloc(pr, 16), ks_umalloc(pr, 32),
-                      ks_umalloc(pr, IO)};
+    struct ks_test_sg_bufs u = {ks_umalloc(pr, sizeof(*u.h)), ks_umalloc(pr, 16),
+                                ks_umalloc(pr, 32), ks_umalloc(pr, IO)};
     if (fd >= 0 && u.h && u.cdb && u.sense && u.data) {
         if (wk->nr == 0)
             identify(pr, w, fd, &u);
@@ -209,12 +175,12 @@ static void worker(struct ks_uproc *pr, void *arg)
             uint8_t *want = w->shadow + (size_t)slot * IO;
             for (unsigned b = 0; b < IO; b++)
                 u.data[b] = (uint8_t)rnd(&seed);
-            rw10(cdb, 1, lba, 8);
+            ks_test_rw10(cdb, 1, lba, 8);
             if (cmd(pr, w, fd, &u, cdb, 10, SG_DXFER_TO_DEV, IO) < 0)
                 break;
             memcpy(want, u.data, IO);
             w->done++;
-            rw10(cdb, 0, lba, 8);
+            ks_test_rw10(cdb, 0, lba, 8);
             memset(u.data, 0, IO);
             if (cmd(pr, w, fd, &u, cdb, 10, SG_DXFER_FROM_DEV, IO) < 0)
                 break;
@@ -225,7 +191,7 @@ static void worker(struct ks_uproc *pr, void *arg)
                 w->verified++;
             if (i % 4 == 3) {
                 slot = (rnd(&seed) % mine) * w->depth + wk->nr;
-                rw10(cdb, 0, slot * 8, 8);
+                ks_test_rw10(cdb, 0, slot * 8, 8);
                 if (cmd(pr, w, fd, &u, cdb, 10, SG_DXFER_FROM_DEV, IO) < 0)
                     break;
                 w->done++;
@@ -258,15 +224,15 @@ static void eh_proc(struct ks_uproc *pr, void *arg)
     struct eh_wl *e = arg;
     struct wl *w = &e->w;
     int fd = open_sg(pr, w);
-    struct ubufs u = {ks_umalloc(pr, sizeof(*u.h)), ks_umalloc(pr, 16), ks_umalloc(pr, 32),
-                      ks_umalloc(pr, IO)};
+    struct ks_test_sg_bufs u = {ks_umalloc(pr, sizeof(*u.h)), ks_umalloc(pr, 16),
+                                ks_umalloc(pr, 32), ks_umalloc(pr, IO)};
     if (fd < 0 || !u.h || !u.cdb || !u.sense || !u.data)
         return;
     identify(pr, w, fd, &u);
     ks_sys_sleep_ms(pr, e->delay_ms);
     uint8_t cdb[10];
-    rw10(cdb, 0, 8, 8);
-    long rc = sgio(pr, fd, &u, cdb, 10, SG_DXFER_FROM_DEV, IO, e->timeout_ms);
+    ks_test_rw10(cdb, 0, 8, 8);
+    long rc = ks_test_sg_io(pr, fd, &u, cdb, 10, SG_DXFER_FROM_DEV, IO, e->timeout_ms);
     if (rc != 0)
         wl_fail(w, "SG_IO with a short timeout: %ld%ld", rc, 0);
     e->result = *u.h;
@@ -274,9 +240,9 @@ static void eh_proc(struct ks_uproc *pr, void *arg)
         for (unsigned b = 0; b < IO; b++)
             u.data[b] = (uint8_t)(b * 3);
         memcpy(w->shadow + 16 * IO, u.data, IO);
-        rw10(cdb, 1, 16 * 8, 8);
+        ks_test_rw10(cdb, 1, 16 * 8, 8);
         if (cmd(pr, w, fd, &u, cdb, 10, SG_DXFER_TO_DEV, IO) == 0) {
-            rw10(cdb, 0, 16 * 8, 8);
+            ks_test_rw10(cdb, 0, 16 * 8, 8);
             memset(u.data, 0, IO);
             if (cmd(pr, w, fd, &u, cdb, 10, SG_DXFER_FROM_DEV, IO) == 0 &&
                 memcmp(u.data, w->shadow + 16 * IO, IO) == 0)

@@ -18,13 +18,13 @@ set_property(DIRECTORY PROPERTY COMPILE_OPTIONS "${_visorhba_saved_opts}")
 chansim_check_test(NAME test_visor_upstream_visorhba
                    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_visor_upstream_visorhba.c
                            $<TARGET_OBJECTS:gdrv_visorbus> $<TARGET_OBJECTS:kdrv_upstream_visorhba>
-                   LIBS cs_visor_family cs_conformance cs_systemc
+                   LIBS cs_visor_family cs_conformance cs_systemc kshim_test_sg_io
                    LABELS "integration;visor")
 set_target_properties(test_visor_upstream_visorhba PROPERTIES LINKER_LANGUAGE CXX)
 chansim_check_test(NAME test_visor_upstream_visorhba_on_upstream_core
                    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_visor_upstream_visorhba.c
                            $<TARGET_OBJECTS:kdrv_upstream_visorhba>
-                   LIBS cs_visor_family cs_conformance cs_systemc
+                   LIBS cs_visor_family cs_conformance cs_systemc kshim_test_sg_io
                    LABELS "integration;visor")
 chansim_visor_upstream_core(test_visor_upstream_visorhba_on_upstream_core)
 target_compile_definitions(test_visor_upstream_visorhba_on_upstream_core PRIVATE UPSTREAM_CORE=1)

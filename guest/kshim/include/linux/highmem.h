@@ -15,6 +15,6 @@ static inline void *kmap(struct page *page)
 }
 #define kunmap(page) ((void)(page))
 /* kmap_atomic: no sleeping between map and unmap in the kernel; here every page is mapped */
-#define kmap_atomic(page)    kmap(page)
-#define kunmap_atomic(addr)  ((void)(addr))
+#define kmap_atomic(page)   kmap(page)
+#define kunmap_atomic(addr) ((void)(addr))
 #endif
