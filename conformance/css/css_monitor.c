@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cs_ftrace_import.h"
+#include "cs_bytes.h"
 
 /* clang-format off */
 #define CSS_RULES                                                                                  \
@@ -186,19 +187,9 @@ struct mon {
 #define REPORT(m, rule, cycle, ...) cs_monitor_report((m)->ctx, rule, cycle, __VA_ARGS__)
 #define CHECKED(m, r)               ((m)->checks[r]++)
 
-static uint16_t be16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static int32_t sbe32(const uint8_t *p)
 {
-    return (int32_t)be32(p);
+    return (int32_t)cs_be32(p);
 }
 
 static struct scsw scsw_from_bytes(const uint8_t *p)
@@ -211,8 +202,8 @@ static struct scsw scsw_from_bytes(const uint8_t *p)
                      (uint8_t)(p[3] & 0x1f),
                      p[8],
                      p[9],
-                     be32(p + 4),
-                     be16(p + 10)};
+                     cs_be32(p + 4),
+                     cs_be16(p + 10)};
     return s;
 }
 
@@ -318,8 +309,8 @@ static struct prog *prog_in_use(struct mon *m)
 static void on_one_ccw(struct mon *m, struct prog *g, const uint8_t *c)
 {
     uint8_t cmd = c[0], fl = c[1];
-    uint16_t count = be16(c + 2);
-    uint32_t addr = be32(c + 4);
+    uint16_t count = cs_be16(c + 2);
+    uint32_t addr = cs_be32(c + 4);
     int fmt1 = orb_fmt1(&g->orb);
     char why[120];
     g->ccws++;
@@ -420,11 +411,6 @@ static void on_ccw(struct mon *m, const struct cs_mon_msg *msg)
         on_one_ccw(m, g, msg->payload + i);
 }
 
-static uint64_t be64(const uint8_t *p)
-{
-    return (uint64_t)be32(p) << 32 | be32(p + 4);
-}
-
 /* One IDAW the channel fetched (kind 6). S19: the channel reads the CCW's IDAW list in order,
  * in the ORB's IDAW format, one IDAW when the previous one's block is used up and only while
  * the count needs more data, so the IDAWs match the count. S18: what the IDAW holds; a bad one
@@ -434,7 +420,7 @@ static void on_idaw(struct mon *m, const struct cs_mon_msg *msg)
     struct prog *g = prog_in_use(m);
     if (!g || !g->orb.known || g->stream_bad || msg->len < 12)
         return;
-    uint64_t at = be64(msg->payload);
+    uint64_t at = cs_be64(msg->payload);
     unsigned width = msg->len - 8u;
     unsigned want_width = orb_fmt2_idaw(&g->orb) ? 8 : 4;
     CHECKED(m, R_S19);
@@ -459,7 +445,7 @@ static void on_idaw(struct mon *m, const struct cs_mon_msg *msg)
         g->stream_bad = 1; /* one finding per CCW */
         return;
     }
-    uint64_t a = width == 8 ? be64(msg->payload + 8) : be32(msg->payload + 8);
+    uint64_t a = width == 8 ? cs_be64(msg->payload + 8) : cs_be32(msg->payload + 8);
     uint64_t block = orb_idaw_block(&g->orb), off = a & (block - 1);
     CHECKED(m, R_S18);
     if (width == 4 && (a & 0x80000000u)) {
@@ -490,8 +476,8 @@ static void on_data(struct mon *m, const struct cs_mon_msg *msg)
     struct prog *g = prog_in_use(m);
     if (!g || !g->orb.known || g->stream_bad || msg->len < CSS_MD_LEN)
         return;
-    uint64_t lo = be64(msg->payload);
-    uint32_t len = be32(msg->payload + 8);
+    uint64_t lo = cs_be64(msg->payload);
+    uint32_t len = cs_be32(msg->payload + 8);
     uint8_t fl = msg->payload[12];
     CHECKED(m, R_S20);
     const char *bad = NULL;
@@ -862,7 +848,7 @@ static void on_tpi_stcrw(struct mon *m, const struct cs_mon_msg *msg)
             REPORT(m, "S21", msg->cycle,
                    "STCRW cc 1 (no CRW pending) stored a nonzero CRW (rsc %u, erc 0x%x, rsid "
                    "0x%04x)",
-                   msg->payload[7], msg->payload[9], be16(msg->payload + 10));
+                   msg->payload[7], msg->payload[9], cs_be16(msg->payload + 10));
     }
 }
 
@@ -878,8 +864,8 @@ static void on_access_denied(struct mon *m, const struct cs_mon_msg *msg)
     REPORT(m, "S22", msg->cycle,
            "the channel was refused %s %" PRIu32 " bytes at 0x%" PRIx64
            ": storage the host driver neither owns nor pinned",
-           msg->payload[12] ? "a store of" : "a fetch of", be32(msg->payload + 8),
-           be64(msg->payload));
+           msg->payload[12] ? "a store of" : "a fetch of", cs_be32(msg->payload + 8),
+           cs_be64(msg->payload));
 }
 
 static int cc_of(const struct cs_mon_msg *msg, int *cc)
@@ -1010,7 +996,7 @@ static void on_mdev_event(struct mon *m, const struct cs_mon_msg *msg)
 {
     if (msg->len < 20)
         return;
-    uint32_t ev = be32(msg->payload);
+    uint32_t ev = cs_be32(msg->payload);
     const uint8_t *uuid = msg->payload + 4;
     m->mdev_seen = 1;
     struct mdev *d = NULL;
@@ -1164,7 +1150,7 @@ static void mon_on_msg(void *p, const struct cs_mon_msg *msg)
         if (msg->len < 12)
             break;
         {
-            struct orb o = {1, {0}, be32(msg->payload + 8)};
+            struct orb o = {1, {0}, cs_be32(msg->payload + 8)};
             memcpy(o.w1, msg->payload + 4, 4);
             prog_begin(m, &m->next, &o);
         }
@@ -1241,7 +1227,7 @@ static void mon_on_msg(void *p, const struct cs_mon_msg *msg)
         if (msg->len < 4)
             break; /* command unknown: its ret_code cannot be judged */
         m->async_open = 1;
-        m->async_cmd = be32(msg->payload);
+        m->async_cmd = cs_be32(msg->payload);
         m->async_cc = NO_CC;
         break;
     case CSS_FT_VFIO_ASYNC_REQUEST:

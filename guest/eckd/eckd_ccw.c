@@ -1,19 +1,8 @@
 #include "eckd_ccw.h"
+#include "cs_bytes.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 void eckd_ccw_encode(const struct eckd_ccw *c, uint8_t out[8])
 {
@@ -21,7 +10,7 @@ void eckd_ccw_encode(const struct eckd_ccw *c, uint8_t out[8])
     out[1] = c->flags;
     out[2] = (uint8_t)(c->count >> 8);
     out[3] = (uint8_t)c->count;
-    put32(out + 4, c->addr);
+    cs_put_be32(out + 4, c->addr);
 }
 
 void eckd_ccw_decode(const uint8_t in[8], struct eckd_ccw *c)
@@ -29,22 +18,22 @@ void eckd_ccw_decode(const uint8_t in[8], struct eckd_ccw *c)
     c->cmd = in[0];
     c->flags = in[1];
     c->count = (uint16_t)(in[2] << 8 | in[3]);
-    c->addr = get32(in + 4);
+    c->addr = cs_be32(in + 4);
 }
 
 void eckd_orb_encode(const struct eckd_orb *o, uint8_t out[ECKD_ORB_LEN])
 {
     memset(out, 0, ECKD_ORB_LEN);
-    put32(out, o->intparm);
-    put32(out + 4, o->ctl);
-    put32(out + 8, o->cpa);
+    cs_put_be32(out, o->intparm);
+    cs_put_be32(out + 4, o->ctl);
+    cs_put_be32(out + 8, o->cpa);
 }
 
 void eckd_orb_decode(const uint8_t in[ECKD_ORB_LEN], struct eckd_orb *o)
 {
-    o->intparm = get32(in);
-    o->ctl = get32(in + 4);
-    o->cpa = get32(in + 8);
+    o->intparm = cs_be32(in);
+    o->ctl = cs_be32(in + 4);
+    o->cpa = cs_be32(in + 8);
 }
 
 void eckd_chain_init(struct eckd_chain *ch)

@@ -1,16 +1,7 @@
 #include "eckd_program.h"
+#include "cs_bytes.h"
 
 #include <string.h>
-
-static void put16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-static uint32_t get16(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 8 | p[1];
-}
 
 static void finish(struct eckd_program *p, uint64_t cpa, unsigned nccw, unsigned flags,
                    uint32_t intparm)
@@ -53,8 +44,8 @@ static int add_data(const struct eckd_mem *m, struct eckd_chain *ch, uint8_t cmd
 
 static void cchhr(uint8_t *b, const struct eckd_geom *g, uint64_t trk, unsigned rec)
 {
-    put16(b, (uint32_t)(trk / g->heads));
-    put16(b + 2, (uint32_t)(trk % g->heads));
+    cs_put_be16(b, (uint32_t)(trk / g->heads));
+    cs_put_be16(b + 2, (uint32_t)(trk % g->heads));
     if (rec <= 0xFF)
         b[4] = (uint8_t)rec;
 }
@@ -81,7 +72,7 @@ int eckd_build_rw(const struct eckd_mem *m, const struct eckd_geom *g, enum eckd
      * update (file mask 0x40 / 0x80). */
     uint8_t dx[32] = {0};
     dx[0] = dir == ECKD_READ ? 0x40 : 0x80;
-    put16(dx + 2, g->block_size);
+    cs_put_be16(dx + 2, g->block_size);
     cchhr(dx + 8, g, ftrk, 0x100);
     cchhr(dx + 12, g, ltrk, 0x100);
     uint64_t a;
@@ -99,7 +90,7 @@ int eckd_build_rw(const struct eckd_mem *m, const struct eckd_geom *g, enum eckd
         lr[3] = (uint8_t)n;
         cchhr(lr + 4, g, b / g->blocks_per_track, 0x100);
         cchhr(lr + 8, g, b / g->blocks_per_track, (unsigned)(b % g->blocks_per_track) + 1);
-        put16(lr + 14, g->block_size);
+        cs_put_be16(lr + 14, g->block_size);
         if (eckd_mem_put(m, lr, sizeof lr, &a, err) < 0 ||
             eckd_chain_add(ch, 0x47, 0, sizeof lr, (uint32_t)a, err) < 0)
             return -1;
@@ -215,9 +206,9 @@ int eckd_parse_sense_id(const uint8_t *b, size_t n, struct eckd_devinfo *di, cs_
         return cs_error_set(err, "Sense ID: %zu bytes, at least 7 expected", n);
     if (b[0] != 0xFF)
         return cs_error_set(err, "Sense ID: byte 0 is %#04x, expected 0xff", b[0]);
-    di->cu_type = (uint16_t)get16(b + 1);
+    di->cu_type = (uint16_t)cs_be16(b + 1);
     di->cu_model = b[3];
-    di->dev_type = (uint16_t)get16(b + 4);
+    di->dev_type = (uint16_t)cs_be16(b + 4);
     di->dev_model = b[6];
     return 0;
 }
@@ -226,15 +217,15 @@ int eckd_parse_rdc(const uint8_t *b, size_t n, struct eckd_devinfo *di, cs_error
 {
     if (n < 64)
         return cs_error_set(err, "Read Device Characteristics: %zu bytes, 64 expected", n);
-    di->cu_type = (uint16_t)get16(b);
+    di->cu_type = (uint16_t)cs_be16(b);
     di->cu_model = b[2];
-    di->dev_type = (uint16_t)get16(b + 3);
+    di->dev_type = (uint16_t)cs_be16(b + 3);
     di->dev_model = b[5];
-    di->cylinders = get16(b + 12);
+    di->cylinders = cs_be16(b + 12);
     /* large volumes report 0xFFFE here and the count in the long field (bytes 60-63) */
     if (di->cylinders == 0xFFFE)
-        di->cylinders = get16(b + 60) << 16 | get16(b + 62);
-    di->heads = get16(b + 14);
+        di->cylinders = cs_be16(b + 60) << 16 | cs_be16(b + 62);
+    di->heads = cs_be16(b + 14);
     if (!di->cylinders || !di->heads)
         return cs_error_set(err, "Read Device Characteristics: %u cylinders x %u heads",
                             di->cylinders, di->heads);

@@ -8,6 +8,7 @@
 
 #include "cs_machine.h"
 #include "css_wire.h"
+#include "cs_bytes.h"
 
 uint32_t css_sid(uint8_t cssid, uint8_t ssid, uint16_t schno)
 {
@@ -245,14 +246,6 @@ void css_tap(struct css_subch *s, int dir, uint16_t kind, const void *p, uint32_
     cs_tap_msg(&s->c->m->tap, s->chan, (enum cs_tap_dir)dir, kind, p, len);
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
 /* The SCHID, cc record of SSCH, CSCH, HSCH, XSCH, RSCH (8 bytes), on the channel of the
  * subchannel the SID names, or the CSS channel when it names none. */
 void css_tap_instr(struct css *c, struct css_subch *s, uint32_t sid, uint16_t kind, int cc)
@@ -262,7 +255,7 @@ void css_tap_instr(struct css *c, struct css_subch *s, uint32_t sid, uint16_t ki
     p[1] = (uint8_t)((sid >> 17) & 3);
     p[2] = (uint8_t)(sid >> 8);
     p[3] = (uint8_t)sid;
-    put32(p + 4, (uint32_t)(cc < 0 ? -5 : cc));
+    cs_put_be32(p + 4, (uint32_t)(cc < 0 ? -5 : cc));
     cs_tap_msg(&c->m->tap, s ? s->chan : c->chan, CS_TAP_TO_FW, kind, p, sizeof(p));
 }
 

@@ -8,24 +8,14 @@
 
 #include "cs_machine.h"
 #include "css_wire.h"
+#include "cs_bytes.h"
 
 #define CCW_TIC 0x08
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
 
 static void tap_data(struct css_subch *s, uint64_t lo, uint64_t len, uint8_t flags)
 {
     uint8_t rec[CSS_DATA_LEN];
-    put64(rec, lo);
+    cs_put_be64(rec, lo);
     rec[8] = (uint8_t)(len >> 24);
     rec[9] = (uint8_t)(len >> 16);
     rec[10] = (uint8_t)(len >> 8);
@@ -45,7 +35,7 @@ static uint8_t storage_check(struct css_subch *s, uint64_t gpa, uint64_t len, in
         /* a refusal, not a storage error: recorded so that a monitor can name it (S22);
          * looking ahead (css_peek_ccw) records nothing, as it has no effect */
         uint8_t rec[CSS_ACCESS_DENIED_LEN];
-        put64(rec, gpa);
+        cs_put_be64(rec, gpa);
         rec[8] = (uint8_t)(len >> 24);
         rec[9] = (uint8_t)(len >> 16);
         rec[10] = (uint8_t)(len >> 8);
@@ -69,7 +59,7 @@ static void decode(const struct css_subch *s, const uint8_t *p, struct css_ccw *
         o->cmd = p[0];
         o->flags = p[1];
         o->count = (uint16_t)(p[2] << 8 | p[3]);
-        o->cda = get32(p + 4);
+        o->cda = cs_be32(p + 4);
     } else if ((p[0] & 0x0f) == CCW_TIC) {
         /* format 0: any xxxx1000 is a TIC; flags and count are ignored */
         o->cmd = CCW_TIC;
@@ -237,14 +227,14 @@ static int next_idaw(struct css_dstream *ds)
         return fail(ds, why);
     const uint8_t *p = cs_gmem_ptr(s->c->mem, ds->idaw_next, width);
     uint8_t rec[16];
-    put64(rec, ds->idaw_next);
+    cs_put_be64(rec, ds->idaw_next);
     memcpy(rec + 8, p, width);
     css_tap(s, CS_TAP_TO_FW, CSS_K_IDAW, rec, 8 + width);
     uint64_t a;
     if (width == 8) {
-        a = (uint64_t)get32(p) << 32 | get32(p + 4);
+        a = (uint64_t)cs_be32(p) << 32 | cs_be32(p + 4);
     } else {
-        a = get32(p);
+        a = cs_be32(p);
         if (a & 0x80000000u)
             return fail(ds, CST_PROG);
     }

@@ -6,24 +6,7 @@
 
 #include "cs_machine.h"
 #include "css_wire.h"
-
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
+#include "cs_bytes.h"
 
 /* A subchannel the instruction can act on: a device, DNV and (for the functions) ENA. */
 static int operational(const struct css_subch *s)
@@ -39,8 +22,8 @@ static int operational(const struct css_subch *s)
 
 static int orb_parse(const uint8_t *p, struct css_orb *o)
 {
-    uint32_t w1 = get32(p + 4);
-    o->intparm = get32(p);
+    uint32_t w1 = cs_be32(p + 4);
+    o->intparm = cs_be32(p);
     o->key = (uint8_t)(w1 >> 28);
     o->spnd = (w1 >> 27) & 1;
     o->mod = (w1 >> 25) & 1;
@@ -56,7 +39,7 @@ static int orb_parse(const uint8_t *p, struct css_orb *o)
     o->ils = (w1 >> 7) & 1;
     o->midaw = (w1 >> 6) & 1;
     o->orbx = w1 & 1;
-    o->cpa = get32(p + 8);
+    o->cpa = cs_be32(p + 8);
     if ((w1 & (ORB_W1_TRANSPORT | ORB_W1_MIDAW | ORB_W1_RESERVED)) || (o->cpa & 0x80000000u))
         return -1;
     return 0;
@@ -114,21 +97,21 @@ static void tap_schib(struct css *c, struct css_subch *s, uint32_t sid, uint16_t
     r[1] = (uint8_t)((sid >> 17) & 3);
     r[2] = (uint8_t)(sid >> 8);
     r[3] = (uint8_t)sid;
-    put32(r + 4, (uint32_t)(cc < 0 ? -5 : cc));
+    cs_put_be32(r + 4, (uint32_t)(cc < 0 ? -5 : cc));
     if (schib) {
-        uint16_t flags = get16(schib + 4);
+        uint16_t flags = cs_be16(schib + 4);
         r[8] = CSS_FT_HAVE_DETAIL;
-        r[9] = (flags >> 7) & 1;                          /* ena */
-        r[10] = (uint8_t)((get32(schib + 24) >> 21) & 7); /* st */
-        r[11] = flags & 1;                                /* dnv */
-        memcpy(r + 12, schib + 6, 2);                     /* dev */
-        r[14] = schib[8];                                 /* lpm */
-        r[15] = schib[9];                                 /* pnom */
-        r[16] = schib[10];                                /* lpum */
-        r[17] = schib[11];                                /* pim */
-        r[18] = schib[15];                                /* pam */
-        r[19] = schib[14];                                /* pom */
-        memcpy(r + 20, schib + 16, 8);                    /* chpids */
+        r[9] = (flags >> 7) & 1;                            /* ena */
+        r[10] = (uint8_t)((cs_be32(schib + 24) >> 21) & 7); /* st */
+        r[11] = flags & 1;                                  /* dnv */
+        memcpy(r + 12, schib + 6, 2);                       /* dev */
+        r[14] = schib[8];                                   /* lpm */
+        r[15] = schib[9];                                   /* pnom */
+        r[16] = schib[10];                                  /* lpum */
+        r[17] = schib[11];                                  /* pim */
+        r[18] = schib[15];                                  /* pam */
+        r[19] = schib[14];                                  /* pom */
+        memcpy(r + 20, schib + 16, 8);                      /* chpids */
     }
     cs_tap_msg(&c->m->tap, s ? s->chan : c->chan, CS_TAP_TO_FW, kind, r, sizeof(r));
 }
@@ -162,9 +145,9 @@ int css_stsch(struct css *c, uint32_t sid, uint64_t gpa)
 
 static int schib_valid(const uint8_t *p)
 {
-    uint32_t chars = get32(p + 24);
-    uint64_t mba = (uint64_t)get32(p + 40) << 32 | get32(p + 44);
-    if ((get16(p + 4) & PMCW_FLAGS_INVALID) || (chars & PMCW_CHARS_INVALID) || (chars & 2))
+    uint32_t chars = cs_be32(p + 24);
+    uint64_t mba = (uint64_t)cs_be32(p + 40) << 32 | cs_be32(p + 44);
+    if ((cs_be16(p + 4) & PMCW_FLAGS_INVALID) || (chars & PMCW_CHARS_INVALID) || (chars & 2))
         return 0;
     if ((chars & 4) && (mba & 63))
         return 0;
@@ -192,20 +175,20 @@ int css_msch(struct css *c, uint32_t sid, uint64_t gpa)
         cc = 2;
     else {
         cc = 0;
-        uint16_t flags = get16(p + 4);
-        uint32_t chars = get32(p + 24);
-        s->intparm = get32(p);
+        uint16_t flags = cs_be16(p + 4);
+        uint32_t chars = cs_be32(p + 24);
+        s->intparm = cs_be32(p);
         s->isc = (flags >> 11) & 7;
         s->ena = (flags >> 7) & 1;
         s->lm = (flags >> 5) & 3;
         s->mme = (flags >> 3) & 3;
         s->mp = (flags >> 2) & 1;
         s->lpm = p[8];
-        s->mbi = get16(p + 12);
+        s->mbi = cs_be16(p + 12);
         s->pom = p[14];
         s->mbfc = (chars >> 2) & 1;
         s->csense = chars & 1;
-        s->mba = (uint64_t)get32(p + 40) << 32 | get32(p + 44);
+        s->mba = (uint64_t)cs_be32(p + 40) << 32 | cs_be32(p + 44);
     }
     tap_schib(c, s, sid, CSS_K_MSCH, cc, p && cc >= 0 ? p : NULL);
     return cc;
@@ -232,7 +215,7 @@ int css_tsch(struct css *c, uint32_t sid, uint64_t gpa)
     r[1] = (uint8_t)((sid >> 17) & 3);
     r[2] = (uint8_t)(sid >> 8);
     r[3] = (uint8_t)sid;
-    put32(r + 4, (uint32_t)(cc < 0 ? -5 : cc));
+    cs_put_be32(r + 4, (uint32_t)(cc < 0 ? -5 : cc));
     if (cc == 0 || cc == 1) {
         /* the IRB is stored in both cases; only cc0 clears conditions */
         css_irb_build(s, irb);
@@ -383,13 +366,13 @@ int css_tpi(struct css *c, uint64_t gpa, uint32_t code[3])
         cc = best ? 1 : 0;
     }
     uint8_t r[CSS_FT_TPI_LEN] = {0};
-    put32(r + 4, (uint32_t)(cc < 0 ? -5 : cc));
+    cs_put_be32(r + 4, (uint32_t)(cc < 0 ? -5 : cc));
     if (best) {
         best->int_pending = 0;
         uint32_t w[3] = {best->sid, best->intparm, (uint32_t)best->isc << 27};
         if (p) {
-            put32(p, w[0]);
-            put32(p + 4, w[1]);
+            cs_put_be32(p, w[0]);
+            cs_put_be32(p + 4, w[1]);
         }
         if (code)
             memcpy(code, w, sizeof(w));

@@ -6,20 +6,7 @@
 
 #include "cs_machine.h"
 #include "css_wire.h"
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
+#include "cs_bytes.h"
 
 void css_scsw_store(const struct css_scsw *w, uint8_t out[12])
 {
@@ -28,29 +15,29 @@ void css_scsw_store(const struct css_scsw *w, uint8_t out[12])
                   (uint32_t)w->isic << 21 | (uint32_t)w->alcc << 20 | (uint32_t)w->ssi << 19 |
                   (uint32_t)w->zcc << 18 | (uint32_t)w->ectl << 17 | (uint32_t)w->pno << 16 |
                   (uint32_t)w->fctl << 12 | (uint32_t)w->actl << 5 | w->stctl;
-    put32(out, w0);
-    put32(out + 4, w->cpa);
+    cs_put_be32(out, w0);
+    cs_put_be32(out + 4, w->cpa);
     out[8] = w->dstat;
     out[9] = w->cstat;
-    put16(out + 10, w->count);
+    cs_put_be16(out + 10, w->count);
 }
 
 void css_pmcw_store(const struct css_subch *s, uint8_t out[28])
 {
     memset(out, 0, 28);
-    put32(out, s->intparm);
-    put16(out + 4, (uint16_t)(s->isc << 11 | s->ena << 7 | s->lm << 5 | s->mme << 3 | s->mp << 2 |
-                              s->tf << 1 | s->dnv));
-    put16(out + 6, s->devno);
+    cs_put_be32(out, s->intparm);
+    cs_put_be16(out + 4, (uint16_t)(s->isc << 11 | s->ena << 7 | s->lm << 5 | s->mme << 3 |
+                                    s->mp << 2 | s->tf << 1 | s->dnv));
+    cs_put_be16(out + 6, s->devno);
     out[8] = s->lpm;
     out[9] = s->pnom;
     out[10] = s->lpum;
     out[11] = s->pim;
-    put16(out + 12, s->mbi);
+    cs_put_be16(out + 12, s->mbi);
     out[14] = s->pom;
     out[15] = s->pam;
     memcpy(out + 16, s->chpid, 8);
-    put32(out + 24, (uint32_t)s->st << 21 | s->mbfc << 2 | s->xmwme << 1 | s->csense);
+    cs_put_be32(out + 24, (uint32_t)s->st << 21 | s->mbfc << 2 | s->xmwme << 1 | s->csense);
 }
 
 void css_schib_store(const struct css_subch *s, uint8_t out[52])
@@ -60,8 +47,8 @@ void css_schib_store(const struct css_subch *s, uint8_t out[52])
         return; /* a hole in the numbering: all zeros */
     css_pmcw_store(s, out);
     css_scsw_store(&s->scsw, out + 28);
-    put32(out + 40, (uint32_t)(s->mba >> 32));
-    put32(out + 44, (uint32_t)s->mba);
+    cs_put_be32(out + 40, (uint32_t)(s->mba >> 32));
+    cs_put_be32(out + 44, (uint32_t)s->mba);
 }
 
 /* ESW word 0 of format 0 (subchannel logout): LPUM in bits 8-15, field-validity flag "LPUM
@@ -82,11 +69,11 @@ void css_irb_build(const struct css_subch *s, uint8_t out[64])
     css_scsw_store(&s->scsw, out);
     uint32_t erw = 0;
     if (s->scsw.eswf) {
-        put32(out + 12, (uint32_t)s->lpum << 16 | SUBLOG_FVF_LPUM);
+        cs_put_be32(out + 12, (uint32_t)s->lpum << 16 | SUBLOG_FVF_LPUM);
         if (s->err_faddr_valid) {
             erw |= ERW_F | ERW_R;
-            put32(out + 20, (uint32_t)(s->err_faddr >> 32));
-            put32(out + 24, (uint32_t)s->err_faddr);
+            cs_put_be32(out + 20, (uint32_t)(s->err_faddr >> 32));
+            cs_put_be32(out + 24, (uint32_t)s->err_faddr);
         }
     } else {
         out[13] = s->lpum;
@@ -95,7 +82,7 @@ void css_irb_build(const struct css_subch *s, uint8_t out[64])
         erw |= ERW_S | (uint32_t)(s->sense_len & 0x3f) << 16;
         memcpy(out + 32, s->sense, s->sense_len);
     }
-    put32(out + 16, erw);
+    cs_put_be32(out + 16, erw);
 }
 
 /* What TSCH clears when it stores status-pending status (PoP "Test Subchannel"): the status

@@ -19,6 +19,7 @@
 #include "kshim/ks.h"
 #include "kshim/mdev.h"
 #include "kshim/vfio.h"
+#include "cs_bytes.h"
 
 #define GUEST_IO    0x10000u
 #define GUEST_SZ    0x20000u
@@ -91,19 +92,6 @@ static uint8_t *at(struct guest *v, uint64_t iova)
     return v->mem + (iova - GUEST_IO);
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
 static uint64_t mix(uint64_t x)
 {
     x += 0x9e3779b97f4a7c15ull;
@@ -127,7 +115,7 @@ static int start(struct guest *v, const uint8_t orb[12])
 {
     memset(v->io, 0, sizeof(*v->io));
     memcpy(v->io->orb_area, orb, sizeof(v->io->orb_area));
-    put32(v->io->scsw_area, 4u << 12); /* start function */
+    cs_put_be32(v->io->scsw_area, 4u << 12); /* start function */
     ssize_t rc = ks_sys_pwrite(v->p, v->fd, v->io, sizeof(*v->io), 0);
     v->r->programs++;
     if (rc != (ssize_t)sizeof(*v->io))
@@ -347,8 +335,8 @@ static void prog_flags(struct guest *v)
             fail(v, "%s: %s", refused[i].name, err.msg);
             return;
         }
-        uint32_t w1 = (be32(prog.orb_bytes + 4) | refused[i].set) & ~refused[i].clear;
-        put32(prog.orb_bytes + 4, w1);
+        uint32_t w1 = (cs_be32(prog.orb_bytes + 4) | refused[i].set) & ~refused[i].clear;
+        cs_put_be32(prog.orb_bytes + 4, w1);
         int rc = start(v, prog.orb_bytes);
         if (rc != -EOPNOTSUPP)
             fail(v, "%s: the driver answered %d, expected -EOPNOTSUPP", refused[i].name, rc);
@@ -363,13 +351,13 @@ static void ccw1(struct guest *v, uint64_t at_iova, uint8_t cmd, uint8_t flags, 
     p[1] = flags;
     p[2] = (uint8_t)(count >> 8);
     p[3] = (uint8_t)count;
-    put32(p + 4, cda);
+    cs_put_be32(p + 4, cda);
 }
 
 static void idaw2(struct guest *v, uint64_t at_iova, uint64_t addr)
 {
-    put32(at(v, at_iova), (uint32_t)(addr >> 32));
-    put32(at(v, at_iova) + 4, (uint32_t)addr);
+    cs_put_be32(at(v, at_iova), (uint32_t)(addr >> 32));
+    cs_put_be32(at(v, at_iova) + 4, (uint32_t)addr);
 }
 
 /* What a malformed program must end in: a program check the channel subsystem reports in the
@@ -484,9 +472,10 @@ static void prog_orb_checks(struct guest *v)
         memset(at(v, P), 0, 0x100);
         ccw1(v, P, 0xE4, ECKD_CCW_SLI, 7, D);
         uint8_t orb[12];
-        put32(orb, 0x100 + i);
-        put32(orb + 4, ECKD_ORB_F | ECKD_ORB_P | ECKD_ORB_H | ECKD_ORB_LPM(0xff) | c->w1_bits);
-        put32(orb + 8, P | c->cpa_bits);
+        cs_put_be32(orb, 0x100 + i);
+        cs_put_be32(orb + 4,
+                    ECKD_ORB_F | ECKD_ORB_P | ECKD_ORB_H | ECKD_ORB_LPM(0xff) | c->w1_bits);
+        cs_put_be32(orb + 8, P | c->cpa_bits);
         int rc = start(v, orb);
         if (rc != c->ret) {
             if (rc == 0) {
@@ -509,9 +498,9 @@ static void prog_checks(struct guest *v)
 {
     for (unsigned i = 0; i < NCHECKS && !v->r->errors; i++) {
         uint8_t orb[12];
-        put32(orb, i + 1);
-        put32(orb + 4, build_check(v, i));
-        put32(orb + 8, PROG);
+        cs_put_be32(orb, i + 1);
+        cs_put_be32(orb + 4, build_check(v, i));
+        cs_put_be32(orb + 8, PROG);
         int rc = start(v, orb);
         if (rc) {
             if (check_ends[i] != END_REFUSED)

@@ -6,6 +6,7 @@
 
 #include "dasd_geom.h"
 #include "dasd_image.h"
+#include "cs_bytes.h"
 
 #define ST_OK (CSS_DEV_CHANNEL_END | CSS_DEV_DEVICE_END)
 #define ST_UC (ST_OK | CSS_DEV_UNIT_CHECK)
@@ -55,11 +56,6 @@ struct dasd {
     uint8_t sense[DASD_SENSE_LEN];
     char host_err[CS_ERROR_MAX];
 };
-
-static uint32_t get16(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 8 | p[1];
-}
 
 static uint32_t track_no(const struct dasd *d, uint32_t cyl, uint32_t head)
 {
@@ -324,7 +320,7 @@ static uint8_t cmd_write_ckd(struct dasd *d, struct css_dstream *s, int domain)
         return ST_OK;
     if (n < 8)
         return reject(d, DASD_MSG_COUNT_TOO_SMALL);
-    uint32_t cyl = get16(count), head = get16(count + 2);
+    uint32_t cyl = cs_be16(count), head = cs_be16(count + 2);
     if (domain && d->wckd_started && (cyl != d->t->cyl || head != d->t->head)) {
         /* the domain formats on: the count names the next track */
         uint32_t trk = cur_track(d) + 1;
@@ -336,7 +332,7 @@ static uint8_t cmd_write_ckd(struct dasd *d, struct css_dstream *s, int domain)
         d->pos = 1;
     }
     touch(d, 1);
-    unsigned kl = count[5], dl = get16(count + 6);
+    unsigned kl = count[5], dl = cs_be16(count + 6);
     uint8_t buf[256 + DASD_MAX_DL];
     if (dl > DASD_MAX_DL)
         return unit_check(d, 0, DASD_SNS1_INV_TRACK_FORMAT, 0);
@@ -383,8 +379,8 @@ static uint8_t cmd_seek(struct dasd *d, struct css_dstream *s)
         return ST_OK;
     if (n < 6)
         return reject(d, DASD_MSG_COUNT_TOO_SMALL);
-    uint32_t cyl = get16(a + 2), head = get16(a + 4);
-    if (get16(a) != 0 || cyl >= d->img.cylinders || head >= d->img.heads)
+    uint32_t cyl = cs_be16(a + 2), head = cs_be16(a + 4);
+    if (cs_be16(a) != 0 || cyl >= d->img.cylinders || head >= d->img.heads)
         return reject(d, DASD_MSG_INVALID_PARAMETER);
     if (!in_extent(d, track_no(d, cyl, head)))
         return file_protected(d);
@@ -435,7 +431,7 @@ static uint8_t cmd_define_extent(struct dasd *d, struct css_dstream *s)
         return ST_OK;
     if (n < 16)
         return reject(d, DASD_MSG_COUNT_TOO_SMALL);
-    uint32_t bc = get16(b + 8), bh = get16(b + 10), ec = get16(b + 12), eh = get16(b + 14);
+    uint32_t bc = cs_be16(b + 8), bh = cs_be16(b + 10), ec = cs_be16(b + 12), eh = cs_be16(b + 14);
     if (bc >= d->img.cylinders || ec >= d->img.cylinders || bh >= d->img.heads ||
         eh >= d->img.heads || track_no(d, bc, bh) > track_no(d, ec, eh))
         return reject(d, DASD_MSG_INVALID_PARAMETER);
@@ -460,7 +456,7 @@ static uint8_t cmd_locate(struct dasd *d, uint8_t cmd, struct css_dstream *s)
         return reject(d, DASD_MSG_COUNT_TOO_SMALL);
     uint8_t op = b[0] & 0x3F;
     unsigned count = b[3];
-    uint32_t cyl = get16(b + 4), head = get16(b + 6);
+    uint32_t cyl = cs_be16(b + 4), head = cs_be16(b + 6);
     if (count == 0 || cyl >= d->img.cylinders || head >= d->img.heads ||
         (op != LR_WRITE_DATA && op != LR_FORMAT_WRITE && op != LR_READ_DATA && op != LR_READ_ANY &&
          op != LR_READ_TRACKS))

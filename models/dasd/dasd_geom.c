@@ -1,4 +1,5 @@
 #include "dasd_geom.h"
+#include "cs_bytes.h"
 
 #include <string.h>
 
@@ -40,53 +41,47 @@ unsigned dasd_records_per_track(unsigned kl, unsigned dl)
     return DASD_TRACK_CELLS / dasd_record_cells(kl, dl);
 }
 
-static void put16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
 void dasd_sense_id_bytes(const struct dasd_model *m, uint8_t out[DASD_SENSE_ID_LEN])
 {
     out[0] = 0xFF;
-    put16(out + 1, 0x3990);
+    cs_put_be16(out + 1, 0x3990);
     out[3] = 0xE9; /* control-unit model: Linux matches any 3990 model (dasd_eckd_ids) */
-    put16(out + 4, 0x3390);
+    cs_put_be16(out + 4, 0x3390);
     out[6] = m->sid_model;
 }
 
 void dasd_rdc_bytes(const struct dasd_model *m, uint8_t out[DASD_RDC_LEN])
 {
     memset(out, 0, DASD_RDC_LEN);
-    put16(out + 0, 0x3990);
+    cs_put_be16(out + 0, 0x3990);
     out[2] = 0xE9;
-    put16(out + 3, 0x3390);
+    cs_put_be16(out + 3, 0x3390);
     out[5] = m->sid_model;
     out[6] = 0x40;  /* facilities: Read Track allowed in a Locate Record domain */
     out[9] = 0x14;  /* facilities: cache, DASD fast write */
     out[10] = 0x20; /* device class: DASD */
     out[11] = m->unit_type;
-    put16(out + 12, m->cylinders);
-    put16(out + 14, DASD_HEADS);
+    cs_put_be16(out + 12, m->cylinders);
+    cs_put_be16(out + 14, DASD_HEADS);
     out[16] = 224; /* sectors per track */
     /* physical track length 58 786 bytes (Hercules dasdtab "len") */
     out[17] = 0x00;
     out[18] = (uint8_t)(58786 >> 8);
     out[19] = (uint8_t)58786;
-    put16(out + 20, 1428); /* home address + R0 bytes */
-    out[22] = 2;           /* track-capacity formula 2 ... */
-    out[23] = 34;          /* ... with factors f1..f5 = 34, 19, 9, 6, 116 */
+    cs_put_be16(out + 20, 1428); /* home address + R0 bytes */
+    out[22] = 2;                 /* track-capacity formula 2 ... */
+    out[23] = 34;                /* ... with factors f1..f5 = 34, 19, 9, 6, 116 */
     out[24] = 19;
     out[25] = 9;
     out[26] = 6;
     out[27] = 116;
     /* first alternate track; a 3390-9 has more tracks than the 16-bit field holds */
     uint32_t alt = m->cylinders * DASD_HEADS;
-    put16(out + 28, alt > 0xFFFF ? 0xFFFF : alt);
-    put16(out + 30, m->alt_cyls * DASD_HEADS); /* alternate tracks */
-    put16(out + 44, 57326);                    /* largest R0 */
-    out[48] = 6;                               /* factor 6 */
-    out[60] = (uint8_t)(m->cylinders >> 24);   /* long cylinder count */
+    cs_put_be16(out + 28, alt > 0xFFFF ? 0xFFFF : alt);
+    cs_put_be16(out + 30, m->alt_cyls * DASD_HEADS); /* alternate tracks */
+    cs_put_be16(out + 44, 57326);                    /* largest R0 */
+    out[48] = 6;                                     /* factor 6 */
+    out[60] = (uint8_t)(m->cylinders >> 24);         /* long cylinder count */
     out[61] = (uint8_t)(m->cylinders >> 16);
     out[62] = (uint8_t)(m->cylinders >> 8);
     out[63] = (uint8_t)m->cylinders;

@@ -1,4 +1,5 @@
 #include "dasd_image.h"
+#include "cs_bytes.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -7,25 +8,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static void put16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, v >> 16);
-    put16(p + 2, v);
-}
-static uint32_t get16(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 8 | p[1];
-}
-static uint32_t get32(const uint8_t *p)
-{
-    return get16(p) << 16 | get16(p + 2);
-}
 
 static uint64_t slot_offset(const struct dasd_image *img, uint32_t cyl, uint32_t head)
 {
@@ -47,15 +29,15 @@ int dasd_image_create(const char *path, int model, unsigned block_size, cs_error
                             block_size);
     uint8_t h[DASD_IMAGE_HEADER] = {0};
     memcpy(h, DASD_IMAGE_MAGIC, 8);
-    put32(h + 8, DASD_IMAGE_VERSION);
-    put16(h + 12, 0x3390);
+    cs_put_be32(h + 8, DASD_IMAGE_VERSION);
+    cs_put_be16(h + 12, 0x3390);
     h[14] = (uint8_t)model;
-    put32(h + 16, m->cylinders);
-    put32(h + 20, DASD_HEADS);
-    put32(h + 24, DASD_TRACK_SLOT);
-    put32(h + 28, block_size);
-    put32(h + 32, dasd_records_per_track(0, block_size));
-    put32(h + 36, DASD_IMAGE_HEADER);
+    cs_put_be32(h + 16, m->cylinders);
+    cs_put_be32(h + 20, DASD_HEADS);
+    cs_put_be32(h + 24, DASD_TRACK_SLOT);
+    cs_put_be32(h + 28, block_size);
+    cs_put_be32(h + 32, dasd_records_per_track(0, block_size));
+    cs_put_be32(h + 36, DASD_IMAGE_HEADER);
 
     int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
     if (fd < 0)
@@ -76,28 +58,28 @@ static int check_header(struct dasd_image *img, const uint8_t *h, cs_error *err)
     const char *p = img->path;
     if (memcmp(h, DASD_IMAGE_MAGIC, 8) != 0)
         return cs_error_set(err, "%s: not a chansim DASD image (bad magic at offset 0)", p);
-    if (get32(h + 8) != DASD_IMAGE_VERSION)
+    if (cs_be32(h + 8) != DASD_IMAGE_VERSION)
         return cs_error_set(err, "%s: image version %u, this build reads version %u", p,
-                            get32(h + 8), DASD_IMAGE_VERSION);
-    if (get16(h + 12) != 0x3390)
+                            cs_be32(h + 8), DASD_IMAGE_VERSION);
+    if (cs_be16(h + 12) != 0x3390)
         return cs_error_set(err, "%s: device type %04x at offset 12, expected 3390", p,
-                            get16(h + 12));
+                            cs_be16(h + 12));
     img->model = dasd_model_find(h[14]);
     if (!img->model)
         return cs_error_set(err, "%s: 3390 model %u at offset 14 (expected 3 or 9)", p, h[14]);
-    img->cylinders = get32(h + 16);
-    img->heads = get32(h + 20);
+    img->cylinders = cs_be32(h + 16);
+    img->heads = cs_be32(h + 20);
     if (img->cylinders != img->model->cylinders || img->heads != DASD_HEADS)
         return cs_error_set(err,
                             "%s: geometry %u cylinders x %u heads does not match a 3390-%d "
                             "(%u x %u)",
                             p, img->cylinders, img->heads, img->model->model, img->model->cylinders,
                             DASD_HEADS);
-    if (get32(h + 24) != DASD_TRACK_SLOT || get32(h + 36) != DASD_IMAGE_HEADER)
+    if (cs_be32(h + 24) != DASD_TRACK_SLOT || cs_be32(h + 36) != DASD_IMAGE_HEADER)
         return cs_error_set(err, "%s: track slot %u / header size %u, expected %u / %u", p,
-                            get32(h + 24), get32(h + 36), DASD_TRACK_SLOT, DASD_IMAGE_HEADER);
-    img->fmt_dl = get32(h + 28);
-    img->fmt_recs = get32(h + 32);
+                            cs_be32(h + 24), cs_be32(h + 36), DASD_TRACK_SLOT, DASD_IMAGE_HEADER);
+    img->fmt_dl = cs_be32(h + 28);
+    img->fmt_recs = cs_be32(h + 32);
     if (!block_size_ok(img->fmt_dl) || img->fmt_recs == 0 ||
         img->fmt_recs > dasd_records_per_track(0, img->fmt_dl))
         return cs_error_set(err, "%s: format of %u records of %u bytes does not fit a 3390 track",
@@ -220,11 +202,11 @@ void dasd_image_close(struct dasd_image *img)
 
 static void set_count(uint8_t *c, uint32_t cyl, uint32_t head, unsigned r, unsigned kl, unsigned dl)
 {
-    put16(c, cyl);
-    put16(c + 2, head);
+    cs_put_be16(c, cyl);
+    cs_put_be16(c + 2, head);
     c[4] = (uint8_t)r;
     c[5] = (uint8_t)kl;
-    put16(c + 6, dl);
+    cs_put_be16(c + 6, dl);
 }
 
 static void format_template(const struct dasd_image *img, struct dasd_track *t)
@@ -254,8 +236,8 @@ void dasd_track_format(const struct dasd_image *img, struct dasd_track *t, uint3
     t->nrec = img->fmt_recs + 1;
     t->off[0] = DASD_SLOT_HEADER;
     for (unsigned i = 0; i < t->nrec; i++) {
-        put16(t->tmpl + t->off[i], cyl);
-        put16(t->tmpl + t->off[i] + 2, head);
+        cs_put_be16(t->tmpl + t->off[i], cyl);
+        cs_put_be16(t->tmpl + t->off[i] + 2, head);
         t->off[i + 1] = t->off[i] + 8 + (i ? img->fmt_dl : 8);
     }
     t->cyl = cyl;
@@ -283,8 +265,8 @@ int dasd_track_read(const struct dasd_image *img, struct dasd_track *t, uint32_t
         dasd_track_format(img, t, cyl, head);
         return 0;
     }
-    uint32_t nrec = get16(h + 8), used = get32(h + 12);
-    if (memcmp(h, DASD_SLOT_MAGIC, 4) != 0 || get16(h + 4) != cyl || get16(h + 6) != head ||
+    uint32_t nrec = cs_be16(h + 8), used = cs_be32(h + 12);
+    if (memcmp(h, DASD_SLOT_MAGIC, 4) != 0 || cs_be16(h + 4) != cyl || cs_be16(h + 6) != head ||
         nrec == 0 || nrec > DASD_MAX_RECORDS || used > DASD_TRACK_SLOT || used < DASD_SLOT_HEADER)
         return cs_error_set(err, "%s: track %u/%u: slot header at offset %llu is corrupt",
                             img->path, cyl, head, (unsigned long long)at);
@@ -318,11 +300,11 @@ int dasd_track_write(const struct dasd_image *img, const struct dasd_track *t, c
     uint32_t used = t->off[t->nrec];
     uint8_t h[DASD_SLOT_HEADER];
     memcpy(h, DASD_SLOT_MAGIC, 4);
-    put16(h + 4, t->cyl);
-    put16(h + 6, t->head);
-    put16(h + 8, t->nrec);
-    put16(h + 10, 0);
-    put32(h + 12, used);
+    cs_put_be16(h + 4, t->cyl);
+    cs_put_be16(h + 6, t->head);
+    cs_put_be16(h + 8, t->nrec);
+    cs_put_be16(h + 10, 0);
+    cs_put_be32(h + 12, used);
     uint64_t at = slot_offset(img, t->cyl, t->head);
     if (pwrite(img->fd, h, sizeof h, (off_t)at) != (ssize_t)sizeof h ||
         pwrite(img->fd, t->base + DASD_SLOT_HEADER, used - DASD_SLOT_HEADER,
@@ -361,7 +343,7 @@ unsigned dasd_track_cells(const struct dasd_track *t)
 int dasd_track_append(struct dasd_track *t, const uint8_t count[8], const uint8_t *key,
                       const uint8_t *data)
 {
-    unsigned kl = count[5], dl = get16(count + 6);
+    unsigned kl = count[5], dl = cs_be16(count + 6);
     uint32_t end = t->off[t->nrec];
     if (t->nrec >= DASD_MAX_RECORDS ||
         dasd_track_cells(t) + dasd_record_cells(kl, dl) > DASD_TRACK_CELLS ||
